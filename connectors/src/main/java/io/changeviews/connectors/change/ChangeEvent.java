@@ -1,0 +1,107 @@
+package io.changeviews.connectors.change;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * One DynamoDB item change, decoded from either wire format (Kinesis Data Streams for DynamoDB or
+ * DynamoDB Streams).
+ */
+public final class ChangeEvent implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String tableName;
+    private final ChangeType type;
+    private final Map<String, DdbValue> keys;
+    private final Map<String, DdbValue> oldImage;
+    private final Map<String, DdbValue> newImage;
+    private final long changeTimeMicros;
+    private final String eventId;
+    private final String sequenceNumber;
+    private final boolean ttlDelete;
+
+    public ChangeEvent(
+            String tableName,
+            ChangeType type,
+            Map<String, DdbValue> keys,
+            Map<String, DdbValue> oldImage,
+            Map<String, DdbValue> newImage,
+            long changeTimeMicros,
+            String eventId,
+            String sequenceNumber,
+            boolean ttlDelete) {
+        this.tableName = Objects.requireNonNull(tableName);
+        this.type = Objects.requireNonNull(type);
+        this.keys = Objects.requireNonNull(keys);
+        this.oldImage = oldImage;
+        this.newImage = newImage;
+        this.changeTimeMicros = changeTimeMicros;
+        this.eventId = eventId;
+        this.sequenceNumber = sequenceNumber;
+        this.ttlDelete = ttlDelete;
+    }
+
+    public String tableName() {
+        return tableName;
+    }
+
+    public ChangeType type() {
+        return type;
+    }
+
+    public Map<String, DdbValue> keys() {
+        return keys;
+    }
+
+    /** The item before the change; absent for INSERT and on NEW_IMAGE-only streams. */
+    public Map<String, DdbValue> oldImage() {
+        return oldImage;
+    }
+
+    /** The item after the change; absent for REMOVE. */
+    public Map<String, DdbValue> newImage() {
+        return newImage;
+    }
+
+    /** ApproximateCreationDateTime in epoch microseconds, whatever precision the source used. */
+    public long changeTimeMicros() {
+        return changeTimeMicros;
+    }
+
+    public long changeTimeMillis() {
+        return Math.floorDiv(changeTimeMicros, 1000L);
+    }
+
+    public String eventId() {
+        return eventId;
+    }
+
+    /** The source's ordering token: the Kinesis or DynamoDB Streams sequence number. */
+    public String sequenceNumber() {
+        return sequenceNumber;
+    }
+
+    /** True for a delete made by DynamoDB's time-to-live process rather than by a user. */
+    public boolean ttlDelete() {
+        return ttlDelete;
+    }
+
+    /** The item's primary key as one string, stable across records: {@code name=value} pairs sorted by name. */
+    public String itemKey() {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, DdbValue> e : new TreeMap<>(keys).entrySet()) {
+            if (sb.length() > 0) {
+                sb.append('\u0001');
+            }
+            sb.append(e.getKey()).append('=').append(e.getValue().toKeyString());
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return type + " " + tableName + " " + keys + " @" + changeTimeMicros + " #" + sequenceNumber;
+    }
+}

@@ -1,0 +1,51 @@
+package io.changeviews.connectors.sink;
+
+import io.changeviews.connectors.change.DeadLetter;
+
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.connector.base.sink.writer.ElementConverter;
+import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequest;
+import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequestType;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Stores a dead letter as a DynamoDB item keyed by {@code source} and {@code position}. The payload
+ * is cut below DynamoDB's 400 KB item limit (flagged with {@code payload_truncated}), since an
+ * oversized put would be rejected and fail the sink.
+ */
+public final class DeadLetterItemConverter implements ElementConverter<DeadLetter, DynamoDbWriteRequest> {
+    private static final long serialVersionUID = 1L;
+
+    /** Room left for the other attributes under the 400 KB limit. */
+    static final int MAX_PAYLOAD_BYTES = 350_000;
+
+    public static final String SOURCE = "source";
+    public static final String POSITION = "position";
+
+    @Override
+    public DynamoDbWriteRequest apply(DeadLetter letter, SinkWriter.Context context) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(SOURCE, AttributeValue.fromS(nonEmpty(letter.source())));
+        item.put(POSITION, AttributeValue.fromS(nonEmpty(letter.position())));
+        item.put("reason", AttributeValue.fromS(nonEmpty(letter.reason())));
+        String payload = letter.payload() == null ? "" : letter.payload();
+        String kept = Utf8.truncate(payload, MAX_PAYLOAD_BYTES);
+        if (!kept.isEmpty()) {
+            item.put("payload", AttributeValue.fromS(kept));
+        }
+        item.put("payload_bytes", AttributeValue.fromN(Integer.toString(payload.getBytes(StandardCharsets.UTF_8).length)));
+        item.put("payload_truncated", AttributeValue.fromBool(kept.length() < payload.length()));
+        item.put("dead_lettered_at", AttributeValue.fromS(Instant.now().toString()));
+        return DynamoDbWriteRequest.builder().setType(DynamoDbWriteRequestType.PUT).setItem(item).build();
+    }
+
+    private static String nonEmpty(String s) {
+        return s == null || s.isEmpty() ? "-" : s;
+    }
+}

@@ -1,0 +1,214 @@
+package io.changeviews.job;
+
+import io.changeviews.connectors.change.ChangeEvent;
+import io.changeviews.connectors.change.DeadLetter;
+import io.changeviews.connectors.change.DecodeResult;
+import io.changeviews.connectors.sink.RowItemConverter;
+import io.changeviews.job.config.ConfigException;
+import io.changeviews.job.config.JobConfig;
+import io.changeviews.job.config.SourceTableSpec;
+import io.changeviews.job.config.ViewSpec;
+import io.changeviews.job.materialize.DeadLetterSplitter;
+import io.changeviews.job.materialize.KeyCheck;
+import io.changeviews.job.materialize.ViewKeySelector;
+import io.changeviews.job.materialize.WriteCoalescer;
+import io.changeviews.job.normalize.ChangelogNormalizer;
+import io.changeviews.job.normalize.ImageProjector;
+import io.changeviews.job.normalize.ItemChange;
+import io.changeviews.job.normalize.TableTypes;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.OutputTag;
+
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Builds the whole topology from an injected source of decoded records and injected sinks:
+ * dead-letter split → change-time watermarks → per source table projection and normalization →
+ * the two SQL tables per source → the configured SQL views → per view key check, write
+ * coalescing and the view's sink. {@code main} and the tests differ only in what they inject.
+ */
+public final class ChangeViewsPipeline {
+    private ChangeViewsPipeline() {}
+
+    /** Where the pipeline writes: one sink per view, and one for dead letters. */
+    public interface Sinks {
+        Sink<Row> view(ViewSpec view, RowItemConverter converter);
+
+        Sink<DeadLetter> deadLetters();
+    }
+
+    private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<DeadLetter>("dead-letters") {};
+
+    /** Sets the SQL options the views rely on: UTC for time functions, mini-batch coalescing. */
+    public static void configureSql(StreamTableEnvironment tEnv, JobConfig config) {
+        tEnv.getConfig().setLocalTimeZone(ZoneOffset.UTC);
+        tEnv.getConfig().set("table.exec.mini-batch.enabled", "true");
+        tEnv.getConfig().set("table.exec.mini-batch.allow-latency", Math.max(1, config.flushInterval().toMillis() / 2) + " ms");
+        tEnv.getConfig().set("table.exec.mini-batch.size", "5000");
+    }
+
+    public static void build(
+            StreamTableEnvironment tEnv, JobConfig config, DataStream<DecodeResult> records, Sinks sinks) {
+        configureSql(tEnv, config);
+        Set<String> followed = new HashSet<>();
+        config.tables().forEach(t -> followed.add(t.dynamoDbTable()));
+
+        SingleOutputStreamOperator<ChangeEvent> decoded = records
+                .process(new DeadLetterSplitter(DEAD_LETTERS, followed))
+                .uid("split-dead-letters")
+                .name("Split dead letters");
+        DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DEAD_LETTERS);
+
+        DataStream<ChangeEvent> timed = decoded
+                .assignTimestampsAndWatermarks(WatermarkStrategy
+                        .<ChangeEvent>forBoundedOutOfOrderness(config.outOfOrderness())
+                        .withTimestampAssigner((event, ts) -> event.changeTimeMillis())
+                        .withIdleness(config.idleTimeout()))
+                .uid("change-time-watermarks")
+                .name("Change-time watermarks");
+
+        for (SourceTableSpec table : config.tables()) {
+            deadLetters = deadLetters.union(registerSourceTable(tEnv, config, table, timed));
+        }
+        for (ViewResult view : createViews(tEnv, config)) {
+            deadLetters = deadLetters.union(materialize(tEnv, config, view, sinks));
+        }
+        deadLetters.sinkTo(sinks.deadLetters()).uid("dead-letter-sink").name("Dead letters → DynamoDB");
+    }
+
+    private static DataStream<DeadLetter> registerSourceTable(
+            StreamTableEnvironment tEnv, JobConfig config, SourceTableSpec table, DataStream<ChangeEvent> events) {
+        String id = kebab(table.sqlName());
+        TypeInformation<Row> imageType = TableTypes.typeInfo(TableTypes.image(table));
+        SingleOutputStreamOperator<ItemChange> projected = events
+                .filter(e -> e.tableName().equals(table.dynamoDbTable()))
+                .name("Only " + table.dynamoDbTable())
+                .process(new ImageProjector(table, DEAD_LETTERS), ItemChange.typeInfo(imageType))
+                .uid("project-" + id)
+                .name("Project " + table.sqlName());
+        OutputTag<Row> changesTag = new OutputTag<>("changes-" + id, TableTypes.typeInfo(TableTypes.changes(table)));
+        SingleOutputStreamOperator<Row> state = projected
+                .keyBy(c -> c.itemKey)
+                .process(
+                        new ChangelogNormalizer(table, changesTag, config.dedupeRetention(),
+                                config.tombstoneRetention(), config.ttlDeletesRetract()),
+                        TableTypes.typeInfo(TableTypes.state(table)))
+                .uid("normalize-" + id)
+                .name("Normalize " + table.sqlName());
+        tEnv.createTemporaryView(table.sqlName(), tEnv.fromChangelogStream(
+                state, Schema.newBuilder().fromRowDataType(TableTypes.state(table)).build(), ChangelogMode.all()));
+        tEnv.createTemporaryView(table.changesSqlName(),
+                tEnv.fromDataStream(state.getSideOutput(changesTag), TableTypes.changesSchema(table)));
+        return projected.getSideOutput(DEAD_LETTERS);
+    }
+
+    /** A view's planned table. */
+    private static final class ViewResult {
+        final ViewSpec spec;
+        final Table table;
+
+        ViewResult(ViewSpec spec, Table table) {
+            this.spec = spec;
+            this.table = table;
+        }
+    }
+
+    /**
+     * Plans every view and registers it under its name, so views may read each other; views are
+     * retried until those they read exist, whatever order the configuration lists them in.
+     */
+    private static List<ViewResult> createViews(StreamTableEnvironment tEnv, JobConfig config) {
+        List<ViewResult> done = new ArrayList<>();
+        List<ViewSpec> pending = new ArrayList<>(config.views());
+        while (!pending.isEmpty()) {
+            ValidationException lastError = null;
+            ViewSpec lastFailed = null;
+            boolean progress = false;
+            for (Iterator<ViewSpec> it = pending.iterator(); it.hasNext(); ) {
+                ViewSpec view = it.next();
+                try {
+                    Table table = tEnv.sqlQuery(view.sql());
+                    tEnv.createTemporaryView(view.name(), table);
+                    done.add(new ViewResult(view, table));
+                    it.remove();
+                    progress = true;
+                } catch (ValidationException e) {
+                    lastError = e;
+                    lastFailed = view;
+                }
+            }
+            if (!progress) {
+                throw new ConfigException(JobConfig.VIEW_PREFIX + lastFailed.name(), JobConfig.VIEW_SQL,
+                        "invalid SQL: " + rootMessage(lastError));
+            }
+        }
+        return done;
+    }
+
+    private static DataStream<DeadLetter> materialize(
+            StreamTableEnvironment tEnv, JobConfig config, ViewResult view, Sinks sinks) {
+        ViewSpec spec = view.spec;
+        List<String> columns = view.table.getResolvedSchema().getColumnNames();
+        for (String key : spec.targetKey()) {
+            int pos = columns.indexOf(key);
+            if (pos < 0) {
+                throw new ConfigException(JobConfig.VIEW_PREFIX + spec.name(), JobConfig.VIEW_TARGET_KEY,
+                        "key " + key + " is not a column of the view " + columns);
+            }
+            LogicalType type = view.table.getResolvedSchema().getColumnDataTypes().get(pos).getLogicalType();
+            switch (type.getTypeRoot()) {
+                case CHAR: case VARCHAR: case TINYINT: case SMALLINT: case INTEGER: case BIGINT: case DECIMAL:
+                    break;
+                default:
+                    throw new ConfigException(JobConfig.VIEW_PREFIX + spec.name(), JobConfig.VIEW_TARGET_KEY,
+                            "key " + key + " has type " + type + "; a DynamoDB key must be a string or a number");
+            }
+        }
+        String id = kebab(spec.name());
+        RowItemConverter converter = new RowItemConverter(columns, spec.targetKey());
+        DataStream<Row> changelog = tEnv.toChangelogStream(view.table);
+        SingleOutputStreamOperator<Row> keyed = changelog
+                .process(new KeyCheck(spec.name(), converter, DEAD_LETTERS), changelog.getType())
+                .uid("check-key-" + id)
+                .name("Check key of " + spec.name());
+        keyed.keyBy(new ViewKeySelector(converter))
+                .process(new WriteCoalescer(changelog.getType(), config.flushInterval()), changelog.getType())
+                .uid("coalesce-" + id)
+                .name("Coalesce writes of " + spec.name())
+                .sinkTo(sinks.view(spec, converter))
+                .uid("sink-" + id)
+                .name(spec.name() + " → DynamoDB " + spec.targetTable());
+        return keyed.getSideOutput(DEAD_LETTERS);
+    }
+
+    /** A stable kebab-case uid fragment for a SQL name, e.g. {@code Order_by_item} → {@code order-by-item}. */
+    static String kebab(String name) {
+        return name.replace('_', '-').toLowerCase(Locale.ROOT);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+}

@@ -1,0 +1,283 @@
+package io.changeviews.job.config;
+
+import org.apache.flink.streaming.connectors.kinesis.config.ConsumerConfigConstants;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The job's whole configuration, read from property groups (MSF's runtime properties, or the same
+ * groups from {@code kda-app.json} locally) and validated at start-up.
+ *
+ * <p>Groups and keys:
+ * <ul>
+ *   <li>{@value #SOURCE}: {@value #SOURCE_TYPE} ({@code kinesis} | {@code dynamodb-streams}),
+ *       {@value #STREAM_NAME} (Kinesis), {@value #STREAM_ARN} and {@value #STREAM_TABLE} (DynamoDB
+ *       Streams), {@value #INITIAL_POSITION} ({@code TRIM_HORIZON} | {@code LATEST} | {@code
+ *       AT_TIMESTAMP}), {@value #INITIAL_TIMESTAMP} (ISO-8601), and {@code aws.*} / {@code
+ *       flink.*} connector settings passed through (region, endpoint, credentials provider).
+ *   <li>{@value #DYNAMODB}: {@code aws.*} settings of the sink, {@value #FLUSH_INTERVAL_MS},
+ *       {@value #DEAD_LETTER_TABLE}.
+ *   <li>{@value #PIPELINE}: {@value #OUT_OF_ORDERNESS_MS}, {@value #IDLE_TIMEOUT_MS}, {@value
+ *       #DEDUPE_RETENTION_MS}, {@value #TOMBSTONE_RETENTION_MS}, {@value #TTL_DELETES_RETRACT}.
+ *   <li>{@code table.<SqlName>}: {@value #TABLE_DYNAMODB_NAME} (defaults to the SQL name) and one
+ *       {@code column.<name> = <SQL type> [FROM <attribute path>]} per column.
+ *   <li>{@code view.<name>}: {@value #VIEW_SQL}, {@value #VIEW_TARGET_TABLE}, {@value
+ *       #VIEW_TARGET_KEY} (comma-separated, partition key first).
+ * </ul>
+ */
+public final class JobConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final String SOURCE = "source";
+    public static final String SOURCE_TYPE = "type";
+    public static final String STREAM_NAME = "stream.name";
+    public static final String STREAM_ARN = "stream.arn";
+    public static final String STREAM_TABLE = "stream.table";
+    public static final String INITIAL_POSITION = "initial.position";
+    public static final String INITIAL_TIMESTAMP = "initial.timestamp";
+
+    public static final String DYNAMODB = "dynamodb";
+    public static final String FLUSH_INTERVAL_MS = "flush.interval.ms";
+    public static final String DEAD_LETTER_TABLE = "dead-letter.table";
+
+    public static final String PIPELINE = "pipeline";
+    public static final String OUT_OF_ORDERNESS_MS = "watermark.out-of-orderness.ms";
+    public static final String IDLE_TIMEOUT_MS = "source.idle-timeout.ms";
+    public static final String DEDUPE_RETENTION_MS = "dedupe.retention.ms";
+    public static final String TOMBSTONE_RETENTION_MS = "tombstone.retention.ms";
+    public static final String TTL_DELETES_RETRACT = "ttl-deletes.retract";
+
+    public static final String TABLE_PREFIX = "table.";
+    public static final String TABLE_DYNAMODB_NAME = "dynamodb.table";
+    public static final String COLUMN_PREFIX = "column.";
+
+    public static final String VIEW_PREFIX = "view.";
+    public static final String VIEW_SQL = "sql";
+    public static final String VIEW_TARGET_TABLE = "target.table";
+    public static final String VIEW_TARGET_KEY = "target.key";
+
+    /** Where the change records come from. */
+    public enum SourceType {
+        KINESIS,
+        DYNAMODB_STREAMS
+    }
+
+    /** Where a fresh start (no restored state) begins reading. */
+    public enum InitialPosition {
+        TRIM_HORIZON,
+        LATEST,
+        AT_TIMESTAMP
+    }
+
+    private final SourceType sourceType;
+    private final String stream;
+    private final String streamTable;
+    private final Properties sourceProperties;
+    private final Properties dynamoDbProperties;
+    private final Duration flushInterval;
+    private final String deadLetterTable;
+    private final Duration outOfOrderness;
+    private final Duration idleTimeout;
+    private final Duration dedupeRetention;
+    private final Duration tombstoneRetention;
+    private final boolean ttlDeletesRetract;
+    private final List<SourceTableSpec> tables;
+    private final List<ViewSpec> views;
+
+    private JobConfig(Map<String, Properties> groups) {
+        PropertyGroup source = new PropertyGroup(SOURCE, groups.get(SOURCE));
+        source.rejectUnknown(
+                set(SOURCE_TYPE, STREAM_NAME, STREAM_ARN, STREAM_TABLE, INITIAL_POSITION, INITIAL_TIMESTAMP),
+                "aws.", "flink.");
+        this.sourceType = source.oneOf(SOURCE_TYPE, SourceType.class, SourceType.KINESIS);
+        if (sourceType == SourceType.KINESIS) {
+            this.stream = source.required(STREAM_NAME);
+            this.streamTable = null;
+        } else {
+            this.stream = source.required(STREAM_ARN);
+            this.streamTable = source.required(STREAM_TABLE);
+        }
+        this.sourceProperties = connectorProperties(source);
+        InitialPosition position = source.oneOf(INITIAL_POSITION, InitialPosition.class, InitialPosition.TRIM_HORIZON);
+        sourceProperties.setProperty(ConsumerConfigConstants.STREAM_INITIAL_POSITION, position.name());
+        if (position == InitialPosition.AT_TIMESTAMP) {
+            String ts = source.required(INITIAL_TIMESTAMP);
+            try {
+                double seconds = Instant.parse(ts).toEpochMilli() / 1000.0;
+                sourceProperties.setProperty(ConsumerConfigConstants.STREAM_INITIAL_TIMESTAMP, Double.toString(seconds));
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(SOURCE, INITIAL_TIMESTAMP, "must be an ISO-8601 instant such as 2026-01-31T00:00:00Z, got '" + ts + "'");
+            }
+        }
+
+        PropertyGroup ddb = new PropertyGroup(DYNAMODB, groups.get(DYNAMODB));
+        ddb.rejectUnknown(set(FLUSH_INTERVAL_MS, DEAD_LETTER_TABLE), "aws.");
+        this.dynamoDbProperties = connectorProperties(ddb);
+        this.flushInterval = Duration.ofMillis(ddb.positiveLong(FLUSH_INTERVAL_MS, 1000));
+        this.deadLetterTable = ddb.optional(DEAD_LETTER_TABLE, "changeviews_dead_letters");
+
+        PropertyGroup pipeline = new PropertyGroup(PIPELINE, groups.get(PIPELINE));
+        pipeline.rejectUnknown(set(OUT_OF_ORDERNESS_MS, IDLE_TIMEOUT_MS, DEDUPE_RETENTION_MS, TOMBSTONE_RETENTION_MS, TTL_DELETES_RETRACT));
+        this.outOfOrderness = Duration.ofMillis(pipeline.positiveLong(OUT_OF_ORDERNESS_MS, 5_000));
+        this.idleTimeout = Duration.ofMillis(pipeline.positiveLong(IDLE_TIMEOUT_MS, 30_000));
+        this.dedupeRetention = Duration.ofMillis(pipeline.positiveLong(DEDUPE_RETENTION_MS, Duration.ofHours(1).toMillis()));
+        this.tombstoneRetention = Duration.ofMillis(pipeline.positiveLong(TOMBSTONE_RETENTION_MS, Duration.ofHours(24).toMillis()));
+        this.ttlDeletesRetract = pipeline.bool(TTL_DELETES_RETRACT, true);
+
+        List<SourceTableSpec> tableSpecs = new ArrayList<>();
+        List<ViewSpec> viewSpecs = new ArrayList<>();
+        Set<String> dynamoTables = new HashSet<>();
+        for (Map.Entry<String, Properties> g : groups.entrySet()) {
+            String id = g.getKey();
+            if (id.startsWith(TABLE_PREFIX)) {
+                SourceTableSpec t = table(new PropertyGroup(id, g.getValue()), id.substring(TABLE_PREFIX.length()));
+                if (!dynamoTables.add(t.dynamoDbTable())) {
+                    throw new ConfigException(id, TABLE_DYNAMODB_NAME, "DynamoDB table " + t.dynamoDbTable() + " is declared twice");
+                }
+                tableSpecs.add(t);
+            } else if (id.startsWith(VIEW_PREFIX)) {
+                viewSpecs.add(view(new PropertyGroup(id, g.getValue()), id.substring(VIEW_PREFIX.length())));
+            } else if (!id.equals(SOURCE) && !id.equals(DYNAMODB) && !id.equals(PIPELINE)) {
+                throw new ConfigException(id, null, "is not a known property group (known: source, dynamodb, pipeline, table.<name>, view.<name>)");
+            }
+        }
+        if (tableSpecs.isEmpty()) {
+            throw new ConfigException(TABLE_PREFIX + "<name>", null, "at least one source table must be declared");
+        }
+        if (sourceType == SourceType.DYNAMODB_STREAMS && !dynamoTables.contains(streamTable)) {
+            throw new ConfigException(SOURCE, STREAM_TABLE, "table " + streamTable + " is not declared as a table.<name> group");
+        }
+        this.tables = Collections.unmodifiableList(tableSpecs);
+        this.views = Collections.unmodifiableList(viewSpecs);
+    }
+
+    /** Parses and validates the property groups; throws {@link ConfigException} naming the first bad property. */
+    public static JobConfig from(Map<String, Properties> groups) {
+        return new JobConfig(new LinkedHashMap<>(groups));
+    }
+
+    private static SourceTableSpec table(PropertyGroup g, String sqlName) {
+        requireIdentifier(g.id(), null, sqlName);
+        g.rejectUnknown(set(TABLE_DYNAMODB_NAME), COLUMN_PREFIX);
+        List<ColumnSpec> columns = new ArrayList<>();
+        for (String key : g.keysWithPrefix(COLUMN_PREFIX)) {
+            String name = key.substring(COLUMN_PREFIX.length());
+            requireIdentifier(g.id(), key, name);
+            if (name.equalsIgnoreCase(SourceTableSpec.CHANGE_TIME) || name.equalsIgnoreCase(SourceTableSpec.EVENT_NAME)) {
+                throw new ConfigException(g.id(), key, name + " is a metadata column the job adds itself");
+            }
+            columns.add(ColumnSpec.parse(g.id(), key, name, g.required(key)));
+        }
+        if (columns.isEmpty()) {
+            throw new ConfigException(g.id(), COLUMN_PREFIX + "<name>", "declare at least one column");
+        }
+        return new SourceTableSpec(sqlName, g.optional(TABLE_DYNAMODB_NAME, sqlName), columns);
+    }
+
+    private static ViewSpec view(PropertyGroup g, String name) {
+        requireIdentifier(g.id(), null, name);
+        g.rejectUnknown(set(VIEW_SQL, VIEW_TARGET_TABLE, VIEW_TARGET_KEY));
+        List<String> key = g.list(VIEW_TARGET_KEY);
+        if (key.size() > 2) {
+            throw new ConfigException(g.id(), VIEW_TARGET_KEY, "a DynamoDB key has one or two attributes, got " + key);
+        }
+        return new ViewSpec(name, g.required(VIEW_SQL), g.required(VIEW_TARGET_TABLE), key);
+    }
+
+    private static void requireIdentifier(String group, String key, String name) {
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new ConfigException(group, key, "'" + name + "' must be a SQL identifier (letters, digits, underscore)");
+        }
+    }
+
+    private static Properties connectorProperties(PropertyGroup g) {
+        Properties out = new Properties();
+        for (Map.Entry<Object, Object> e : g.raw().entrySet()) {
+            String k = e.getKey().toString();
+            if (k.startsWith("aws.") || k.startsWith("flink.")) {
+                out.setProperty(k, e.getValue().toString().trim());
+            }
+        }
+        return out;
+    }
+
+    private static Set<String> set(String... keys) {
+        return new HashSet<>(Arrays.asList(keys));
+    }
+
+    public SourceType sourceType() {
+        return sourceType;
+    }
+
+    /** The Kinesis stream name, or the DynamoDB Stream's ARN. */
+    public String stream() {
+        return stream;
+    }
+
+    /** The DynamoDB table whose stream is read (DynamoDB Streams only). */
+    public String streamTable() {
+        return streamTable;
+    }
+
+    /** A copy of the source connector's properties (including the initial position). */
+    public Properties sourceProperties() {
+        Properties p = new Properties();
+        p.putAll(sourceProperties);
+        return p;
+    }
+
+    /** A copy of the DynamoDB sink's {@code aws.*} properties. */
+    public Properties dynamoDbProperties() {
+        Properties p = new Properties();
+        p.putAll(dynamoDbProperties);
+        return p;
+    }
+
+    public Duration flushInterval() {
+        return flushInterval;
+    }
+
+    public String deadLetterTable() {
+        return deadLetterTable;
+    }
+
+    public Duration outOfOrderness() {
+        return outOfOrderness;
+    }
+
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    public Duration dedupeRetention() {
+        return dedupeRetention;
+    }
+
+    public Duration tombstoneRetention() {
+        return tombstoneRetention;
+    }
+
+    public boolean ttlDeletesRetract() {
+        return ttlDeletesRetract;
+    }
+
+    public List<SourceTableSpec> tables() {
+        return tables;
+    }
+
+    public List<ViewSpec> views() {
+        return views;
+    }
+}

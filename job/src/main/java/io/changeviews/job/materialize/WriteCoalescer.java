@@ -1,0 +1,74 @@
+package io.changeviews.job.materialize;
+
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.types.Row;
+import org.apache.flink.types.RowKind;
+import org.apache.flink.util.Collector;
+
+import java.time.Duration;
+
+/**
+ * Keeps only the newest change of each target key and emits it once per flush interval, so
+ * DynamoDB sees at most one write per changed key per interval, however many events changed it.
+ *
+ * <p>−U rows are dropped: the target is keyed by the view's unique key, so the +U that follows
+ * overwrites the item (a −D deletes it). The pending row is keyed state, so it survives a restore;
+ * at the end of a bounded input the final watermark flushes what is pending.
+ */
+public final class WriteCoalescer extends KeyedProcessFunction<String, Row, Row> {
+    private static final long serialVersionUID = 1L;
+
+    private static final long DRAIN = Long.MAX_VALUE;
+
+    private final TypeInformation<Row> rowType;
+    private final long flushIntervalMs;
+
+    private transient ValueState<Row> pending;
+    private transient Counter writes;
+    private transient Counter coalesced;
+
+    public WriteCoalescer(TypeInformation<Row> rowType, Duration flushInterval) {
+        this.rowType = rowType;
+        this.flushIntervalMs = flushInterval.toMillis();
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        pending = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-write", rowType));
+        writes = getRuntimeContext().getMetricGroup().counter("aggregateWrites");
+        coalesced = getRuntimeContext().getMetricGroup().counter("coalescedChanges");
+    }
+
+    @Override
+    public void processElement(Row row, Context ctx, Collector<Row> out) throws Exception {
+        if (row.getKind() == RowKind.UPDATE_BEFORE) {
+            return;
+        }
+        if (pending.value() == null) {
+            ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + flushIntervalMs);
+            ctx.timerService().registerEventTimeTimer(DRAIN);
+        } else {
+            coalesced.inc();
+        }
+        pending.update(row);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Row> out) throws Exception {
+        Row row = pending.value();
+        if (row == null) {
+            return;
+        }
+        out.collect(row);
+        writes.inc();
+        pending.clear();
+        if (timestamp != DRAIN) {
+            ctx.timerService().deleteEventTimeTimer(DRAIN);
+        }
+    }
+}

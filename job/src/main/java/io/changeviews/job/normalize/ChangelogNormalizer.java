@@ -1,0 +1,185 @@
+package io.changeviews.job.normalize;
+
+import io.changeviews.connectors.change.ChangeType;
+import io.changeviews.job.config.SourceTableSpec;
+
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.types.Row;
+import org.apache.flink.types.RowKind;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Turns one source item's deliveries into a clean changelog for SQL: +I for a new item, −U/+U for
+ * a change (the −U is the row emitted before, from state, so NEW_IMAGE-only streams work) and −D
+ * for a delete, ordered by change time with the sequence number breaking ties.
+ *
+ * <p>Deliveries whose event id was already seen are duplicates and are dropped. A change older
+ * than the applied one is stale: it does not touch the current state, but it is still a real
+ * change, so it is emitted to the changes side output. After a REMOVE a tombstone keeps the
+ * delete's version for {@code tombstoneRetention}, so that a late older change cannot resurrect
+ * the item; seen event ids are kept for {@code dedupeRetention}. Both are then cleared, so a
+ * deleted item leaves no state behind.
+ */
+public final class ChangelogNormalizer extends KeyedProcessFunction<String, ItemChange, Row> {
+    private static final long serialVersionUID = 1L;
+
+    /** Cleanup timers are rounded up to this granularity so an item has few of them. */
+    private static final long TIMER_GRANULARITY_MS = 1_000;
+
+    private final SourceTableSpec table;
+    private final OutputTag<Row> changes;
+    private final long dedupeRetentionMs;
+    private final long tombstoneRetentionMs;
+    private final boolean retractTtlDeletes;
+
+    private transient ValueState<Row> image;
+    private transient ValueState<AppliedVersion> version;
+    private transient MapState<String, Long> seenEventIds;
+    private transient Counter applied;
+    private transient Counter duplicates;
+    private transient Counter stale;
+    private transient Counter removesOfUnknownItems;
+    private transient Counter ttlDeletesIgnored;
+
+    public ChangelogNormalizer(
+            SourceTableSpec table,
+            OutputTag<Row> changes,
+            Duration dedupeRetention,
+            Duration tombstoneRetention,
+            boolean retractTtlDeletes) {
+        this.table = table;
+        this.changes = changes;
+        this.dedupeRetentionMs = dedupeRetention.toMillis();
+        this.tombstoneRetentionMs = tombstoneRetention.toMillis();
+        this.retractTtlDeletes = retractTtlDeletes;
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        image = getRuntimeContext().getState(new ValueStateDescriptor<>("image", TableTypes.typeInfo(TableTypes.image(table))));
+        version = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("version", TypeInformation.of(AppliedVersion.class)));
+        seenEventIds = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.LONG));
+        applied = getRuntimeContext().getMetricGroup().counter("changesApplied");
+        duplicates = getRuntimeContext().getMetricGroup().counter("duplicateChanges");
+        stale = getRuntimeContext().getMetricGroup().counter("staleChanges");
+        removesOfUnknownItems = getRuntimeContext().getMetricGroup().counter("removesOfUnknownItems");
+        ttlDeletesIgnored = getRuntimeContext().getMetricGroup().counter("ttlDeletesIgnored");
+    }
+
+    @Override
+    public void processElement(ItemChange change, Context ctx, Collector<Row> out) throws Exception {
+        long now = ctx.timerService().currentProcessingTime();
+        if (change.eventId != null) {
+            if (seenEventIds.contains(change.eventId)) {
+                duplicates.inc();
+                return;
+            }
+            long expiry = roundUp(now + dedupeRetentionMs);
+            seenEventIds.put(change.eventId, expiry);
+            ctx.timerService().registerProcessingTimeTimer(expiry);
+        }
+        AppliedVersion last = version.value();
+        Row before = image.value();
+        ctx.output(changes, changeRow(change, before));
+        if (last != null && compare(change.changeTimeMicros, change.sequenceNumber, last.changeTimeMicros, last.sequenceNumber) <= 0) {
+            stale.inc();
+            return;
+        }
+        if (change.type == ChangeType.REMOVE) {
+            if (change.ttlDelete && !retractTtlDeletes) {
+                ttlDeletesIgnored.inc();
+                return;
+            }
+            if (before != null) {
+                out.collect(stateRow(before, last.changeTimeMicros, RowKind.DELETE));
+            } else {
+                removesOfUnknownItems.inc();
+            }
+            long expiry = roundUp(now + tombstoneRetentionMs);
+            image.clear();
+            version.update(new AppliedVersion(change.changeTimeMicros, change.sequenceNumber, true, expiry));
+            ctx.timerService().registerProcessingTimeTimer(expiry);
+        } else {
+            if (before == null) {
+                out.collect(stateRow(change.newRow, change.changeTimeMicros, RowKind.INSERT));
+            } else {
+                out.collect(stateRow(before, last.changeTimeMicros, RowKind.UPDATE_BEFORE));
+                out.collect(stateRow(change.newRow, change.changeTimeMicros, RowKind.UPDATE_AFTER));
+            }
+            image.update(change.newRow);
+            version.update(new AppliedVersion(change.changeTimeMicros, change.sequenceNumber, false, 0));
+        }
+        applied.inc();
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Row> out) throws Exception {
+        Iterator<Map.Entry<String, Long>> it = seenEventIds.iterator();
+        while (it.hasNext()) {
+            if (it.next().getValue() <= timestamp) {
+                it.remove();
+            }
+        }
+        AppliedVersion last = version.value();
+        if (last != null && last.deleted && last.expiresAt <= timestamp) {
+            version.clear();
+        }
+    }
+
+    /** Orders two changes of one item: change time first, then the source's sequence number. */
+    static int compare(long timeA, String seqA, long timeB, String seqB) {
+        int byTime = Long.compare(timeA, timeB);
+        return byTime != 0 ? byTime : compareSequenceNumbers(seqA, seqB);
+    }
+
+    /** Sequence numbers are decimal strings of up to 128 bits: compare them as numbers without parsing. */
+    static int compareSequenceNumbers(String a, String b) {
+        if (a == null || b == null) {
+            return 0;
+        }
+        String x = stripLeadingZeros(a);
+        String y = stripLeadingZeros(b);
+        return x.length() != y.length() ? Integer.compare(x.length(), y.length()) : x.compareTo(y);
+    }
+
+    private static String stripLeadingZeros(String s) {
+        int i = 0;
+        while (i < s.length() - 1 && s.charAt(i) == '0') {
+            i++;
+        }
+        return s.substring(i);
+    }
+
+    private static long roundUp(long t) {
+        return (t / TIMER_GRANULARITY_MS + 1) * TIMER_GRANULARITY_MS;
+    }
+
+    private static Row stateRow(Row image, long changeTimeMicros, RowKind kind) {
+        Row row = Row.join(image, Row.of(Instant.ofEpochMilli(Math.floorDiv(changeTimeMicros, 1000L))));
+        row.setKind(kind);
+        return row;
+    }
+
+    /** The change as a row of the changes table: the new image, else the old one, else the last applied one. */
+    private Row changeRow(ItemChange change, Row before) {
+        Row image = change.newRow != null ? change.newRow : change.oldRow != null ? change.oldRow : before;
+        Row columns = image != null ? image : new Row(table.columns().size());
+        return Row.join(columns, Row.of(change.type.name(), Instant.ofEpochMilli(Math.floorDiv(change.changeTimeMicros, 1000L))));
+    }
+}
