@@ -136,6 +136,10 @@ public final class ChangelogNormalizer extends KeyedProcessFunction<String, Item
                 it.remove();
             }
         }
+        if (seenEventIds.isEmpty()) {
+            // An emptied map still occupies a state entry per key on the heap backend.
+            seenEventIds.clear();
+        }
         AppliedVersion last = version.value();
         if (last != null && last.deleted && last.expiresAt <= timestamp) {
             version.clear();

@@ -1,0 +1,66 @@
+package io.changeviews.connectors.sink;
+
+import io.changeviews.connectors.change.DeadLetter;
+
+import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequest;
+import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequestType;
+import org.apache.flink.types.Row;
+import org.apache.flink.types.RowKind;
+import org.junit.jupiter.api.Test;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.math.BigDecimal;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RowItemConverterTest {
+    private final RowItemConverter converter =
+            new RowItemConverter(Arrays.asList("item_number", "order_date", "quantity", "note"), Arrays.asList("item_number", "order_date"));
+
+    @Test
+    void putsTheAbsoluteRowWithExactNumbersAndWithoutNulls() {
+        Row row = Row.ofKind(RowKind.UPDATE_AFTER, "item123", "2026-11-22", new BigDecimal("40.0000"), null);
+        DynamoDbWriteRequest req = converter.apply(row, null);
+        assertThat(req.getType()).isEqualTo(DynamoDbWriteRequestType.PUT);
+        assertThat(req.getItem()).containsEntry("quantity", AttributeValue.fromN("40"))
+                .containsEntry("item_number", AttributeValue.fromS("item123"))
+                .doesNotContainKey("note");
+    }
+
+    @Test
+    void deletesByKeyOnRetraction() {
+        DynamoDbWriteRequest req = converter.apply(Row.ofKind(RowKind.DELETE, "item123", "2026-11-22", BigDecimal.TEN, "x"), null);
+        assertThat(req.getType()).isEqualTo(DynamoDbWriteRequestType.DELETE);
+        assertThat(req.getItem()).containsOnlyKeys("item_number", "order_date");
+    }
+
+    @Test
+    void refusesKeysDynamoDbWouldReject() {
+        assertThat(converter.keyString(Row.of("item123", "2026-11-22", null, null))).isEqualTo("item123\u00012026-11-22");
+        assertThat(converter.keyString(Row.of(null, "2026-11-22", null, null))).isNull();
+        assertThat(converter.keyString(Row.of("", "2026-11-22", null, null))).isNull();
+    }
+
+    @Test
+    void truncatesDeadLetterPayloadsOnACharacterBoundaryBelowTheItemLimit() {
+        StringBuilder big = new StringBuilder();
+        while (big.length() < 200_000) {
+            big.append("\u00e9\u20ac");
+        }
+        DynamoDbWriteRequest req = new DeadLetterItemConverter().apply(new DeadLetter("kinesis:s/shard", "1", "bad", big.toString()), null);
+        String kept = req.getItem().get("payload").s();
+        assertThat(Utf8.length(kept)).isLessThanOrEqualTo(DeadLetterItemConverter.MAX_PAYLOAD_BYTES);
+        assertThat(big.toString()).startsWith(kept);
+        assertThat(req.getItem().get("payload_truncated").bool()).isTrue();
+    }
+
+    @Test
+    void utf8TruncationNeverSplitsACharacter() {
+        assertThat(Utf8.truncate("a\u20acb", 2)).isEqualTo("a");
+        assertThat(Utf8.truncate("a\u20acb", 4)).isEqualTo("a\u20ac");
+        assertThat(Utf8.truncate("\uD83D\uDE00x", 3)).isEmpty();
+        assertThat(Utf8.truncate("\uD83D\uDE00x", 4)).isEqualTo("\uD83D\uDE00");
+    }
+}

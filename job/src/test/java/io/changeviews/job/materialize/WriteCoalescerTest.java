@@ -1,0 +1,101 @@
+package io.changeviews.job.materialize;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.RowTypeInfo;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.types.Row;
+import org.apache.flink.types.RowKind;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WriteCoalescerTest {
+    private KeyedOneInputStreamOperatorTestHarness<String, Row, Row> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new WriteCoalescer(new RowTypeInfo(Types.STRING, Types.LONG), Duration.ofSeconds(1))),
+                r -> (String) r.getField(0),
+                Types.STRING);
+        harness.setProcessingTime(0);
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private void send(RowKind kind, String key, long value) throws Exception {
+        harness.processElement(new StreamRecord<>(Row.ofKind(kind, key, value)));
+    }
+
+    private List<Row> drain() {
+        List<Row> out = new ArrayList<>();
+        for (Object o : harness.getOutput()) {
+            if (o instanceof StreamRecord) {
+                out.add((Row) ((StreamRecord<?>) o).getValue());
+            }
+        }
+        harness.getOutput().clear();
+        return out;
+    }
+
+    @Test
+    void emitsOnlyTheNewestRowOfAKeyOncePerInterval() throws Exception {
+        send(RowKind.INSERT, "a", 1);
+        send(RowKind.UPDATE_BEFORE, "a", 1);
+        send(RowKind.UPDATE_AFTER, "a", 2);
+        send(RowKind.UPDATE_BEFORE, "a", 2);
+        send(RowKind.UPDATE_AFTER, "a", 3);
+        send(RowKind.INSERT, "b", 7);
+        assertThat(drain()).isEmpty();
+        harness.setProcessingTime(1_000);
+        assertThat(drain()).containsExactlyInAnyOrder(Row.ofKind(RowKind.UPDATE_AFTER, "a", 3L), Row.ofKind(RowKind.INSERT, "b", 7L));
+        harness.setProcessingTime(5_000);
+        assertThat(drain()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aDeleteAfterAnUpdateInOneIntervalIsOneDelete() throws Exception {
+        send(RowKind.UPDATE_AFTER, "a", 2);
+        send(RowKind.DELETE, "a", 2);
+        harness.setProcessingTime(1_000);
+        assertThat(drain()).containsExactly(Row.ofKind(RowKind.DELETE, "a", 2L));
+    }
+
+    @Test
+    void pendingWritesSurviveASnapshotAndRestore() throws Exception {
+        send(RowKind.INSERT, "a", 1);
+        var snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new WriteCoalescer(new RowTypeInfo(Types.STRING, Types.LONG), Duration.ofSeconds(1))),
+                r -> (String) r.getField(0),
+                Types.STRING);
+        harness.setProcessingTime(0);
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.setProcessingTime(2_000);
+        assertThat(drain()).containsExactly(Row.ofKind(RowKind.INSERT, "a", 1L));
+    }
+
+    @Test
+    void theFinalWatermarkFlushesPendingWrites() throws Exception {
+        send(RowKind.INSERT, "a", 1);
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(drain()).containsExactly(Row.ofKind(RowKind.INSERT, "a", 1L));
+    }
+}
