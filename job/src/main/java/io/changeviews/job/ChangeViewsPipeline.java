@@ -58,7 +58,7 @@ public final class ChangeViewsPipeline {
     private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<DeadLetter>("dead-letters") {};
 
     /** Sets the SQL options the views rely on: UTC for time functions, mini-batch coalescing. */
-    public static void configureSql(StreamTableEnvironment tEnv, JobConfig config) {
+    private static void configureSql(StreamTableEnvironment tEnv, JobConfig config) {
         tEnv.getConfig().setLocalTimeZone(ZoneOffset.UTC);
         tEnv.getConfig().set("table.exec.mini-batch.enabled", "true");
         tEnv.getConfig().set("table.exec.mini-batch.allow-latency", Math.max(1, config.flushInterval().toMillis() / 2) + " ms");
@@ -67,6 +67,19 @@ public final class ChangeViewsPipeline {
 
     public static void build(
             StreamTableEnvironment tEnv, JobConfig config, DataStream<DecodeResult> records, Sinks sinks) {
+        DataStream<DeadLetter> deadLetters = registerSourceTables(tEnv, config, records);
+        for (ViewResult view : createViews(tEnv, config)) {
+            deadLetters = deadLetters.union(materialize(tEnv, config, view, sinks));
+        }
+        deadLetters.sinkTo(sinks.deadLetters()).uid("dead-letter-sink").name("Dead letters → DynamoDB");
+    }
+
+    /**
+     * Registers the two SQL tables of every source table ({@code <name>} and {@code
+     * <name>_changes}) fed from {@code records}; returns the dead letters found on the way.
+     */
+    public static DataStream<DeadLetter> registerSourceTables(
+            StreamTableEnvironment tEnv, JobConfig config, DataStream<DecodeResult> records) {
         configureSql(tEnv, config);
         Set<String> followed = new HashSet<>();
         config.tables().forEach(t -> followed.add(t.dynamoDbTable()));
@@ -88,10 +101,7 @@ public final class ChangeViewsPipeline {
         for (SourceTableSpec table : config.tables()) {
             deadLetters = deadLetters.union(registerSourceTable(tEnv, config, table, timed));
         }
-        for (ViewResult view : createViews(tEnv, config)) {
-            deadLetters = deadLetters.union(materialize(tEnv, config, view, sinks));
-        }
-        deadLetters.sinkTo(sinks.deadLetters()).uid("dead-letter-sink").name("Dead letters → DynamoDB");
+        return deadLetters;
     }
 
     private static DataStream<DeadLetter> registerSourceTable(

@@ -1,6 +1,8 @@
 package io.changeviews.connectors.change;
 
 import java.io.Serializable;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -34,13 +36,18 @@ public final class ChangeEvent implements Serializable {
             boolean ttlDelete) {
         this.tableName = Objects.requireNonNull(tableName);
         this.type = Objects.requireNonNull(type);
-        this.keys = Objects.requireNonNull(keys);
-        this.oldImage = oldImage;
-        this.newImage = newImage;
+        this.keys = copy(Objects.requireNonNull(keys));
+        this.oldImage = copy(oldImage);
+        this.newImage = copy(newImage);
         this.changeTimeMicros = changeTimeMicros;
         this.eventId = eventId;
         this.sequenceNumber = sequenceNumber;
         this.ttlDelete = ttlDelete;
+    }
+
+    /** A plain mutable copy: Flink's Kryo fallback cannot rebuild immutable maps such as {@code Map.of}. */
+    private static Map<String, DdbValue> copy(Map<String, DdbValue> m) {
+        return m == null ? null : new LinkedHashMap<>(m);
     }
 
     public String tableName() {
@@ -52,17 +59,17 @@ public final class ChangeEvent implements Serializable {
     }
 
     public Map<String, DdbValue> keys() {
-        return keys;
+        return Collections.unmodifiableMap(keys);
     }
 
     /** The item before the change; absent for INSERT and on NEW_IMAGE-only streams. */
     public Map<String, DdbValue> oldImage() {
-        return oldImage;
+        return oldImage == null ? null : Collections.unmodifiableMap(oldImage);
     }
 
     /** The item after the change; absent for REMOVE. */
     public Map<String, DdbValue> newImage() {
-        return newImage;
+        return newImage == null ? null : Collections.unmodifiableMap(newImage);
     }
 
     /** ApproximateCreationDateTime in epoch microseconds, whatever precision the source used. */

@@ -2,6 +2,7 @@ package io.changeviews.connectors.change;
 
 import java.io.Serializable;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
@@ -20,7 +21,11 @@ public final class DdbValue implements Serializable {
     }
 
     private final Type type;
-    /** String for S, BigDecimal for N, byte[] for B, Boolean for BOOL, null for NULL, List or Map otherwise. */
+    /**
+     * String for S, BigDecimal for N, byte[] for B, Boolean for BOOL, null for NULL, an ArrayList
+     * or LinkedHashMap otherwise: plain mutable collections, because Flink's Kryo fallback cannot
+     * rebuild immutable ones. They are never handed out unwrapped.
+     */
     private final Object value;
 
     private DdbValue(Type type, Object value) {
@@ -49,23 +54,23 @@ public final class DdbValue implements Serializable {
     }
 
     public static DdbValue l(List<DdbValue> l) {
-        return new DdbValue(Type.L, Collections.unmodifiableList(l));
+        return new DdbValue(Type.L, new ArrayList<>(l));
     }
 
     public static DdbValue m(Map<String, DdbValue> m) {
-        return new DdbValue(Type.M, Collections.unmodifiableMap(new LinkedHashMap<>(m)));
+        return new DdbValue(Type.M, new LinkedHashMap<>(m));
     }
 
     public static DdbValue ss(List<String> ss) {
-        return new DdbValue(Type.SS, Collections.unmodifiableList(ss));
+        return new DdbValue(Type.SS, new ArrayList<>(ss));
     }
 
     public static DdbValue ns(List<BigDecimal> ns) {
-        return new DdbValue(Type.NS, Collections.unmodifiableList(ns));
+        return new DdbValue(Type.NS, new ArrayList<>(ns));
     }
 
     public static DdbValue bs(List<byte[]> bs) {
-        return new DdbValue(Type.BS, Collections.unmodifiableList(bs));
+        return new DdbValue(Type.BS, new ArrayList<>(bs));
     }
 
     public Type type() {
@@ -90,12 +95,12 @@ public final class DdbValue implements Serializable {
 
     @SuppressWarnings("unchecked")
     public List<DdbValue> asList() {
-        return (List<DdbValue>) expect(Type.L);
+        return Collections.unmodifiableList((List<DdbValue>) expect(Type.L));
     }
 
     @SuppressWarnings("unchecked")
     public Map<String, DdbValue> asMap() {
-        return (Map<String, DdbValue>) expect(Type.M);
+        return Collections.unmodifiableMap((Map<String, DdbValue>) expect(Type.M));
     }
 
     /** The members of a set (SS, NS or BS) as Java values. */
@@ -103,7 +108,7 @@ public final class DdbValue implements Serializable {
         if (type != Type.SS && type != Type.NS && type != Type.BS) {
             throw new IllegalStateException("expected a set, got " + type);
         }
-        return (List<?>) value;
+        return Collections.unmodifiableList((List<?>) value);
     }
 
     private Object expect(Type expected) {
