@@ -1,0 +1,81 @@
+package io.changeviews.job.config;
+
+import io.changeviews.job.local.RepoPaths;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JobConfigTest {
+    private static Map<String, Properties> shipped() throws Exception {
+        return ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson());
+    }
+
+    private static Map<String, Properties> with(String group, String key, String value) throws Exception {
+        Map<String, Map<String, String>> o = new HashMap<>();
+        Map<String, String> kv = new HashMap<>();
+        kv.put(key, value);
+        o.put(group, kv);
+        return ApplicationProperties.withOverrides(shipped(), o);
+    }
+
+    @Test
+    void theShippedConfigurationIsValid() throws Exception {
+        JobConfig c = JobConfig.from(shipped());
+        assertThat(c.sourceType()).isEqualTo(JobConfig.SourceType.KINESIS);
+        assertThat(c.tables()).extracting(SourceTableSpec::sqlName)
+                .containsExactlyInAnyOrder("Order_by_item", "InvoiceTransactions", "CustomerOrders");
+        assertThat(c.views()).extracting(ViewSpec::name).containsExactlyInAnyOrder(
+                "item_count_by_date", "invoice_totals", "invoice_country_sales", "customer_totals", "top_customers",
+                "orders_per_item_minute");
+        assertThat(c.sourceProperties().getProperty("flink.stream.initpos")).isEqualTo("TRIM_HORIZON");
+    }
+
+    @Test
+    void errorsNameTheGroupAndTheKey() throws Exception {
+        assertThatThrownBy(() -> JobConfig.from(with("source", "stream.name", null)))
+                .hasMessage("configuration source / stream.name: is required");
+        assertThatThrownBy(() -> JobConfig.from(with("source", "initial.position", "YESTERDAY")))
+                .hasMessageContaining("source / initial.position: must be one of");
+        assertThatThrownBy(() -> JobConfig.from(with("source", "initial.position", "AT_TIMESTAMP")))
+                .hasMessage("configuration source / initial.timestamp: is required");
+        assertThatThrownBy(() -> JobConfig.from(with("dynamodb", "flush.interval.ms", "-5")))
+                .hasMessageContaining("dynamodb / flush.interval.ms: must be a positive whole number");
+        assertThatThrownBy(() -> JobConfig.from(with("table.Order_by_item", "column.quantity", "DECIMAL(38")))
+                .hasMessageContaining("table.Order_by_item / column.quantity: 'DECIMAL(38' is not a SQL type");
+        assertThatThrownBy(() -> JobConfig.from(with("table.Order_by_item", "column.tags", "ARRAY<STRING>")))
+                .hasMessageContaining("table.Order_by_item / column.tags: type ARRAY<STRING> is not supported");
+        assertThatThrownBy(() -> JobConfig.from(with("view.invoice_totals", "target.key", "a,b,c")))
+                .hasMessageContaining("view.invoice_totals / target.key: a DynamoDB key has one or two attributes");
+        assertThatThrownBy(() -> JobConfig.from(with("pipeline", "ttl-deletes.retract", "maybe")))
+                .hasMessageContaining("pipeline / ttl-deletes.retract: must be true or false");
+        assertThatThrownBy(() -> JobConfig.from(with("pipeline", "watermark.lag", "5")))
+                .hasMessageContaining("pipeline / watermark.lag: is not a known property");
+        assertThatThrownBy(() -> JobConfig.from(with("sinks", "x", "y")))
+                .hasMessageContaining("configuration sinks: is not a known property group");
+    }
+
+    @Test
+    void readsColumnsFromNestedAttributePaths() throws Exception {
+        JobConfig c = JobConfig.from(with("table.CustomerOrders", "column.city", "STRING FROM address.city"));
+        ColumnSpec city = c.tables().stream().filter(t -> t.sqlName().equals("CustomerOrders")).findFirst().orElseThrow()
+                .columns().stream().filter(col -> col.name().equals("city")).findFirst().orElseThrow();
+        assertThat(city.path()).containsExactly("address", "city");
+    }
+
+    @Test
+    void dynamoDbStreamsNeedsTheStreamArnAndADeclaredTable() throws Exception {
+        Map<String, Properties> groups = with("source", "type", "dynamodb-streams");
+        assertThatThrownBy(() -> JobConfig.from(groups)).hasMessage("configuration source / stream.arn: is required");
+        groups.get("source").setProperty("stream.arn", "arn:aws:dynamodb:us-east-1:1:table/Order_by_item/stream/x");
+        groups.get("source").setProperty("stream.table", "Orders");
+        assertThatThrownBy(() -> JobConfig.from(groups)).hasMessageContaining("source / stream.table: table Orders is not declared");
+        groups.get("source").setProperty("stream.table", "Order_by_item");
+        assertThat(JobConfig.from(groups).streamTable()).isEqualTo("Order_by_item");
+    }
+}
