@@ -1,0 +1,149 @@
+package io.changeviews.job.local;
+
+import io.changeviews.connectors.change.ChangeType;
+import io.changeviews.connectors.change.DdbValue;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Random inserts, updates and deletes on the seed tables of the shipped configuration
+ * ({@code Order_by_item}, {@code InvoiceTransactions}, {@code CustomerOrders}); it remembers the
+ * tables' current state, so callers can apply the operations anywhere and know the outcome.
+ */
+public final class SampleData {
+    public static final String ORDERS = "Order_by_item";
+    public static final String INVOICES = "InvoiceTransactions";
+    public static final String CUSTOMERS = "CustomerOrders";
+    public static final List<String> TABLES = Arrays.asList(ORDERS, INVOICES, CUSTOMERS);
+
+    /** One change to make: the item before (null for INSERT) and after (null for REMOVE). */
+    public static final class Operation {
+        public final String table;
+        public final ChangeType type;
+        public final Map<String, DdbValue> keys;
+        public final Map<String, DdbValue> before;
+        public final Map<String, DdbValue> after;
+
+        Operation(String table, ChangeType type, Map<String, DdbValue> keys, Map<String, DdbValue> before, Map<String, DdbValue> after) {
+            this.table = table;
+            this.type = type;
+            this.keys = keys;
+            this.before = before;
+            this.after = after;
+        }
+    }
+
+    private final Random random;
+    private final Map<String, Map<List<DdbValue>, Map<String, DdbValue>>> tables = new HashMap<>();
+    private int nextId;
+
+    public SampleData(long seed) {
+        random = new Random(seed);
+        TABLES.forEach(t -> tables.put(t, new LinkedHashMap<>()));
+    }
+
+    /** The key attributes (partition key, sort key) of a seed table. */
+    public static List<String> keyNames(String table) {
+        switch (table) {
+            case ORDERS:
+                return Arrays.asList("orderid", "order_date");
+            case INVOICES:
+                return Arrays.asList("InvoiceNumber", "TransactionId");
+            case CUSTOMERS:
+                return Arrays.asList("customer_id", "order_id");
+            default:
+                throw new IllegalArgumentException("not a seed table: " + table);
+        }
+    }
+
+    /** The current items of a table. */
+    public List<Map<String, DdbValue>> items(String table) {
+        return new ArrayList<>(tables.get(table).values());
+    }
+
+    /** The next random change: half inserts, the rest updates (30 %) and deletes (20 %) of live items. */
+    public Operation next() {
+        String table = TABLES.get(random.nextInt(TABLES.size()));
+        Map<List<DdbValue>, Map<String, DdbValue>> items = tables.get(table);
+        double dice = random.nextDouble();
+        if (items.isEmpty() || dice < 0.5) {
+            Map<String, DdbValue> item = newItem(table);
+            return apply(table, ChangeType.INSERT, null, item);
+        }
+        List<Map<String, DdbValue>> live = new ArrayList<>(items.values());
+        Map<String, DdbValue> old = live.get(random.nextInt(live.size()));
+        if (dice < 0.8) {
+            Map<String, DdbValue> updated = new LinkedHashMap<>(old);
+            mutate(table, updated);
+            return apply(table, ChangeType.MODIFY, old, updated);
+        }
+        return apply(table, ChangeType.REMOVE, old, null);
+    }
+
+    private Operation apply(String table, ChangeType type, Map<String, DdbValue> before, Map<String, DdbValue> after) {
+        Map<String, DdbValue> item = after != null ? after : before;
+        Map<String, DdbValue> keys = new LinkedHashMap<>();
+        List<DdbValue> keyValues = new ArrayList<>();
+        for (String k : keyNames(table)) {
+            keys.put(k, item.get(k));
+            keyValues.add(item.get(k));
+        }
+        if (after == null) {
+            tables.get(table).remove(keyValues);
+        } else {
+            tables.get(table).put(keyValues, after);
+        }
+        return new Operation(table, type, keys, before, after);
+    }
+
+    private Map<String, DdbValue> newItem(String table) {
+        Map<String, DdbValue> item = new LinkedHashMap<>();
+        int id = nextId++;
+        switch (table) {
+            case ORDERS:
+                item.put("orderid", DdbValue.s("o" + id));
+                item.put("order_date", DdbValue.s("2026-11-" + (20 + random.nextInt(3)) + "T0" + random.nextInt(10) + ":00:00"));
+                break;
+            case INVOICES:
+                item.put("InvoiceNumber", DdbValue.s("inv" + random.nextInt(6)));
+                item.put("TransactionId", DdbValue.s("t" + id));
+                break;
+            default:
+                item.put("customer_id", DdbValue.s("c" + random.nextInt(20)));
+                item.put("order_id", DdbValue.s("co" + id));
+                break;
+        }
+        mutate(table, item);
+        return item;
+    }
+
+    private void mutate(String table, Map<String, DdbValue> item) {
+        switch (table) {
+            case ORDERS:
+                if (!item.containsKey("item_number") || random.nextInt(4) == 0) {
+                    item.put("item_number", DdbValue.s(random.nextInt(10) == 0 ? "item123" : "item" + random.nextInt(8)));
+                }
+                item.put("quantity", DdbValue.n(new BigDecimal(random.nextInt(50) + "." + random.nextInt(10))));
+                break;
+            case INVOICES:
+                item.put("Amount", DdbValue.n(BigDecimal.valueOf(random.nextInt(100_000), 2)));
+                if (random.nextInt(5) == 0) {
+                    item.remove("Trans_country");
+                } else {
+                    item.put("Trans_country", DdbValue.s(new String[] {"US", "FR", "DE"}[random.nextInt(3)]));
+                }
+                item.put("Trans_type", DdbValue.s(random.nextBoolean() ? "SALE" : "REFUND"));
+                break;
+            default:
+                item.put("order_total", DdbValue.n(BigDecimal.valueOf(random.nextInt(1_000_000), 2)));
+                break;
+        }
+    }
+}

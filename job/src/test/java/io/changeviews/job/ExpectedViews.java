@@ -1,0 +1,145 @@
+package io.changeviews.job;
+
+import io.changeviews.connectors.change.ChangeEvent;
+import io.changeviews.connectors.change.ChangeType;
+import io.changeviews.connectors.change.DdbValue;
+import io.changeviews.job.local.SampleData;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The shipped views recomputed the plain way: the group-by views from the source tables' final
+ * items (what a scan says), the per-minute view from the distinct changes. Each view is given as
+ * target key → column values in the view's column order, numbers in plain notation.
+ */
+final class ExpectedViews {
+    private static final String ORDERS = SampleData.ORDERS;
+    private static final String INVOICES = SampleData.INVOICES;
+    private static final String CUSTOMERS = SampleData.CUSTOMERS;
+    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm").withZone(ZoneOffset.UTC);
+
+    private final Map<String, List<Map<String, DdbValue>>> tables;
+    private final List<ChangeEvent> changes;
+
+    /**
+     * @param tables each seed table's final items
+     * @param changes every distinct change (duplicates removed), with its change time
+     */
+    ExpectedViews(Map<String, List<Map<String, DdbValue>>> tables, List<ChangeEvent> changes) {
+        this.tables = tables;
+        this.changes = changes;
+    }
+
+    /** The expected content of the named shipped view. */
+    Map<String, List<String>> of(String view) {
+        switch (view) {
+            case "item_count_by_date":
+                return itemCountByDate();
+            case "invoice_totals":
+                return invoiceTotals();
+            case "invoice_country_sales":
+                return invoiceCountrySales();
+            case "customer_totals":
+                return customerTotals();
+            case "top_customers":
+                return topCustomers();
+            case "orders_per_item_minute":
+                return ordersPerItemMinute();
+            default:
+                throw new IllegalArgumentException(view);
+        }
+    }
+
+    private Map<String, List<String>> itemCountByDate() {
+        Map<String, BigDecimal> sums = new TreeMap<>();
+        for (Map<String, DdbValue> o : tables.get(ORDERS)) {
+            String key = o.get("item_number").asString() + "|" + o.get("order_date").asString().substring(0, 10);
+            sums.merge(key, o.get("quantity").asNumber(), BigDecimal::add);
+        }
+        Map<String, List<String>> out = new TreeMap<>();
+        sums.forEach((k, v) -> out.put(k, List.of(k.split("\\|")[0], k.split("\\|")[1], plain(v))));
+        return out;
+    }
+
+    private Map<String, List<String>> invoiceTotals() {
+        Map<String, BigDecimal> sums = new TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
+        for (Map<String, DdbValue> t : tables.get(INVOICES)) {
+            String inv = t.get("InvoiceNumber").asString();
+            sums.merge(inv, t.get("Amount").asNumber(), BigDecimal::add);
+            counts.merge(inv, 1L, Long::sum);
+        }
+        Map<String, List<String>> out = new TreeMap<>();
+        sums.forEach((k, v) -> out.put(k, List.of(k, plain(v), counts.get(k).toString())));
+        return out;
+    }
+
+    private Map<String, List<String>> invoiceCountrySales() {
+        Map<String, BigDecimal> sums = new TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
+        for (Map<String, DdbValue> t : tables.get(INVOICES)) {
+            if (!t.containsKey("Trans_country")) {
+                continue;
+            }
+            String key = t.get("InvoiceNumber").asString() + "|" + t.get("Trans_country").asString();
+            boolean sale = t.get("Trans_type").asString().equals("SALE");
+            sums.merge(key, sale ? t.get("Amount").asNumber() : BigDecimal.ZERO, BigDecimal::add);
+            counts.merge(key, sale ? 1L : 0L, Long::sum);
+        }
+        Map<String, List<String>> out = new TreeMap<>();
+        sums.forEach((k, v) -> out.put(k, List.of(k.split("\\|")[0], k.split("\\|")[1], counts.get(k).toString(), plain(v))));
+        return out;
+    }
+
+    private Map<String, List<String>> customerTotals() {
+        Map<String, BigDecimal> sums = new TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
+        for (Map<String, DdbValue> o : tables.get(CUSTOMERS)) {
+            String c = o.get("customer_id").asString();
+            sums.merge(c, o.get("order_total").asNumber(), BigDecimal::add);
+            counts.merge(c, 1L, Long::sum);
+        }
+        Map<String, List<String>> out = new TreeMap<>();
+        sums.forEach((k, v) -> out.put(k, List.of(k, counts.get(k).toString(), plain(v))));
+        return out;
+    }
+
+    private Map<String, List<String>> topCustomers() {
+        List<Map.Entry<String, List<String>>> all = new ArrayList<>(customerTotals().entrySet());
+        all.sort((a, b) -> {
+            int bySpent = new BigDecimal(b.getValue().get(2)).compareTo(new BigDecimal(a.getValue().get(2)));
+            return bySpent != 0 ? bySpent : a.getKey().compareTo(b.getKey());
+        });
+        Map<String, List<String>> out = new TreeMap<>();
+        for (int i = 0; i < Math.min(10, all.size()); i++) {
+            out.put(Integer.toString(i + 1), List.of(Integer.toString(i + 1), all.get(i).getKey(), all.get(i).getValue().get(2)));
+        }
+        return out;
+    }
+
+    private Map<String, List<String>> ordersPerItemMinute() {
+        Map<String, BigDecimal> sums = new TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
+        for (ChangeEvent e : changes) {
+            if (e.tableName().equals(ORDERS) && e.type() == ChangeType.INSERT) {
+                String key = e.newImage().get("item_number").asString() + "|" + MINUTE.format(Instant.ofEpochMilli(e.changeTimeMillis()));
+                sums.merge(key, e.newImage().get("quantity").asNumber(), BigDecimal::add);
+                counts.merge(key, 1L, Long::sum);
+            }
+        }
+        Map<String, List<String>> out = new TreeMap<>();
+        sums.forEach((k, v) -> out.put(k, List.of(k.split("\\|")[0], k.split("\\|")[1], counts.get(k).toString(), plain(v))));
+        return out;
+    }
+
+    static String plain(BigDecimal v) {
+        return v.signum() == 0 ? "0" : v.stripTrailingZeros().toPlainString();
+    }
+}
