@@ -17,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -156,7 +155,7 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
         return count == null ? 0 : count.sum();
     }
 
-    /** The item writes that succeeded, in the order their BatchWriteItem calls completed upstream. */
+    /** The item writes that succeeded, in the order their BatchWriteItem calls completed upstream (and nanoTime order). */
     public List<ObservedWrite> writes() {
         synchronized (writes) {
             return List.copyOf(writes);
@@ -203,9 +202,8 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
         }
         if (draw() < throttleFraction) {
             throttledCalls.incrementAndGet();
-            Headers headers = exchange.getResponseHeaders();
-            headers.set("x-amzn-ErrorType", "ProvisionedThroughputExceededException");
-            respond(exchange, 400, Map.of(), THROTTLED_BODY.getBytes(StandardCharsets.UTF_8));
+            respond(exchange, 400, Map.of("x-amzn-ErrorType", List.of("ProvisionedThroughputExceededException")),
+                    THROTTLED_BODY.getBytes(StandardCharsets.UTF_8));
             return;
         }
         ObjectNode request = (ObjectNode) JSON.readTree(body);
@@ -225,7 +223,7 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
             return;
         }
         ObjectNode result = (ObjectNode) JSON.readTree(response.body());
-        record(forwarded, result.path("UnprocessedItems"), System.nanoTime());
+        record(forwarded, result.path("UnprocessedItems"));
         byte[] answer = withheld.isEmpty() ? response.body() : unprocessedResponse(result, withheld);
         respond(exchange, 200, response.headers().map(), answer);
     }
@@ -251,22 +249,31 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
 
     /** The upstream result with the withheld writes added to its UnprocessedItems. */
     private static byte[] unprocessedResponse(ObjectNode result, ObjectNode withheld) throws IOException {
-        ObjectNode unprocessed = result.with("UnprocessedItems");
-        withheld.fields().forEachRemaining(table -> unprocessed.withArray(table.getKey())
-                .addAll((ArrayNode) table.getValue()));
+        JsonNode existing = result.get("UnprocessedItems");
+        ObjectNode unprocessed = existing instanceof ObjectNode
+                ? (ObjectNode) existing : result.putObject("UnprocessedItems");
+        withheld.fields().forEachRemaining(table -> {
+            JsonNode upstreamTable = unprocessed.get(table.getKey());
+            ArrayNode writes = upstreamTable instanceof ArrayNode
+                    ? (ArrayNode) upstreamTable : unprocessed.putArray(table.getKey());
+            writes.addAll((ArrayNode) table.getValue());
+        });
         return JSON.writeValueAsBytes(result);
     }
 
     /** Counts and records the forwarded writes, except those DynamoDB itself returned as unprocessed. */
-    private void record(ObjectNode forwarded, JsonNode upstreamUnprocessed, long nanoTime) {
+    private void record(ObjectNode forwarded, JsonNode upstreamUnprocessed) {
+        // Outside the lock: the first write to a table looks up its key schema upstream.
+        forwarded.fieldNames().forEachRemaining(this::keyAttributes);
         synchronized (writes) {
+            // Taken under the lock, so the list is in nanoTime order.
+            long nanoTime = System.nanoTime();
             forwarded.fields().forEachRemaining(table -> {
                 List<JsonNode> notWritten = new ArrayList<>();
                 upstreamUnprocessed.path(table.getKey()).forEach(notWritten::add);
-                List<String> keyNames = keyAttributes(table.getKey());
                 for (JsonNode write : table.getValue()) {
                     if (!notWritten.remove(write)) {
-                        writes.add(ObservedWrite.of(table.getKey(), keyNames, write, nanoTime));
+                        writes.add(ObservedWrite.of(table.getKey(), keyAttributes(table.getKey()), write, nanoTime));
                         itemWrites.computeIfAbsent(table.getKey(), name -> new LongAdder()).increment();
                     }
                 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,6 +47,7 @@ public final class KinesisMock implements AutoCloseable {
         // A JVM stopped with Ctrl-C never reaches close(); an orphaned node would keep the port.
         this.killOnExit = new Thread(this::destroyProcessTree, "kinesis-mock-shutdown");
         Runtime.getRuntime().addShutdownHook(killOnExit);
+        // SDK v2 speaks CBOR to Kinesis by default; kinesis-mock understands it (EmulatorKitITCase), so it stays on.
         this.client = LocalEnvironment.client(KinesisClient.builder(), endpoint());
     }
 
@@ -61,6 +63,7 @@ public final class KinesisMock implements AutoCloseable {
 
     /** Starts kinesis-mock on the given plain-HTTP port with the given streams, ACTIVE on return. */
     public static KinesisMock start(int port, Map<String, Integer> initialStreams) {
+        requireFree(port);
         Path dir = cacheDir();
         Path packageDir = install(dir);
         Path log = dir.resolve("kinesis-mock-" + port + ".log");
@@ -123,7 +126,7 @@ public final class KinesisMock implements AutoCloseable {
         String configured = System.getProperty(DIR_PROPERTY);
         Path dir = configured != null
                 ? Paths.get(configured).toAbsolutePath()
-                : LocalEnvironment.repoRoot().resolve(".local").resolve(PACKAGE);
+                : RepoPaths.localDir().resolve(PACKAGE);
         try {
             return Files.createDirectories(dir);
         } catch (IOException e) {
@@ -187,6 +190,15 @@ public final class KinesisMock implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(tool + " could not be started; kinesis-mock needs Node.js (20+) and npm"
                     + " on the PATH", e);
+        }
+    }
+
+    /** Otherwise a leftover mock on a fixed port would answer the readiness probe and take the traffic. */
+    private static void requireFree(int port) {
+        try {
+            new ServerSocket(port).close();
+        } catch (IOException e) {
+            throw new IllegalStateException("Port " + port + " is in use (an earlier kinesis-mock still running?)", e);
         }
     }
 

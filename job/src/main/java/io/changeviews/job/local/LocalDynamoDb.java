@@ -32,10 +32,11 @@ public final class LocalDynamoDb implements AutoCloseable {
         // Surefire and the local runner pass the path; a plain `java` launch falls back to the build's copy.
         if (System.getProperty(SQLITE_LIBRARY_PATH) == null) {
             System.setProperty(SQLITE_LIBRARY_PATH,
-                    LocalEnvironment.repoRoot().resolve("job/target/native").toString());
+                    RepoPaths.root().resolve("job/target/native").toString());
         }
         // -sharedDb: one database for every access key and region, so the AWS CLI sees the job's tables.
-        String[] args = {"-inMemory", "-sharedDb", "-port", String.valueOf(port)};
+        // -disableTelemetry: no calls home, and no metadata file dropped into the working directory.
+        String[] args = {"-inMemory", "-sharedDb", "-disableTelemetry", "-port", String.valueOf(port)};
         try {
             DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args);
             server.start();
@@ -62,9 +63,15 @@ public final class LocalDynamoDb implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         client.close();
         streamsClient.close();
-        server.stop();
+        try {
+            server.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new IllegalStateException("DynamoDB Local did not stop cleanly", e);
+        }
     }
 }

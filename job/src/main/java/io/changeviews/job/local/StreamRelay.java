@@ -124,9 +124,13 @@ public final class StreamRelay implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         stopped.countDown();
-        thread.join(TimeUnit.SECONDS.toMillis(30));
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The record as "Kinesis Data Streams for DynamoDB" writes it (time in epoch milliseconds). */
