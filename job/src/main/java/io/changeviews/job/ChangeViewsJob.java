@@ -17,6 +17,7 @@ import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
 
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -38,10 +39,10 @@ public final class ChangeViewsJob {
         env.execute("changeviews");
     }
 
-    /** Wires the configured source and DynamoDB sinks into {@code env}. */
-    public static void build(StreamExecutionEnvironment env, JobConfig config) {
+    /** Wires the configured source and DynamoDB sinks into {@code env}; returns what each view is materialized as. */
+    public static List<ChangeViewsPipeline.MaterializedView> build(StreamExecutionEnvironment env, JobConfig config) {
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
-        ChangeViewsPipeline.build(tEnv, config, source(env, config), new DynamoDbPipelineSinks(config));
+        return ChangeViewsPipeline.build(tEnv, config, source(env, config), new DynamoDbPipelineSinks(config));
     }
 
     static DataStream<DecodeResult> source(StreamExecutionEnvironment env, JobConfig config) {

@@ -65,13 +65,29 @@ public final class ChangeViewsPipeline {
         tEnv.getConfig().set("table.exec.mini-batch.size", "5000");
     }
 
-    public static void build(
+    /** What a view is materialized as: its target table, its columns and the DynamoDB types ({@code S} or {@code N}) of its key. */
+    public static final class MaterializedView {
+        public final ViewSpec spec;
+        public final List<String> columns;
+        public final List<String> keyTypes;
+
+        MaterializedView(ViewSpec spec, List<String> columns, List<String> keyTypes) {
+            this.spec = spec;
+            this.columns = columns;
+            this.keyTypes = keyTypes;
+        }
+    }
+
+    /** Adds the whole pipeline to {@code tEnv}'s environment; returns what each view is materialized as. */
+    public static List<MaterializedView> build(
             StreamTableEnvironment tEnv, JobConfig config, DataStream<DecodeResult> records, Sinks sinks) {
         DataStream<DeadLetter> deadLetters = registerSourceTables(tEnv, config, records);
+        List<MaterializedView> out = new ArrayList<>();
         for (ViewResult view : createViews(tEnv, config)) {
-            deadLetters = deadLetters.union(materialize(tEnv, config, view, sinks));
+            deadLetters = deadLetters.union(materialize(tEnv, config, view, sinks, out));
         }
         deadLetters.sinkTo(sinks.deadLetters()).uid("dead-letter-sink").name("Dead letters → DynamoDB");
+        return out;
     }
 
     /**
@@ -174,9 +190,10 @@ public final class ChangeViewsPipeline {
     }
 
     private static DataStream<DeadLetter> materialize(
-            StreamTableEnvironment tEnv, JobConfig config, ViewResult view, Sinks sinks) {
+            StreamTableEnvironment tEnv, JobConfig config, ViewResult view, Sinks sinks, List<MaterializedView> out) {
         ViewSpec spec = view.spec;
         List<String> columns = view.table.getResolvedSchema().getColumnNames();
+        List<String> keyTypes = new ArrayList<>();
         for (String key : spec.targetKey()) {
             int pos = columns.indexOf(key);
             if (pos < 0) {
@@ -185,13 +202,18 @@ public final class ChangeViewsPipeline {
             }
             LogicalType type = view.table.getResolvedSchema().getColumnDataTypes().get(pos).getLogicalType();
             switch (type.getTypeRoot()) {
-                case CHAR: case VARCHAR: case TINYINT: case SMALLINT: case INTEGER: case BIGINT: case DECIMAL:
+                case CHAR: case VARCHAR:
+                    keyTypes.add("S");
+                    break;
+                case TINYINT: case SMALLINT: case INTEGER: case BIGINT: case DECIMAL:
+                    keyTypes.add("N");
                     break;
                 default:
                     throw new ConfigException(JobConfig.VIEW_PREFIX + spec.name(), JobConfig.VIEW_TARGET_KEY,
                             "key " + key + " has type " + type + "; a DynamoDB key must be a string or a number");
             }
         }
+        out.add(new MaterializedView(spec, columns, keyTypes));
         String id = kebab(spec.name());
         RowItemConverter converter = new RowItemConverter(columns, spec.targetKey());
         DataStream<Row> changelog = tEnv.toChangelogStream(view.table);
