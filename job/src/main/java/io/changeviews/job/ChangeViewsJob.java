@@ -53,10 +53,10 @@ public final class ChangeViewsJob {
     }
 
     /** The production sinks: each view's DynamoDB table and the dead-letter table. */
-    static final class DynamoDbPipelineSinks implements ChangeViewsPipeline.Sinks {
+    public static final class DynamoDbPipelineSinks implements ChangeViewsPipeline.Sinks {
         private final JobConfig config;
 
-        DynamoDbPipelineSinks(JobConfig config) {
+        public DynamoDbPipelineSinks(JobConfig config) {
             this.config = config;
         }
 
