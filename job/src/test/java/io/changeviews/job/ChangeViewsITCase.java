@@ -7,6 +7,7 @@ import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.local.KinesisMock;
 import io.changeviews.job.local.LocalDynamoDb;
+import io.changeviews.job.local.LocalRunner;
 import io.changeviews.job.local.LocalTables;
 import io.changeviews.job.local.RepoPaths;
 import io.changeviews.job.local.SampleData;
@@ -83,25 +84,15 @@ class ChangeViewsITCase {
 
     private static JobConfig config() throws Exception {
         Map<String, Map<String, String>> overrides = new HashMap<>();
-        Map<String, String> source = localAws(kinesis.endpoint());
+        Map<String, String> source = LocalRunner.localAws(kinesis.endpoint());
         source.put(JobConfig.STREAM_NAME, STREAM);
         source.put(JobConfig.INITIAL_POSITION, "TRIM_HORIZON");
         source.put("flink.shard.getrecords.intervalmillis", "100");
         overrides.put(JobConfig.SOURCE, source);
-        Map<String, String> sink = localAws(dynamoDb.endpoint());
+        Map<String, String> sink = LocalRunner.localAws(dynamoDb.endpoint());
         sink.put(JobConfig.FLUSH_INTERVAL_MS, "300");
         overrides.put(JobConfig.DYNAMODB, sink);
         return JobConfig.from(ApplicationProperties.withOverrides(ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()), overrides));
-    }
-
-    static Map<String, String> localAws(String endpoint) {
-        Map<String, String> m = new HashMap<>();
-        m.put("aws.region", "us-east-1");
-        m.put("aws.endpoint", endpoint);
-        m.put("aws.credentials.provider", "BASIC");
-        m.put("aws.credentials.provider.basic.accesskeyid", "local");
-        m.put("aws.credentials.provider.basic.secretkey", "local");
-        return m;
     }
 
     @Test
