@@ -108,11 +108,7 @@ class ChangeViewsITCase {
         for (int i = 0; i < OPERATIONS; i++) {
             SampleData.Operation op = data.next();
             changeTimes.computeIfAbsent(op.table, t -> new ArrayList<>()).add(START_MICROS + i * 1000L);
-            if (op.after != null) {
-                ddb.putItem(b -> b.tableName(op.table).item(SdkItems.toSdk(op.after)));
-            } else {
-                ddb.deleteItem(b -> b.tableName(op.table).key(SdkItems.toSdk(op.keys)));
-            }
+            op.applyTo(ddb);
         }
         List<byte[]> records = kdsRecords(dynamoDb.streamsClient(), changeTimes);
         assertThat(records).hasSize(OPERATIONS);
@@ -181,7 +177,7 @@ class ChangeViewsITCase {
     }
 
     /** A view's table as key → column values in the view's column order. */
-    private static Map<String, List<String>> rows(DynamoDbClient ddb, ChangeViewsPipeline.MaterializedView v) {
+    static Map<String, List<String>> rows(DynamoDbClient ddb, ChangeViewsPipeline.MaterializedView v) {
         Map<String, List<String>> out = new TreeMap<>();
         LocalTables.scanAsText(ddb, v.spec.targetTable(), v.spec.targetKey()).forEach((key, item) -> {
             List<String> values = new ArrayList<>();

@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,11 +61,7 @@ class DynamoDbStreamsSourceITCase {
             SampleData data = new SampleData(3);
             for (int i = 0; i < 1_500; i++) {
                 SampleData.Operation op = data.next();
-                if (op.after != null) {
-                    ddb.putItem(b -> b.tableName(op.table).item(SdkItems.toSdk(op.after)));
-                } else {
-                    ddb.deleteItem(b -> b.tableName(op.table).key(SdkItems.toSdk(op.keys)));
-                }
+                op.applyTo(ddb);
             }
             List<Map<String, DdbValue>> orders = new ArrayList<>();
             ddb.scanPaginator(b -> b.tableName(SampleData.ORDERS)).items().forEach(item -> orders.add(SdkItems.fromSdk(item)));
@@ -87,13 +82,7 @@ class DynamoDbStreamsSourceITCase {
                 Map<String, List<String>> actual;
                 do {
                     Thread.sleep(500);
-                    actual = new TreeMap<>();
-                    for (Map.Entry<String, Map<String, String>> e
-                            : LocalTables.scanAsText(ddb, view.spec.targetTable(), view.spec.targetKey()).entrySet()) {
-                        List<String> values = new ArrayList<>();
-                        view.columns.forEach(c -> values.add(e.getValue().get(c)));
-                        actual.put(e.getKey(), values);
-                    }
+                    actual = ChangeViewsITCase.rows(ddb, view);
                 } while (!actual.equals(expected) && System.nanoTime() < deadline);
                 assertThat(actual).isEqualTo(expected);
                 assertThat(LocalTables.scanAsText(ddb, config.deadLetterTable(), List.of("source", "position"))).isEmpty();

@@ -159,11 +159,7 @@ public final class LocalRunner {
             try {
                 while (done < total) {
                     SampleData.Operation op = data.next();
-                    if (op.after != null) {
-                        ddb.putItem(b -> b.tableName(op.table).item(SdkItems.toSdk(op.after)));
-                    } else {
-                        ddb.deleteItem(b -> b.tableName(op.table).key(SdkItems.toSdk(op.keys)));
-                    }
+                    op.applyTo(ddb);
                     done++;
                     long due = start + (long) (done * 1e9 / rate);
                     long wait = due - System.nanoTime();

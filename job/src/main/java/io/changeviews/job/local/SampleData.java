@@ -3,6 +3,8 @@ package io.changeviews.job.local;
 import io.changeviews.connectors.change.ChangeType;
 import io.changeviews.connectors.change.DdbValue;
 
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,6 +39,15 @@ public final class SampleData {
             this.keys = keys;
             this.before = before;
             this.after = after;
+        }
+
+        /** Makes the change through the DynamoDB API: a put of the new item, or a delete of the key. */
+        public void applyTo(DynamoDbClient ddb) {
+            if (after != null) {
+                ddb.putItem(b -> b.tableName(table).item(SdkItems.toSdk(after)));
+            } else {
+                ddb.deleteItem(b -> b.tableName(table).key(SdkItems.toSdk(keys)));
+            }
         }
     }
 

@@ -18,6 +18,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Projects a change's images onto the table's declared columns. An attribute whose type does not
@@ -136,7 +137,7 @@ public final class ImageProjector extends ProcessFunction<ChangeEvent, ItemChang
         throw new IllegalArgumentException("expected a value for " + column.type() + ", got type " + value.type());
     }
 
-    private static Object exact(java.util.function.Supplier<Object> f, DdbValue value, ColumnSpec column) {
+    private static Object exact(Supplier<Object> f, DdbValue value, ColumnSpec column) {
         try {
             return f.get();
         } catch (ArithmeticException e) {

@@ -1,5 +1,7 @@
 package io.changeviews.job.materialize;
 
+import io.changeviews.job.HarnessRecords;
+
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.RowTypeInfo;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -40,17 +42,6 @@ class WriteCoalescerTest {
         harness.processElement(new StreamRecord<>(Row.ofKind(kind, key, value)));
     }
 
-    private List<Row> drain() {
-        List<Row> out = new ArrayList<>();
-        for (Object o : harness.getOutput()) {
-            if (o instanceof StreamRecord) {
-                out.add((Row) ((StreamRecord<?>) o).getValue());
-            }
-        }
-        harness.getOutput().clear();
-        return out;
-    }
-
     @Test
     void emitsOnlyTheNewestRowOfAKeyOncePerInterval() throws Exception {
         send(RowKind.INSERT, "a", 1);
@@ -59,11 +50,11 @@ class WriteCoalescerTest {
         send(RowKind.UPDATE_BEFORE, "a", 2);
         send(RowKind.UPDATE_AFTER, "a", 3);
         send(RowKind.INSERT, "b", 7);
-        assertThat(drain()).isEmpty();
+        assertThat(HarnessRecords.drain(harness)).isEmpty();
         harness.setProcessingTime(1_000);
-        assertThat(drain()).containsExactlyInAnyOrder(Row.ofKind(RowKind.UPDATE_AFTER, "a", 3L), Row.ofKind(RowKind.INSERT, "b", 7L));
+        assertThat(HarnessRecords.drain(harness)).containsExactlyInAnyOrder(Row.ofKind(RowKind.UPDATE_AFTER, "a", 3L), Row.ofKind(RowKind.INSERT, "b", 7L));
         harness.setProcessingTime(5_000);
-        assertThat(drain()).isEmpty();
+        assertThat(HarnessRecords.drain(harness)).isEmpty();
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
@@ -73,7 +64,7 @@ class WriteCoalescerTest {
         send(RowKind.UPDATE_AFTER, "a", 2);
         send(RowKind.DELETE, "a", 2);
         harness.setProcessingTime(1_000);
-        assertThat(drain()).containsExactly(Row.ofKind(RowKind.DELETE, "a", 2L));
+        assertThat(HarnessRecords.drain(harness)).containsExactly(Row.ofKind(RowKind.DELETE, "a", 2L));
     }
 
     @Test
@@ -89,13 +80,13 @@ class WriteCoalescerTest {
         harness.initializeState(snapshot);
         harness.open();
         harness.setProcessingTime(2_000);
-        assertThat(drain()).containsExactly(Row.ofKind(RowKind.INSERT, "a", 1L));
+        assertThat(HarnessRecords.drain(harness)).containsExactly(Row.ofKind(RowKind.INSERT, "a", 1L));
     }
 
     @Test
     void theFinalWatermarkFlushesPendingWrites() throws Exception {
         send(RowKind.INSERT, "a", 1);
         harness.processWatermark(new Watermark(Long.MAX_VALUE));
-        assertThat(drain()).containsExactly(Row.ofKind(RowKind.INSERT, "a", 1L));
+        assertThat(HarnessRecords.drain(harness)).containsExactly(Row.ofKind(RowKind.INSERT, "a", 1L));
     }
 }

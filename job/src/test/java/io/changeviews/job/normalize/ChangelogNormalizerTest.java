@@ -4,6 +4,8 @@ import io.changeviews.connectors.change.ChangeType;
 import io.changeviews.job.config.ColumnSpec;
 import io.changeviews.job.config.SourceTableSpec;
 
+import io.changeviews.job.HarnessRecords;
+
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -84,17 +86,6 @@ class ChangelogNormalizerTest {
         harness.processElement(new StreamRecord<>(c, c.changeTimeMicros / 1000));
     }
 
-    private List<Row> drainOutput() {
-        List<Row> out = new ArrayList<>();
-        for (Object o : harness.getOutput()) {
-            if (o instanceof StreamRecord) {
-                out.add((Row) ((StreamRecord<?>) o).getValue());
-            }
-        }
-        harness.getOutput().clear();
-        return out;
-    }
-
     private List<String> drainChanges() {
         List<String> out = new ArrayList<>();
         ConcurrentLinkedQueue<StreamRecord<Row>> side = harness.getSideOutput(CHANGES);
@@ -109,7 +100,7 @@ class ChangelogNormalizerTest {
     void newImageOnlyModifyRetractsThePreviousRowFromState() throws Exception {
         send(change("o1", ChangeType.INSERT, 1000, "1", "e1", null, image("itemA", 10)));
         send(change("o1", ChangeType.MODIFY, 2000, "2", "e2", null, image("itemB", 30)));
-        assertThat(drainOutput()).containsExactly(
+        assertThat(HarnessRecords.drain(harness)).containsExactly(
                 state(RowKind.INSERT, "itemA", 10, 1000),
                 state(RowKind.UPDATE_BEFORE, "itemA", 10, 1000),
                 state(RowKind.UPDATE_AFTER, "itemB", 30, 2000));
@@ -120,7 +111,7 @@ class ChangelogNormalizerTest {
         ItemChange insert = change("o1", ChangeType.INSERT, 1000, "1", "e1", null, image("itemA", 10));
         send(insert);
         send(change("o1", ChangeType.INSERT, 1000, "7", "e1", null, image("itemA", 10)));
-        assertThat(drainOutput()).containsExactly(state(RowKind.INSERT, "itemA", 10, 1000));
+        assertThat(HarnessRecords.drain(harness)).containsExactly(state(RowKind.INSERT, "itemA", 10, 1000));
         assertThat(drainChanges()).containsExactly("INSERT itemA");
     }
 
@@ -129,7 +120,7 @@ class ChangelogNormalizerTest {
         send(change("o1", ChangeType.INSERT, 1000, "1", "e1", null, image("itemA", 10)));
         send(change("o1", ChangeType.MODIFY, 3000, "3", "e3", image("itemA", 20), image("itemA", 30)));
         send(change("o1", ChangeType.MODIFY, 2000, "2", "e2", image("itemA", 10), image("itemA", 20)));
-        assertThat(drainOutput()).containsExactly(
+        assertThat(HarnessRecords.drain(harness)).containsExactly(
                 state(RowKind.INSERT, "itemA", 10, 1000),
                 state(RowKind.UPDATE_BEFORE, "itemA", 10, 1000),
                 state(RowKind.UPDATE_AFTER, "itemA", 30, 3000));
@@ -141,7 +132,7 @@ class ChangelogNormalizerTest {
         send(change("o1", ChangeType.INSERT, 1000, "9", "e1", null, image("itemA", 10)));
         send(change("o1", ChangeType.MODIFY, 1000, "10", "e2", null, image("itemA", 11)));
         send(change("o1", ChangeType.MODIFY, 1000, "8", "e0", null, image("itemA", 9)));
-        List<Row> out = drainOutput();
+        List<Row> out = HarnessRecords.drain(harness);
         assertThat(out).last().isEqualTo(state(RowKind.UPDATE_AFTER, "itemA", 11, 1000));
         assertThat(out).hasSize(3);
         assertThat(ChangelogNormalizer.compareSequenceNumbers("0049", "49")).isZero();
@@ -153,7 +144,7 @@ class ChangelogNormalizerTest {
         send(change("o1", ChangeType.INSERT, 1000, "1", "e1", null, image("itemA", 10)));
         send(change("o1", ChangeType.REMOVE, 3000, "3", "e3", null, null));
         send(change("o1", ChangeType.MODIFY, 2000, "2", "e2", null, image("itemA", 20)));
-        assertThat(drainOutput()).containsExactly(
+        assertThat(HarnessRecords.drain(harness)).containsExactly(
                 state(RowKind.INSERT, "itemA", 10, 1000),
                 state(RowKind.DELETE, "itemA", 10, 1000));
         assertThat(drainChanges()).containsExactly("INSERT itemA", "REMOVE itemA", "MODIFY itemA");
@@ -163,7 +154,7 @@ class ChangelogNormalizerTest {
     void removeOfAnUnknownItemEmitsNothingAndAReinsertAfterDeleteIsAnInsert() throws Exception {
         send(change("o1", ChangeType.REMOVE, 1000, "1", "e1", image("itemA", 10), null));
         send(change("o1", ChangeType.INSERT, 2000, "2", "e2", null, image("itemB", 5)));
-        assertThat(drainOutput()).containsExactly(state(RowKind.INSERT, "itemB", 5, 2000));
+        assertThat(HarnessRecords.drain(harness)).containsExactly(state(RowKind.INSERT, "itemB", 5, 2000));
     }
 
     @Test
@@ -195,7 +186,7 @@ class ChangelogNormalizerTest {
         ttl.ttlDelete = true;
         send(ttl);
         send(change("o1", ChangeType.REMOVE, 3000, "3", "e3", null, null));
-        assertThat(drainOutput()).containsExactly(
+        assertThat(HarnessRecords.drain(harness)).containsExactly(
                 state(RowKind.INSERT, "itemA", 10, 1000),
                 state(RowKind.DELETE, "itemA", 10, 1000));
     }
