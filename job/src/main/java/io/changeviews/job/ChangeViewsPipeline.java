@@ -8,6 +8,7 @@ import io.changeviews.job.config.ConfigException;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SourceTableSpec;
 import io.changeviews.job.config.ViewSpec;
+import io.changeviews.job.materialize.CheckpointAlignedCoalescer;
 import io.changeviews.job.materialize.DeadLetterSplitter;
 import io.changeviews.job.materialize.KeyCheck;
 import io.changeviews.job.materialize.ViewKeySelector;
@@ -21,6 +22,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.Table;
@@ -221,11 +223,23 @@ public final class ChangeViewsPipeline {
                 .process(new KeyCheck(spec.name(), converter, DEAD_LETTERS), changelog.getType())
                 .uid("check-key-" + id)
                 .name("Check key of " + spec.name());
-        keyed.keyBy(new ViewKeySelector(converter))
-                .process(new WriteCoalescer(changelog.getType(), config.flushInterval()), changelog.getType())
-                .uid("coalesce-" + id)
-                .name("Coalesce writes of " + spec.name())
-                .sinkTo(sinks.view(spec, converter))
+        KeyedStream<Row, String> byKey = keyed.keyBy(new ViewKeySelector(converter));
+        SingleOutputStreamOperator<Row> coalesced;
+        if (config.writeMode() == JobConfig.WriteMode.CHECKPOINT) {
+            if (!changelog.getExecutionEnvironment().getCheckpointConfig().isCheckpointingEnabled()) {
+                throw new ConfigException(JobConfig.DYNAMODB, JobConfig.WRITE_MODE, "checkpoint needs checkpointing enabled");
+            }
+            coalesced = byKey
+                    .transform("Coalesce writes of " + spec.name() + " until checkpointed", changelog.getType(),
+                            new CheckpointAlignedCoalescer(changelog.getType()))
+                    .uid("coalesce-on-checkpoint-" + id);
+        } else {
+            coalesced = byKey
+                    .process(new WriteCoalescer(changelog.getType(), config.flushInterval()), changelog.getType())
+                    .uid("coalesce-" + id)
+                    .name("Coalesce writes of " + spec.name());
+        }
+        coalesced.sinkTo(sinks.view(spec, converter))
                 .uid("sink-" + id)
                 .name(spec.name() + " → DynamoDB " + spec.targetTable());
         return keyed.getSideOutput(DEAD_LETTERS);

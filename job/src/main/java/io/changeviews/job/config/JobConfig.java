@@ -28,7 +28,7 @@ import java.util.Set;
  *       AT_TIMESTAMP}), {@value #INITIAL_TIMESTAMP} (ISO-8601), and {@code aws.*} / {@code
  *       flink.*} connector settings passed through (region, endpoint, credentials provider).
  *   <li>{@value #DYNAMODB}: {@code aws.*} settings of the sink, {@value #FLUSH_INTERVAL_MS},
- *       {@value #DEAD_LETTER_TABLE}.
+ *       {@value #WRITE_MODE} ({@code interval} | {@code checkpoint}), {@value #DEAD_LETTER_TABLE}.
  *   <li>{@value #PIPELINE}: {@value #OUT_OF_ORDERNESS_MS}, {@value #IDLE_TIMEOUT_MS}, {@value
  *       #DEDUPE_RETENTION_MS}, {@value #TOMBSTONE_RETENTION_MS}, {@value #TTL_DELETES_RETRACT}.
  *   <li>{@code table.<SqlName>}: {@value #TABLE_DYNAMODB_NAME} (defaults to the SQL name) and one
@@ -51,6 +51,7 @@ public final class JobConfig implements Serializable {
     public static final String DYNAMODB = "dynamodb";
     public static final String FLUSH_INTERVAL_MS = "flush.interval.ms";
     public static final String DEAD_LETTER_TABLE = "dead-letter.table";
+    public static final String WRITE_MODE = "write.mode";
 
     public static final String PIPELINE = "pipeline";
     public static final String OUT_OF_ORDERNESS_MS = "watermark.out-of-orderness.ms";
@@ -74,6 +75,12 @@ public final class JobConfig implements Serializable {
         DYNAMODB_STREAMS
     }
 
+    /** When a view's changed rows are written: every flush interval, or when a checkpoint holding them completes. */
+    public enum WriteMode {
+        INTERVAL,
+        CHECKPOINT
+    }
+
     /** Where a fresh start (no restored state) begins reading. */
     public enum InitialPosition {
         TRIM_HORIZON,
@@ -87,6 +94,7 @@ public final class JobConfig implements Serializable {
     private final Properties sourceProperties;
     private final Properties dynamoDbProperties;
     private final Duration flushInterval;
+    private final WriteMode writeMode;
     private final String deadLetterTable;
     private final Duration outOfOrderness;
     private final Duration idleTimeout;
@@ -123,9 +131,10 @@ public final class JobConfig implements Serializable {
         }
 
         PropertyGroup ddb = new PropertyGroup(DYNAMODB, groups.get(DYNAMODB));
-        ddb.rejectUnknown(set(FLUSH_INTERVAL_MS, DEAD_LETTER_TABLE), "aws.");
+        ddb.rejectUnknown(set(FLUSH_INTERVAL_MS, WRITE_MODE, DEAD_LETTER_TABLE), "aws.");
         this.dynamoDbProperties = connectorProperties(ddb);
         this.flushInterval = Duration.ofMillis(ddb.positiveLong(FLUSH_INTERVAL_MS, 1000));
+        this.writeMode = ddb.oneOf(WRITE_MODE, WriteMode.class, WriteMode.INTERVAL);
         this.deadLetterTable = ddb.optional(DEAD_LETTER_TABLE, "changeviews_dead_letters");
 
         PropertyGroup pipeline = new PropertyGroup(PIPELINE, groups.get(PIPELINE));
@@ -247,6 +256,10 @@ public final class JobConfig implements Serializable {
 
     public Duration flushInterval() {
         return flushInterval;
+    }
+
+    public WriteMode writeMode() {
+        return writeMode;
     }
 
     public String deadLetterTable() {

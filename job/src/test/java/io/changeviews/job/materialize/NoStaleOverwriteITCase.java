@@ -11,6 +11,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.Row;
@@ -37,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Writes ever-growing values of a few keys through the coalescer and the DynamoDB sink to DynamoDB
  * Local behind a proxy that throttles, delays and half-processes batches: no key's value may ever
- * land after a newer one, and after a crash and restore every key ends at its newest value.
+ * land after a newer one; after a crash and restore every key ends at its newest value, and with
+ * checkpoint-released writes no older value lands even across the restore.
  */
 class NoStaleOverwriteITCase {
     private static final int KEYS = 7;
@@ -81,15 +83,37 @@ class NoStaleOverwriteITCase {
         return p;
     }
 
-    /** Value i goes to key i mod KEYS, in order from one source subtask: each key's values only grow. */
-    private static void pipeline(StreamExecutionEnvironment env, String table, MapFunction<Long, Long> beforeWrite) {
+    /**
+     * Value i goes to key i mod KEYS, in order from one source subtask: each key's values only grow.
+     * Coalesced per flush interval, or, with {@code onCheckpoint}, released per completed checkpoint.
+     */
+    private static void pipeline(StreamExecutionEnvironment env, String table, MapFunction<Long, Long> beforeWrite, boolean onCheckpoint) {
         RowItemConverter converter = new RowItemConverter(COLUMNS, List.of("k"));
         DataStream<Row> rows = env.fromSequence(1, VALUES).setParallelism(1)
                 .map(beforeWrite).setParallelism(1)
                 .map(i -> Row.ofKind(RowKind.UPDATE_AFTER, "k" + (i % KEYS), BigDecimal.valueOf(i)), ROW).setParallelism(1);
-        rows.keyBy(new ViewKeySelector(converter))
-                .process(new WriteCoalescer(ROW, Duration.ofMillis(5)), ROW)
+        KeyedStream<Row, String> byKey = rows.keyBy(new ViewKeySelector(converter));
+        (onCheckpoint
+                ? byKey.transform("coalesce until checkpointed", ROW, new CheckpointAlignedCoalescer(ROW))
+                : byKey.process(new WriteCoalescer(ROW, Duration.ofMillis(5)), ROW))
                 .sinkTo(DynamoDbSinks.rows(table, converter, aws()));
+    }
+
+    /** Asserts that each key's values landed in increasing order; returns how many writes landed. */
+    private static int assertLandedInOrder(String table) {
+        Map<String, Long> lastLanded = new HashMap<>();
+        int writes = 0;
+        for (FaultyDynamoDbProxy.ObservedWrite w : proxy.writes()) {
+            if (!w.table().equals(table)) {
+                continue;
+            }
+            String key = w.key().replaceAll(".*\"S\":\"([^\"]+)\".*", "$1");
+            long value = Long.parseLong(w.item().replaceAll(".*\"v\":\\{\"N\":\"(\\d+)\"}.*", "$1"));
+            Long previous = lastLanded.put(key, value);
+            assertThat(previous == null || previous < value).as("key %s: %s landed after %s", key, value, previous).isTrue();
+            writes++;
+        }
+        return writes;
     }
 
     private static Map<String, Long> finalValues(String table) {
@@ -113,22 +137,10 @@ class NoStaleOverwriteITCase {
         createTable(dynamoDb.client(), "stale_retries");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        pipeline(env, "stale_retries", new Pace());
+        pipeline(env, "stale_retries", new Pace(), false);
         env.execute("no-stale-overwrite");
 
-        Map<String, Long> lastLanded = new HashMap<>();
-        int writes = 0;
-        for (FaultyDynamoDbProxy.ObservedWrite w : proxy.writes()) {
-            if (!w.table().equals("stale_retries")) {
-                continue;
-            }
-            String key = w.key().replaceAll(".*\"S\":\"([^\"]+)\".*", "$1");
-            long value = Long.parseLong(w.item().replaceAll(".*\"v\":\\{\"N\":\"(\\d+)\"}.*", "$1"));
-            Long previous = lastLanded.put(key, value);
-            assertThat(previous == null || previous < value).as("key %s: %s landed after %s", key, value, previous).isTrue();
-            writes++;
-        }
-        assertThat(writes).as("several writes per key").isGreaterThan(KEYS * 5);
+        assertThat(assertLandedInOrder("stale_retries")).as("several writes per key").isGreaterThan(KEYS * 5);
         assertThat(proxy.throttledCalls()).isPositive();
         assertThat(proxy.partialCalls()).isPositive();
         assertThat(finalValues("stale_retries")).isEqualTo(newestValues());
@@ -142,10 +154,25 @@ class NoStaleOverwriteITCase {
         env.enableCheckpointing(200);
         env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 200));
         CrashOnce.crashed.set(false);
-        pipeline(env, "stale_restart", new CrashOnce());
+        pipeline(env, "stale_restart", new CrashOnce(), false);
         env.execute("no-stale-overwrite-restart");
         assertThat(CrashOnce.crashed).isTrue();
         assertThat(finalValues("stale_restart")).isEqualTo(newestValues());
+    }
+
+    @Test
+    void withCheckpointWritesNoOlderValueLandsEvenAcrossACrashAndRestore() throws Exception {
+        createTable(dynamoDb.client(), "stale_checkpointed");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.enableCheckpointing(200);
+        env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 200));
+        CrashOnce.crashed.set(false);
+        pipeline(env, "stale_checkpointed", new CrashOnce(), true);
+        env.execute("no-stale-overwrite-checkpointed");
+        assertThat(CrashOnce.crashed).isTrue();
+        assertThat(assertLandedInOrder("stale_checkpointed")).as("several writes per key").isGreaterThan(KEYS * 3);
+        assertThat(finalValues("stale_checkpointed")).isEqualTo(newestValues());
     }
 
     /** Spreads the values over a few seconds so that many flush intervals, and so many batches, pass. */
