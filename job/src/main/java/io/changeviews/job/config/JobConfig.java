@@ -69,6 +69,12 @@ public final class JobConfig implements Serializable {
     public static final String VIEW_TARGET_TABLE = "target.table";
     public static final String VIEW_TARGET_KEY = "target.key";
 
+    /** The keys of the fixed groups (besides the {@code aws.*} and {@code flink.*} connector settings). */
+    public static final Map<String, Set<String>> GROUP_KEYS = Map.of(
+            SOURCE, Set.of(SOURCE_TYPE, STREAM_NAME, STREAM_ARN, STREAM_TABLE, INITIAL_POSITION, INITIAL_TIMESTAMP),
+            DYNAMODB, Set.of(FLUSH_INTERVAL_MS, WRITE_MODE, DEAD_LETTER_TABLE),
+            PIPELINE, Set.of(OUT_OF_ORDERNESS_MS, IDLE_TIMEOUT_MS, DEDUPE_RETENTION_MS, TOMBSTONE_RETENTION_MS, TTL_DELETES_RETRACT));
+
     /** Where the change records come from. */
     public enum SourceType {
         KINESIS,
@@ -106,9 +112,7 @@ public final class JobConfig implements Serializable {
 
     private JobConfig(Map<String, Properties> groups) {
         PropertyGroup source = new PropertyGroup(SOURCE, groups.get(SOURCE));
-        source.rejectUnknown(
-                set(SOURCE_TYPE, STREAM_NAME, STREAM_ARN, STREAM_TABLE, INITIAL_POSITION, INITIAL_TIMESTAMP),
-                "aws.", "flink.");
+        source.rejectUnknown(GROUP_KEYS.get(SOURCE), "aws.", "flink.");
         this.sourceType = source.oneOf(SOURCE_TYPE, SourceType.class, SourceType.KINESIS);
         if (sourceType == SourceType.KINESIS) {
             this.stream = source.required(STREAM_NAME);
@@ -131,14 +135,14 @@ public final class JobConfig implements Serializable {
         }
 
         PropertyGroup ddb = new PropertyGroup(DYNAMODB, groups.get(DYNAMODB));
-        ddb.rejectUnknown(set(FLUSH_INTERVAL_MS, WRITE_MODE, DEAD_LETTER_TABLE), "aws.");
+        ddb.rejectUnknown(GROUP_KEYS.get(DYNAMODB), "aws.");
         this.dynamoDbProperties = connectorProperties(ddb);
         this.flushInterval = Duration.ofMillis(ddb.positiveLong(FLUSH_INTERVAL_MS, 1000));
         this.writeMode = ddb.oneOf(WRITE_MODE, WriteMode.class, WriteMode.INTERVAL);
         this.deadLetterTable = ddb.optional(DEAD_LETTER_TABLE, "changeviews_dead_letters");
 
         PropertyGroup pipeline = new PropertyGroup(PIPELINE, groups.get(PIPELINE));
-        pipeline.rejectUnknown(set(OUT_OF_ORDERNESS_MS, IDLE_TIMEOUT_MS, DEDUPE_RETENTION_MS, TOMBSTONE_RETENTION_MS, TTL_DELETES_RETRACT));
+        pipeline.rejectUnknown(GROUP_KEYS.get(PIPELINE));
         this.outOfOrderness = Duration.ofMillis(pipeline.positiveLong(OUT_OF_ORDERNESS_MS, 5_000));
         this.idleTimeout = Duration.ofMillis(pipeline.positiveLong(IDLE_TIMEOUT_MS, 30_000));
         this.dedupeRetention = Duration.ofMillis(pipeline.positiveLong(DEDUPE_RETENTION_MS, Duration.ofHours(1).toMillis()));
