@@ -14,6 +14,8 @@ import software.amazon.awssdk.services.kinesisanalyticsv2.model.FlinkApplication
 import software.amazon.awssdk.services.kinesisanalyticsv2.model.PropertyGroup;
 import software.amazon.awssdk.services.kinesisanalyticsv2.model.RuntimeEnvironment;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -66,5 +68,10 @@ class KdaAppJsonTest {
         assertThat(groups.get(JobConfig.SOURCE).getProperty("aws.region")).isNotBlank();
         assertThat(groups.get(JobConfig.DYNAMODB).getProperty("aws.region")).isNotBlank();
         assertThat(groups.keySet()).allMatch(id -> id.length() <= 50 && id.matches("[a-zA-Z0-9_.-]+"));
+
+        String policy = new String(Files.readAllBytes(RepoPaths.root().resolve("iam-policy.json")), StandardCharsets.UTF_8);
+        assertThat(policy).as("the role may read the configured stream").contains(":stream/" + config.stream() + "\"");
+        assertThat(policy).contains(":table/" + config.deadLetterTable() + "\"");
+        config.views().forEach(v -> assertThat(policy).as("the role may write %s", v.targetTable()).contains(":table/" + v.targetTable() + "\""));
     }
 }
