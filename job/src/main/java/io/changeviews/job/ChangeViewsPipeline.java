@@ -10,7 +10,6 @@ import io.changeviews.job.config.SourceTableSpec;
 import io.changeviews.job.config.ViewSpec;
 import io.changeviews.job.materialize.CheckpointAlignedCoalescer;
 import io.changeviews.job.materialize.DeadLetterSplitter;
-import io.changeviews.job.materialize.KeyCheck;
 import io.changeviews.job.materialize.ViewKeySelector;
 import io.changeviews.job.materialize.WriteCoalescer;
 import io.changeviews.job.normalize.ChangelogNormalizer;
@@ -44,8 +43,8 @@ import java.util.Set;
 /**
  * Builds the whole topology from an injected source of decoded records and injected sinks:
  * dead-letter split → change-time watermarks → per source table projection and normalization →
- * the two SQL tables per source → the configured SQL views → per view key check, write
- * coalescing and the view's sink. {@code main} and the tests differ only in what they inject.
+ * the two SQL tables per source → the configured SQL views → per view write coalescing by
+ * target key and the view's sink. {@code main} and the tests differ only in what they inject.
  */
 public final class ChangeViewsPipeline {
     private ChangeViewsPipeline() {}
@@ -219,11 +218,8 @@ public final class ChangeViewsPipeline {
         String id = kebab(spec.name());
         RowItemConverter converter = new RowItemConverter(columns, spec.targetKey());
         DataStream<Row> changelog = tEnv.toChangelogStream(view.table);
-        SingleOutputStreamOperator<Row> keyed = changelog
-                .process(new KeyCheck(spec.name(), converter, DEAD_LETTERS), changelog.getType())
-                .uid("check-key-" + id)
-                .name("Check key of " + spec.name());
-        KeyedStream<Row, String> byKey = keyed.keyBy(new ViewKeySelector(converter));
+        // Keyed straight off the SQL output: a rebalance in between would reorder a key's changes.
+        KeyedStream<Row, String> byKey = changelog.keyBy(new ViewKeySelector(converter));
         SingleOutputStreamOperator<Row> coalesced;
         if (config.writeMode() == JobConfig.WriteMode.CHECKPOINT) {
             if (!changelog.getExecutionEnvironment().getCheckpointConfig().isCheckpointingEnabled()) {
@@ -231,18 +227,18 @@ public final class ChangeViewsPipeline {
             }
             coalesced = byKey
                     .transform("Coalesce writes of " + spec.name() + " until checkpointed", changelog.getType(),
-                            new CheckpointAlignedCoalescer(changelog.getType()))
+                            new CheckpointAlignedCoalescer(spec.name(), changelog.getType(), DEAD_LETTERS))
                     .uid("coalesce-on-checkpoint-" + id);
         } else {
             coalesced = byKey
-                    .process(new WriteCoalescer(changelog.getType(), config.flushInterval()), changelog.getType())
+                    .process(new WriteCoalescer(spec.name(), changelog.getType(), config.flushInterval(), DEAD_LETTERS), changelog.getType())
                     .uid("coalesce-" + id)
                     .name("Coalesce writes of " + spec.name());
         }
         coalesced.sinkTo(sinks.view(spec, converter))
                 .uid("sink-" + id)
                 .name(spec.name() + " → DynamoDB " + spec.targetTable());
-        return keyed.getSideOutput(DEAD_LETTERS);
+        return coalesced.getSideOutput(DEAD_LETTERS);
     }
 
     /** A stable kebab-case uid fragment for a SQL name, e.g. {@code Order_by_item} → {@code order-by-item}. */

@@ -1,5 +1,7 @@
 package io.changeviews.job.materialize;
 
+import io.changeviews.connectors.change.DeadLetter;
+
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -15,6 +17,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
+import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,7 +40,8 @@ import java.util.stream.Stream;
  * <p>At a checkpoint each changed key's pending row is sealed under that checkpoint's id (in keyed
  * state, so the snapshot holds it); when the checkpoint completes, each key's newest row sealed at
  * or before it is emitted. Rows sealed in a restored snapshot are emitted at the first completed
- * checkpoint after the restore. At the end of a bounded input everything left is emitted.
+ * checkpoint after the restore. At the end of a bounded input everything left is emitted. Rows
+ * without a usable key become dead letters.
  */
 public final class CheckpointAlignedCoalescer extends AbstractStreamOperator<Row> implements OneInputStreamOperator<Row, Row> {
     private static final long serialVersionUID = 1L;
@@ -47,16 +51,21 @@ public final class CheckpointAlignedCoalescer extends AbstractStreamOperator<Row
     /** Sealed rows restored from a snapshot belong to a checkpoint that has completed. */
     private static final long RESTORED = Long.MIN_VALUE;
 
+    private final String view;
     private final TypeInformation<Row> rowType;
+    private final OutputTag<DeadLetter> deadLetters;
 
     private transient ValueState<Row> pending;
     private transient MapState<Long, Row> sealed;
     private transient Set<Object> changedSinceCheckpoint;
     private transient NavigableMap<Long, Set<Object>> sealedKeys;
     private transient Counter writes;
+    private transient Counter unwritable;
 
-    public CheckpointAlignedCoalescer(TypeInformation<Row> rowType) {
+    public CheckpointAlignedCoalescer(String view, TypeInformation<Row> rowType, OutputTag<DeadLetter> deadLetters) {
+        this.view = view;
         this.rowType = rowType;
+        this.deadLetters = deadLetters;
     }
 
     @Override
@@ -80,11 +89,17 @@ public final class CheckpointAlignedCoalescer extends AbstractStreamOperator<Row
     public void open() throws Exception {
         super.open();
         writes = getMetricGroup().counter("aggregateWrites");
+        unwritable = getMetricGroup().counter("rowsWithoutKey");
     }
 
     @Override
     public void processElement(StreamRecord<Row> element) throws Exception {
         if (element.getValue().getKind() == RowKind.UPDATE_BEFORE) {
+            return;
+        }
+        if (ViewKeySelector.NO_KEY.equals(getCurrentKey())) {
+            unwritable.inc();
+            output.collect(deadLetters, new StreamRecord<>(ViewKeySelector.unwritable(view, element.getValue())));
             return;
         }
         pending.update(element.getValue());

@@ -1,13 +1,22 @@
 package io.changeviews.job.materialize;
 
+import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.sink.RowItemConverter;
 
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.types.Row;
 
-/** Keys a view's rows by their target DynamoDB key. */
+/**
+ * Keys a view's rows by their target DynamoDB key. It is applied straight to the SQL output, so
+ * that each key's changes keep their order; a row whose key DynamoDB would reject (NULL or empty)
+ * gets {@link #NO_KEY}, and the coalescer turns it into a dead letter rather than a write that
+ * would fail the sink.
+ */
 public final class ViewKeySelector implements KeySelector<Row, String> {
     private static final long serialVersionUID = 1L;
+
+    /** The key of rows that cannot be written; never a real key, whose parts are never empty. */
+    public static final String NO_KEY = "";
 
     private final RowItemConverter converter;
 
@@ -17,6 +26,16 @@ public final class ViewKeySelector implements KeySelector<Row, String> {
 
     @Override
     public String getKey(Row row) {
-        return converter.keyString(row);
+        String key = converter.keyString(row);
+        return key == null ? NO_KEY : key;
+    }
+
+    /** The dead letter for a row of {@code view} keyed {@link #NO_KEY}. */
+    static DeadLetter unwritable(String view, Row row) {
+        return new DeadLetter(
+                "view:" + view,
+                row.getKind().shortString() + "#" + System.nanoTime(),
+                "the target key is null or empty, DynamoDB cannot store the row",
+                row.toString());
     }
 }

@@ -1,5 +1,7 @@
 package io.changeviews.job.materialize;
 
+import io.changeviews.connectors.change.DeadLetter;
+
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -9,6 +11,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
 
@@ -17,24 +20,30 @@ import java.time.Duration;
  * DynamoDB sees at most one write per changed key per interval, however many events changed it.
  *
  * <p>−U rows are dropped: the target is keyed by the view's unique key, so the +U that follows
- * overwrites the item (a −D deletes it). The pending row is keyed state, so it survives a restore;
- * at the end of a bounded input the final watermark flushes what is pending.
+ * overwrites the item (a −D deletes it). Rows without a usable key become dead letters. The pending
+ * row is keyed state, so it survives a restore; at the end of a bounded input the final watermark
+ * flushes what is pending.
  */
 public final class WriteCoalescer extends KeyedProcessFunction<String, Row, Row> {
     private static final long serialVersionUID = 1L;
 
     private static final long DRAIN = Long.MAX_VALUE;
 
+    private final String view;
     private final TypeInformation<Row> rowType;
     private final long flushIntervalMs;
+    private final OutputTag<DeadLetter> deadLetters;
 
     private transient ValueState<Row> pending;
     private transient Counter writes;
     private transient Counter coalesced;
+    private transient Counter unwritable;
 
-    public WriteCoalescer(TypeInformation<Row> rowType, Duration flushInterval) {
+    public WriteCoalescer(String view, TypeInformation<Row> rowType, Duration flushInterval, OutputTag<DeadLetter> deadLetters) {
+        this.view = view;
         this.rowType = rowType;
         this.flushIntervalMs = flushInterval.toMillis();
+        this.deadLetters = deadLetters;
     }
 
     @Override
@@ -42,11 +51,17 @@ public final class WriteCoalescer extends KeyedProcessFunction<String, Row, Row>
         pending = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-write", rowType));
         writes = getRuntimeContext().getMetricGroup().counter("aggregateWrites");
         coalesced = getRuntimeContext().getMetricGroup().counter("coalescedChanges");
+        unwritable = getRuntimeContext().getMetricGroup().counter("rowsWithoutKey");
     }
 
     @Override
     public void processElement(Row row, Context ctx, Collector<Row> out) throws Exception {
         if (row.getKind() == RowKind.UPDATE_BEFORE) {
+            return;
+        }
+        if (ctx.getCurrentKey().equals(ViewKeySelector.NO_KEY)) {
+            unwritable.inc();
+            ctx.output(deadLetters, ViewKeySelector.unwritable(view, row));
             return;
         }
         if (pending.value() == null) {

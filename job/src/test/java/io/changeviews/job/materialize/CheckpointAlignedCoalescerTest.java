@@ -1,5 +1,6 @@
 package io.changeviews.job.materialize;
 
+import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.job.HarnessRecords;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -10,6 +11,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
+import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class CheckpointAlignedCoalescerTest {
     private static final TypeInformation<Row> ROW = new RowTypeInfo(Types.STRING, Types.LONG);
+    private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<DeadLetter>("dead-letters") {};
 
     private KeyedOneInputStreamOperatorTestHarness<String, Row, Row> harness;
 
@@ -28,7 +31,7 @@ class CheckpointAlignedCoalescerTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Row, Row> harness(OperatorSubtaskState restore) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, Row, Row> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new CheckpointAlignedCoalescer(ROW), r -> (String) r.getField(0), Types.STRING);
+                new CheckpointAlignedCoalescer("v", ROW, DEAD_LETTERS), r -> (String) r.getField(0), Types.STRING);
         if (restore != null) {
             h.initializeState(restore);
         }

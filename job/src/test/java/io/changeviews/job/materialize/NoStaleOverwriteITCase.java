@@ -1,5 +1,6 @@
 package io.changeviews.job.materialize;
 
+import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.sink.DynamoDbSinks;
 import io.changeviews.connectors.sink.RowItemConverter;
 import io.changeviews.job.local.FaultyDynamoDbProxy;
@@ -16,6 +17,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
+import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,7 @@ class NoStaleOverwriteITCase {
     private static final int KEYS = 7;
     private static final int VALUES = 3_000;
     private static final List<String> COLUMNS = Arrays.asList("k", "v");
+    private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<DeadLetter>("dead-letters") {};
     private static final TypeInformation<Row> ROW = Types.ROW_NAMED(new String[] {"k", "v"}, Types.STRING, Types.BIG_DEC);
 
     @RegisterExtension
@@ -94,8 +97,8 @@ class NoStaleOverwriteITCase {
                 .map(i -> Row.ofKind(RowKind.UPDATE_AFTER, "k" + (i % KEYS), BigDecimal.valueOf(i)), ROW).setParallelism(1);
         KeyedStream<Row, String> byKey = rows.keyBy(new ViewKeySelector(converter));
         (onCheckpoint
-                ? byKey.transform("coalesce until checkpointed", ROW, new CheckpointAlignedCoalescer(ROW))
-                : byKey.process(new WriteCoalescer(ROW, Duration.ofMillis(5)), ROW))
+                ? byKey.transform("coalesce until checkpointed", ROW, new CheckpointAlignedCoalescer(table, ROW, DEAD_LETTERS))
+                : byKey.process(new WriteCoalescer(table, ROW, Duration.ofMillis(5), DEAD_LETTERS), ROW))
                 .sinkTo(DynamoDbSinks.rows(table, converter, aws()));
     }
 

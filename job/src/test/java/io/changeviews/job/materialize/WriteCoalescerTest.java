@@ -1,5 +1,6 @@
 package io.changeviews.job.materialize;
 
+import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.job.HarnessRecords;
 
 import org.apache.flink.api.common.typeinfo.Types;
@@ -10,6 +11,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
+import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,13 +23,14 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class WriteCoalescerTest {
+    private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<DeadLetter>("dead-letters") {};
     private KeyedOneInputStreamOperatorTestHarness<String, Row, Row> harness;
 
     @BeforeEach
     void open() throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new WriteCoalescer(new RowTypeInfo(Types.STRING, Types.LONG), Duration.ofSeconds(1))),
-                r -> (String) r.getField(0),
+                new KeyedProcessOperator<>(new WriteCoalescer("v", new RowTypeInfo(Types.STRING, Types.LONG), Duration.ofSeconds(1), DEAD_LETTERS)),
+                r -> r.getField(0) == null ? ViewKeySelector.NO_KEY : (String) r.getField(0),
                 Types.STRING);
         harness.setProcessingTime(0);
         harness.open();
@@ -73,14 +76,23 @@ class WriteCoalescerTest {
         var snapshot = harness.snapshot(1L, 1L);
         harness.close();
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new WriteCoalescer(new RowTypeInfo(Types.STRING, Types.LONG), Duration.ofSeconds(1))),
-                r -> (String) r.getField(0),
+                new KeyedProcessOperator<>(new WriteCoalescer("v", new RowTypeInfo(Types.STRING, Types.LONG), Duration.ofSeconds(1), DEAD_LETTERS)),
+                r -> r.getField(0) == null ? ViewKeySelector.NO_KEY : (String) r.getField(0),
                 Types.STRING);
         harness.setProcessingTime(0);
         harness.initializeState(snapshot);
         harness.open();
         harness.setProcessingTime(2_000);
         assertThat(HarnessRecords.drain(harness)).containsExactly(Row.ofKind(RowKind.INSERT, "a", 1L));
+    }
+
+    @Test
+    void aRowWithoutAKeyBecomesADeadLetter() throws Exception {
+        harness.processElement(new StreamRecord<>(Row.ofKind(RowKind.INSERT, null, 1L)));
+        harness.setProcessingTime(1_000);
+        assertThat(HarnessRecords.drain(harness)).isEmpty();
+        assertThat(harness.getSideOutput(DEAD_LETTERS)).singleElement()
+                .satisfies(r -> assertThat(r.getValue().reason()).contains("target key is null or empty"));
     }
 
     @Test
