@@ -67,8 +67,7 @@ class DynamoDbStreamsSourceITCase {
             ddb.scanPaginator(b -> b.tableName(SampleData.ORDERS)).items().forEach(item -> orders.add(SdkItems.fromSdk(item)));
             Map<String, List<Map<String, DdbValue>>> tables = new HashMap<>();
             tables.put(SampleData.ORDERS, orders);
-            Map<String, List<String>> expected = new ExpectedViews(tables, List.of()).of("item_count_by_date");
-            assertThat(expected).isNotEmpty();
+            assertThat(new ExpectedViews(tables, List.of()).of("item_count_by_date")).isNotEmpty();
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(2);
@@ -78,13 +77,7 @@ class DynamoDbStreamsSourceITCase {
                     .filter(v -> v.spec.name().equals("item_count_by_date")).findFirst().orElseThrow();
             JobClient job = env.executeAsync("changeviews-dynamodb-streams");
             try {
-                long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-                Map<String, List<String>> actual;
-                do {
-                    Thread.sleep(500);
-                    actual = ChangeViewsITCase.rows(ddb, view);
-                } while (!actual.equals(expected) && System.nanoTime() < deadline);
-                assertThat(actual).isEqualTo(expected);
+                EmulatedPipeline.awaitViews(ddb, List.of(view), new ExpectedViews(tables, List.of()), Duration.ofMinutes(2));
                 assertThat(LocalTables.scanAsText(ddb, config.deadLetterTable(), List.of("source", "position"))).isEmpty();
             } finally {
                 job.cancel().get();

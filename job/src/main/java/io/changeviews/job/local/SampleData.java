@@ -79,7 +79,7 @@ public final class SampleData {
         return new ArrayList<>(tables.get(table).values());
     }
 
-    /** The next random change: half inserts, the rest updates (30 %) and deletes (20 %) of live items. */
+    /** The next random change: half inserts, the rest updates (30 %, always changing the item) and deletes (20 %) of live items. */
     public Operation next() {
         String table = TABLES.get(random.nextInt(TABLES.size()));
         Map<List<DdbValue>, Map<String, DdbValue>> items = tables.get(table);
@@ -92,7 +92,10 @@ public final class SampleData {
         Map<String, DdbValue> old = live.get(random.nextInt(live.size()));
         if (dice < 0.8) {
             Map<String, DdbValue> updated = new LinkedHashMap<>(old);
-            mutate(table, updated);
+            // An update that changes nothing leaves no stream record; every operation must be a change.
+            do {
+                mutate(table, updated);
+            } while (updated.equals(old));
             return apply(table, ChangeType.MODIFY, old, updated);
         }
         return apply(table, ChangeType.REMOVE, old, null);
