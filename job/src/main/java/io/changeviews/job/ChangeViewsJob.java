@@ -49,7 +49,7 @@ public final class ChangeViewsJob {
         SourceFunction<DecodeResult> source = config.sourceType() == JobConfig.SourceType.KINESIS
                 ? ChangeSourceFactory.kinesis(config.stream(), config.sourceProperties())
                 : ChangeSourceFactory.dynamoDbStreams(config.stream(), config.streamTable(), config.sourceProperties());
-        return env.addSource(source).uid("change-source").name("Changes from " + config.stream());
+        return env.addSource(source).uid(config.sourceUid()).name("Changes from " + config.stream());
     }
 
     /** The production sinks: each view's DynamoDB table and the dead-letter table. */

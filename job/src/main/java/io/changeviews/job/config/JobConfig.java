@@ -25,7 +25,8 @@ import java.util.Set;
  *   <li>{@value #SOURCE}: {@value #SOURCE_TYPE} ({@code kinesis} | {@code dynamodb-streams}),
  *       {@value #STREAM_NAME} (Kinesis), {@value #STREAM_ARN} and {@value #STREAM_TABLE} (DynamoDB
  *       Streams), {@value #INITIAL_POSITION} ({@code TRIM_HORIZON} | {@code LATEST} | {@code
- *       AT_TIMESTAMP}), {@value #INITIAL_TIMESTAMP} (ISO-8601), and {@code aws.*} / {@code
+ *       AT_TIMESTAMP}), {@value #INITIAL_TIMESTAMP} (ISO-8601), {@value #SOURCE_UID} (the source
+ *       operator's uid: a new one re-reads the stream while other state is kept), and {@code aws.*} / {@code
  *       flink.*} connector settings passed through (region, endpoint, credentials provider).
  *   <li>{@value #DYNAMODB}: {@code aws.*} settings of the sink, {@value #FLUSH_INTERVAL_MS},
  *       {@value #WRITE_MODE} ({@code interval} | {@code checkpoint}), {@value #DEAD_LETTER_TABLE}.
@@ -47,6 +48,7 @@ public final class JobConfig implements Serializable {
     public static final String STREAM_TABLE = "stream.table";
     public static final String INITIAL_POSITION = "initial.position";
     public static final String INITIAL_TIMESTAMP = "initial.timestamp";
+    public static final String SOURCE_UID = "uid";
 
     public static final String DYNAMODB = "dynamodb";
     public static final String FLUSH_INTERVAL_MS = "flush.interval.ms";
@@ -71,7 +73,7 @@ public final class JobConfig implements Serializable {
 
     /** The keys of the fixed groups (besides the {@code aws.*} and {@code flink.*} connector settings). */
     public static final Map<String, Set<String>> GROUP_KEYS = Map.of(
-            SOURCE, Set.of(SOURCE_TYPE, STREAM_NAME, STREAM_ARN, STREAM_TABLE, INITIAL_POSITION, INITIAL_TIMESTAMP),
+            SOURCE, Set.of(SOURCE_TYPE, STREAM_NAME, STREAM_ARN, STREAM_TABLE, INITIAL_POSITION, INITIAL_TIMESTAMP, SOURCE_UID),
             DYNAMODB, Set.of(FLUSH_INTERVAL_MS, WRITE_MODE, DEAD_LETTER_TABLE),
             PIPELINE, Set.of(OUT_OF_ORDERNESS_MS, IDLE_TIMEOUT_MS, DEDUPE_RETENTION_MS, TOMBSTONE_RETENTION_MS, TTL_DELETES_RETRACT));
 
@@ -97,6 +99,7 @@ public final class JobConfig implements Serializable {
     private final SourceType sourceType;
     private final String stream;
     private final String streamTable;
+    private final String sourceUid;
     private final Properties sourceProperties;
     private final Properties dynamoDbProperties;
     private final Duration flushInterval;
@@ -120,6 +123,10 @@ public final class JobConfig implements Serializable {
         } else {
             this.stream = source.required(STREAM_ARN);
             this.streamTable = source.required(STREAM_TABLE);
+        }
+        this.sourceUid = source.optional(SOURCE_UID, "change-source");
+        if (!sourceUid.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
+            throw new ConfigException(SOURCE, SOURCE_UID, "must be kebab-case, e.g. change-source-2, got '" + sourceUid + "'");
         }
         this.sourceProperties = connectorProperties(source);
         InitialPosition position = source.oneOf(INITIAL_POSITION, InitialPosition.class, InitialPosition.TRIM_HORIZON);
@@ -242,6 +249,11 @@ public final class JobConfig implements Serializable {
     /** The DynamoDB table whose stream is read (DynamoDB Streams only). */
     public String streamTable() {
         return streamTable;
+    }
+
+    /** The source operator's uid; its state (the stream position) is restored under this name. */
+    public String sourceUid() {
+        return sourceUid;
     }
 
     /** A copy of the source connector's properties (including the initial position). */

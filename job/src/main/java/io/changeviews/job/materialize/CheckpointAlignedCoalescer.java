@@ -88,8 +88,8 @@ public final class CheckpointAlignedCoalescer extends AbstractStreamOperator<Row
     @Override
     public void open() throws Exception {
         super.open();
-        writes = getMetricGroup().counter("aggregateWrites");
-        unwritable = getMetricGroup().counter("rowsWithoutKey");
+        writes = JobMetricGroup.of(getMetricGroup()).counter("aggregateWrites");
+        unwritable = JobMetricGroup.of(getMetricGroup()).counter("rowsWithoutKey");
     }
 
     @Override

@@ -32,9 +32,9 @@ public final class DeadLetterSplitter extends ProcessFunction<DecodeResult, Chan
 
     @Override
     public void open(Configuration parameters) {
-        decoded = getRuntimeContext().getMetricGroup().counter("changesDecoded");
-        deadLettered = getRuntimeContext().getMetricGroup().counter("recordsDeadLettered");
-        otherTables = getRuntimeContext().getMetricGroup().counter("changesOfOtherTables");
+        decoded = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("changesDecoded");
+        deadLettered = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("recordsDeadLettered");
+        otherTables = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("changesOfOtherTables");
     }
 
     @Override

@@ -49,9 +49,9 @@ public final class WriteCoalescer extends KeyedProcessFunction<String, Row, Row>
     @Override
     public void open(Configuration parameters) {
         pending = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-write", rowType));
-        writes = getRuntimeContext().getMetricGroup().counter("aggregateWrites");
-        coalesced = getRuntimeContext().getMetricGroup().counter("coalescedChanges");
-        unwritable = getRuntimeContext().getMetricGroup().counter("rowsWithoutKey");
+        writes = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("aggregateWrites");
+        coalesced = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("coalescedChanges");
+        unwritable = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("rowsWithoutKey");
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.changeviews.job.normalize;
 
 import io.changeviews.connectors.change.ChangeType;
 import io.changeviews.job.config.SourceTableSpec;
+import io.changeviews.job.materialize.JobMetricGroup;
 
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -76,12 +77,12 @@ public final class ChangelogNormalizer extends KeyedProcessFunction<String, Item
                 new ValueStateDescriptor<>("version", TypeInformation.of(AppliedVersion.class)));
         seenEventIds = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.LONG));
-        applied = getRuntimeContext().getMetricGroup().counter("changesApplied");
-        duplicates = getRuntimeContext().getMetricGroup().counter("duplicateChanges");
-        stale = getRuntimeContext().getMetricGroup().counter("staleChanges");
-        removesOfUnknownItems = getRuntimeContext().getMetricGroup().counter("removesOfUnknownItems");
-        ttlDeletesIgnored = getRuntimeContext().getMetricGroup().counter("ttlDeletesIgnored");
-        late = getRuntimeContext().getMetricGroup().counter("lateChanges");
+        applied = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("changesApplied");
+        duplicates = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("duplicateChanges");
+        stale = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("staleChanges");
+        removesOfUnknownItems = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("removesOfUnknownItems");
+        ttlDeletesIgnored = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("ttlDeletesIgnored");
+        late = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("lateChanges");
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.changeviews.connectors.change.DdbValue;
 import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.job.config.ColumnSpec;
 import io.changeviews.job.config.SourceTableSpec;
+import io.changeviews.job.materialize.JobMetricGroup;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
@@ -39,7 +40,7 @@ public final class ImageProjector extends ProcessFunction<ChangeEvent, ItemChang
 
     @Override
     public void open(Configuration parameters) {
-        conversionErrors = getRuntimeContext().getMetricGroup().counter("attributeConversionErrors");
+        conversionErrors = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("attributeConversionErrors");
     }
 
     @Override
