@@ -149,31 +149,28 @@ class NoStaleOverwriteITCase {
         assertThat(finalValues("stale_retries")).isEqualTo(newestValues());
     }
 
-    @Test
-    void afterACrashAndRestoreEveryKeyEndsAtItsNewestValue() throws Exception {
-        createTable(dynamoDb.client(), "stale_restart");
+    /** Runs the pipeline with checkpoints every 200 ms and one injected crash two thirds of the way through. */
+    private static void runWithACrash(String table, boolean onCheckpoint) throws Exception {
+        createTable(dynamoDb.client(), table);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(200);
         env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 200));
         CrashOnce.crashed.set(false);
-        pipeline(env, "stale_restart", new CrashOnce(), false);
-        env.execute("no-stale-overwrite-restart");
+        pipeline(env, table, new CrashOnce(), onCheckpoint);
+        env.execute("no-stale-overwrite-" + table);
         assertThat(CrashOnce.crashed).isTrue();
+    }
+
+    @Test
+    void afterACrashAndRestoreEveryKeyEndsAtItsNewestValue() throws Exception {
+        runWithACrash("stale_restart", false);
         assertThat(finalValues("stale_restart")).isEqualTo(newestValues());
     }
 
     @Test
     void withCheckpointWritesNoOlderValueLandsEvenAcrossACrashAndRestore() throws Exception {
-        createTable(dynamoDb.client(), "stale_checkpointed");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        env.enableCheckpointing(200);
-        env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 200));
-        CrashOnce.crashed.set(false);
-        pipeline(env, "stale_checkpointed", new CrashOnce(), true);
-        env.execute("no-stale-overwrite-checkpointed");
-        assertThat(CrashOnce.crashed).isTrue();
+        runWithACrash("stale_checkpointed", true);
         assertThat(assertLandedInOrder("stale_checkpointed")).as("several writes per key").isGreaterThan(KEYS * 3);
         assertThat(finalValues("stale_checkpointed")).isEqualTo(newestValues());
     }
