@@ -227,11 +227,11 @@ public final class ChangeViewsPipeline {
             }
             coalesced = byKey
                     .transform("Coalesce writes of " + spec.name() + " until checkpointed", changelog.getType(),
-                            new CheckpointAlignedCoalescer(spec.name(), changelog.getType(), DEAD_LETTERS))
+                            new CheckpointAlignedCoalescer(spec.name(), converter, changelog.getType(), DEAD_LETTERS))
                     .uid("coalesce-on-checkpoint-" + id);
         } else {
             coalesced = byKey
-                    .process(new WriteCoalescer(spec.name(), changelog.getType(), config.flushInterval(), DEAD_LETTERS), changelog.getType())
+                    .process(new WriteCoalescer(spec.name(), converter, changelog.getType(), config.flushInterval(), DEAD_LETTERS), changelog.getType())
                     .uid("coalesce-" + id)
                     .name("Coalesce writes of " + spec.name());
         }

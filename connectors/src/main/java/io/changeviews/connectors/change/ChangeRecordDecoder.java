@@ -33,6 +33,10 @@ public final class ChangeRecordDecoder implements Serializable {
     private static final BigDecimal MILLIS_LIMIT = new BigDecimal("1e14");
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000L);
     private static final BigDecimal THOUSAND = BigDecimal.valueOf(1_000L);
+    private static final BigDecimal MIN_NUMBER = new BigDecimal("1E-130");
+    private static final BigDecimal MAX_NUMBER = new BigDecimal("1E126");
+    /** Change times after this (the year 9999) are garbage, and would not fit a long in microseconds anyway. */
+    private static final BigDecimal MAX_MICROS = new BigDecimal("253402300800000000");
 
     private transient ObjectMapper mapper;
 
@@ -111,7 +115,7 @@ public final class ChangeRecordDecoder implements Serializable {
         try {
             return ChangeType.valueOf(name);
         } catch (IllegalArgumentException e) {
-            throw new DecodeException("unknown eventName '" + name + "', expected INSERT, MODIFY or REMOVE");
+            throw new DecodeException("unknown eventName '" + abbreviate(name) + "', expected INSERT, MODIFY or REMOVE");
         }
     }
 
@@ -124,7 +128,7 @@ public final class ChangeRecordDecoder implements Serializable {
         try {
             value = node.isNumber() ? node.decimalValue() : new BigDecimal(node.asText());
         } catch (NumberFormatException e) {
-            throw new DecodeException("dynamodb.ApproximateCreationDateTime is not a number: " + node);
+            throw new DecodeException("dynamodb.ApproximateCreationDateTime is not a number: " + abbreviate(node.toString()));
         }
         if (value.signum() <= 0) {
             throw new DecodeException("dynamodb.ApproximateCreationDateTime is not positive: " + value);
@@ -141,6 +145,9 @@ public final class ChangeRecordDecoder implements Serializable {
             micros = value.multiply(THOUSAND);
         } else {
             micros = value;
+        }
+        if (micros.compareTo(MAX_MICROS) > 0) {
+            throw new DecodeException("dynamodb.ApproximateCreationDateTime is after the year 9999: " + abbreviate(value.toString()));
         }
         return micros.longValue();
     }
@@ -206,7 +213,7 @@ public final class ChangeRecordDecoder implements Serializable {
         try {
             type = DdbValue.Type.valueOf(descriptor);
         } catch (IllegalArgumentException e) {
-            throw new DecodeException(path + ": unknown type descriptor " + descriptor);
+            throw new DecodeException(path + ": unknown type descriptor " + abbreviate(descriptor));
         }
         switch (type) {
             case S:
@@ -271,17 +278,28 @@ public final class ChangeRecordDecoder implements Serializable {
     }
 
     private static BigDecimal number(JsonNode node, String path) throws DecodeException {
+        BigDecimal n;
         try {
             if (node.isNumber()) {
-                return node.decimalValue();
-            }
-            if (node.isTextual()) {
-                return new BigDecimal(node.textValue());
+                n = node.decimalValue();
+            } else if (node.isTextual()) {
+                n = new BigDecimal(node.textValue());
+            } else {
+                throw new DecodeException(path + ": expected a number, got " + node.getNodeType());
             }
         } catch (NumberFormatException e) {
-            throw new DecodeException(path + ": not a number: '" + node.textValue() + "'");
+            throw new DecodeException(path + ": not a number: '" + abbreviate(node.asText()) + "'");
         }
-        throw new DecodeException(path + ": expected a number, got " + node.getNodeType());
+        // DynamoDB itself holds no more: this also keeps absurd exponents from blowing up later arithmetic.
+        BigDecimal abs = n.abs().stripTrailingZeros();
+        if (n.signum() != 0 && (abs.precision() > 38 || abs.compareTo(MIN_NUMBER) < 0 || abs.compareTo(MAX_NUMBER) >= 0)) {
+            throw new DecodeException(path + ": " + abbreviate(n.toString()) + " is not a DynamoDB number (38 digits, 1E-130 to 1E126)");
+        }
+        return n;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 100 ? s : s.substring(0, 100) + "…";
     }
 
     private static byte[] binary(JsonNode node, String path) throws DecodeException {

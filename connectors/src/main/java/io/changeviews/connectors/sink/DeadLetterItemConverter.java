@@ -24,6 +24,8 @@ public final class DeadLetterItemConverter implements ElementConverter<DeadLette
 
     /** Room left for the other attributes under the 400 KB limit. */
     static final int MAX_PAYLOAD_BYTES = 350_000;
+    /** Reasons quote the offending value, which can be anything a record holds. */
+    static final int MAX_REASON_BYTES = 4_000;
 
     public static final String SOURCE = "source";
     public static final String POSITION = "position";
@@ -31,9 +33,9 @@ public final class DeadLetterItemConverter implements ElementConverter<DeadLette
     @Override
     public DynamoDbWriteRequest apply(DeadLetter letter, SinkWriter.Context context) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put(SOURCE, AttributeValue.fromS(nonEmpty(letter.source())));
-        item.put(POSITION, AttributeValue.fromS(nonEmpty(letter.position())));
-        item.put("reason", AttributeValue.fromS(nonEmpty(letter.reason())));
+        item.put(SOURCE, AttributeValue.fromS(nonEmpty(Utf8.truncate(nonEmpty(letter.source()), 1_000))));
+        item.put(POSITION, AttributeValue.fromS(nonEmpty(Utf8.truncate(nonEmpty(letter.position()), 1_000))));
+        item.put("reason", AttributeValue.fromS(nonEmpty(Utf8.truncate(nonEmpty(letter.reason()), MAX_REASON_BYTES))));
         String payload = letter.payload() == null ? "" : letter.payload();
         String kept = Utf8.truncate(payload, MAX_PAYLOAD_BYTES);
         if (!kept.isEmpty()) {

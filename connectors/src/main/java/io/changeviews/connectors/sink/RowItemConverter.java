@@ -23,6 +23,12 @@ import java.util.Map;
 public final class RowItemConverter implements ElementConverter<Row, DynamoDbWriteRequest> {
     private static final long serialVersionUID = 1L;
 
+    static final int MAX_PARTITION_KEY_BYTES = 2048;
+    static final int MAX_SORT_KEY_BYTES = 1024;
+    static final long MAX_ITEM_BYTES = 400 * 1024;
+    private static final BigDecimal MIN_NUMBER = new BigDecimal("1E-130");
+    private static final BigDecimal MAX_NUMBER = new BigDecimal("1E126");
+
     private final String[] columns;
     private final int[] keyPositions;
     private final List<String> keyColumns;
@@ -66,6 +72,46 @@ public final class RowItemConverter implements ElementConverter<Row, DynamoDbWri
             sb.append(v instanceof BigDecimal ? ((BigDecimal) v).stripTrailingZeros().toPlainString() : v.toString());
         }
         return sb.toString();
+    }
+
+    /**
+     * Why DynamoDB would reject this row's write, or null when it can be stored: a NULL or empty key,
+     * a key over DynamoDB's length limits, a number outside DynamoDB's range, or a put of an item
+     * over 400 KB. A rejected write is fatal to the sink, so such rows must not reach it.
+     */
+    public String problem(Row row) {
+        if (keyString(row) == null) {
+            return "key " + keyColumns + " is null or empty";
+        }
+        for (int i = 0; i < keyPositions.length; i++) {
+            Object v = row.getField(keyPositions[i]);
+            int limit = i == 0 ? MAX_PARTITION_KEY_BYTES : MAX_SORT_KEY_BYTES;
+            if (v instanceof String && Utf8.length((String) v) > limit) {
+                return "key " + columns[keyPositions[i]] + " is longer than " + limit + " bytes";
+            }
+        }
+        boolean delete = row.getKind() == RowKind.DELETE || row.getKind() == RowKind.UPDATE_BEFORE;
+        long size = 0;
+        for (int i = 0; i < columns.length; i++) {
+            AttributeValue v = attribute(row.getField(i));
+            if (v == null || (delete && !keyColumns.contains(columns[i]))) {
+                continue;
+            }
+            if (v.n() != null && !fitsDynamoDbNumber(new BigDecimal(v.n()))) {
+                return "number " + columns[i] + "=" + v.n() + " is outside DynamoDB's range";
+            }
+            size += Utf8.length(columns[i]) + (v.s() != null ? Utf8.length(v.s()) : v.n() != null ? v.n().length() : v.b() != null ? v.b().asByteArray().length : 1);
+        }
+        return size > MAX_ITEM_BYTES ? "item of about " + size + " bytes is over DynamoDB's 400 KB limit" : null;
+    }
+
+    /** DynamoDB numbers: up to 38 significant digits, magnitude from 1E-130 to below 1E126. */
+    static boolean fitsDynamoDbNumber(BigDecimal n) {
+        if (n.signum() == 0) {
+            return true;
+        }
+        BigDecimal abs = n.abs().stripTrailingZeros();
+        return abs.precision() <= 38 && abs.compareTo(MIN_NUMBER) >= 0 && abs.compareTo(MAX_NUMBER) < 0;
     }
 
     @Override

@@ -111,6 +111,10 @@ class ChangeRecordDecoderTest {
                 .hasMessageContaining("ApproximateCreationDateTime is not a number");
         assertThatThrownBy(() -> decode(kds("INSERT", "1763805600123", null, ",\"NewImage\":{\"q\":{\"N\":\"abc\"}}")))
                 .hasMessageContaining("dynamodb.NewImage.q: not a number");
+        assertThatThrownBy(() -> decode(kds("INSERT", "1763805600123", null, ",\"NewImage\":{\"q\":{\"N\":\"1e999999999\"}}")))
+                .hasMessageContaining("is not a DynamoDB number");
+        assertThatThrownBy(() -> decode(kds("INSERT", "1e30", "MICROSECOND", ",\"NewImage\":{}")))
+                .hasMessageContaining("after the year 9999");
         assertThatThrownBy(() -> decode(kds("INSERT", "1763805600123", null, ",\"NewImage\":{\"q\":{\"X\":\"1\"}}")))
                 .hasMessageContaining("unknown type descriptor X");
         assertThatThrownBy(() -> decode(kds("INSERT", "1763805600123", null, ",\"NewImage\":{\"q\":{\"S\":1}}")))

@@ -44,6 +44,24 @@ class RowItemConverterTest {
     }
 
     @Test
+    void namesWhatDynamoDbWouldRejectSoTheRowCanBeDeadLettered() {
+        assertThat(converter.problem(Row.of("item123", "2026-11-22", BigDecimal.TEN, "x"))).isNull();
+        assertThat(converter.problem(Row.of(null, "2026-11-22", null, null))).contains("is null or empty");
+        assertThat(converter.problem(Row.of("a".repeat(2049), "d", null, null))).contains("item_number is longer than 2048 bytes");
+        assertThat(converter.problem(Row.of("a", "d".repeat(1025), null, null))).contains("order_date is longer than 1024 bytes");
+        RowItemConverter doubles = new RowItemConverter(Arrays.asList("k", "d"), Arrays.asList("k"));
+        assertThat(doubles.problem(Row.of("a", 1e300))).contains("outside DynamoDB's range");
+        assertThat(doubles.problem(Row.ofKind(RowKind.DELETE, "a", 1e300))).as("a delete sends the key only").isNull();
+        assertThat(converter.problem(Row.of("a", "d", BigDecimal.ONE, "x".repeat(410_000)))).contains("over DynamoDB's 400 KB limit");
+    }
+
+    @Test
+    void capsTheDeadLetterReasonSoTheItemStaysUnderTheLimit() {
+        DynamoDbWriteRequest req = new DeadLetterItemConverter().apply(new DeadLetter("s", "1", "r".repeat(900_000), "p"), null);
+        assertThat(Utf8.length(req.getItem().get("reason").s())).isLessThanOrEqualTo(DeadLetterItemConverter.MAX_REASON_BYTES);
+    }
+
+    @Test
     void truncatesDeadLetterPayloadsOnACharacterBoundaryBelowTheItemLimit() {
         StringBuilder big = new StringBuilder();
         while (big.length() < 200_000) {

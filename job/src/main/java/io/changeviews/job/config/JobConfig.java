@@ -144,16 +144,16 @@ public final class JobConfig implements Serializable {
         PropertyGroup ddb = new PropertyGroup(DYNAMODB, groups.get(DYNAMODB));
         ddb.rejectUnknown(GROUP_KEYS.get(DYNAMODB), "aws.");
         this.dynamoDbProperties = connectorProperties(ddb);
-        this.flushInterval = Duration.ofMillis(ddb.positiveLong(FLUSH_INTERVAL_MS, 1000));
+        this.flushInterval = Duration.ofMillis(ddb.positiveMillis(FLUSH_INTERVAL_MS, 1000));
         this.writeMode = ddb.oneOf(WRITE_MODE, WriteMode.class, WriteMode.INTERVAL);
         this.deadLetterTable = ddb.optional(DEAD_LETTER_TABLE, "changeviews_dead_letters");
 
         PropertyGroup pipeline = new PropertyGroup(PIPELINE, groups.get(PIPELINE));
         pipeline.rejectUnknown(GROUP_KEYS.get(PIPELINE));
-        this.outOfOrderness = Duration.ofMillis(pipeline.positiveLong(OUT_OF_ORDERNESS_MS, 5_000));
-        this.idleTimeout = Duration.ofMillis(pipeline.positiveLong(IDLE_TIMEOUT_MS, 30_000));
-        this.dedupeRetention = Duration.ofMillis(pipeline.positiveLong(DEDUPE_RETENTION_MS, Duration.ofHours(1).toMillis()));
-        this.tombstoneRetention = Duration.ofMillis(pipeline.positiveLong(TOMBSTONE_RETENTION_MS, Duration.ofHours(24).toMillis()));
+        this.outOfOrderness = Duration.ofMillis(pipeline.positiveMillis(OUT_OF_ORDERNESS_MS, 5_000));
+        this.idleTimeout = Duration.ofMillis(pipeline.positiveMillis(IDLE_TIMEOUT_MS, 30_000));
+        this.dedupeRetention = Duration.ofMillis(pipeline.positiveMillis(DEDUPE_RETENTION_MS, Duration.ofHours(1).toMillis()));
+        this.tombstoneRetention = Duration.ofMillis(pipeline.positiveMillis(TOMBSTONE_RETENTION_MS, Duration.ofHours(24).toMillis()));
         this.ttlDeletesRetract = pipeline.bool(TTL_DELETES_RETRACT, true);
 
         List<SourceTableSpec> tableSpecs = new ArrayList<>();

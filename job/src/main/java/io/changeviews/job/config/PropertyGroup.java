@@ -10,6 +10,8 @@ import java.util.TreeSet;
 
 /** Typed, validated reads from one property group; every error names the group and the key. */
 final class PropertyGroup {
+    private static final long MAX_MILLIS = 365L * 24 * 3600 * 1000;
+
     private final String id;
     private final Properties props;
 
@@ -35,19 +37,20 @@ final class PropertyGroup {
         return v == null || v.trim().isEmpty() ? defaultValue : v.trim();
     }
 
-    long positiveLong(String key, long defaultValue) {
+    /** A duration in milliseconds: positive, and at most a year (timers add it to the current time). */
+    long positiveMillis(String key, long defaultValue) {
         String v = optional(key, null);
         if (v == null) {
             return defaultValue;
         }
         try {
             long n = Long.parseLong(v);
-            if (n <= 0) {
+            if (n <= 0 || n > MAX_MILLIS) {
                 throw new NumberFormatException();
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new ConfigException(id, key, "must be a positive whole number, got '" + v + "'");
+            throw new ConfigException(id, key, "must be a whole number of milliseconds from 1 to " + MAX_MILLIS + ", got '" + v + "'");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.changeviews.job.materialize;
 
 import io.changeviews.connectors.change.DeadLetter;
+import io.changeviews.connectors.sink.RowItemConverter;
 
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -16,7 +17,6 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.types.Row;
-import org.apache.flink.types.RowKind;
 import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
@@ -40,8 +40,9 @@ import java.util.stream.Stream;
  * <p>At a checkpoint each changed key's pending row is sealed under that checkpoint's id (in keyed
  * state, so the snapshot holds it); when the checkpoint completes, each key's newest row sealed at
  * or before it is emitted. Rows sealed in a restored snapshot are emitted at the first completed
- * checkpoint after the restore. At the end of a bounded input everything left is emitted. Rows
- * without a usable key become dead letters.
+ * checkpoint after the restore. At the end of a bounded input everything left is emitted. As in
+ * {@link WriteCoalescer}, a −U is a pending delete, and rows DynamoDB could not store become dead
+ * letters.
  */
 public final class CheckpointAlignedCoalescer extends AbstractStreamOperator<Row> implements OneInputStreamOperator<Row, Row> {
     private static final long serialVersionUID = 1L;
@@ -52,6 +53,7 @@ public final class CheckpointAlignedCoalescer extends AbstractStreamOperator<Row
     private static final long RESTORED = Long.MIN_VALUE;
 
     private final String view;
+    private final RowItemConverter converter;
     private final TypeInformation<Row> rowType;
     private final OutputTag<DeadLetter> deadLetters;
 
@@ -62,8 +64,10 @@ public final class CheckpointAlignedCoalescer extends AbstractStreamOperator<Row
     private transient Counter writes;
     private transient Counter unwritable;
 
-    public CheckpointAlignedCoalescer(String view, TypeInformation<Row> rowType, OutputTag<DeadLetter> deadLetters) {
+    public CheckpointAlignedCoalescer(String view, RowItemConverter converter, TypeInformation<Row> rowType,
+            OutputTag<DeadLetter> deadLetters) {
         this.view = view;
+        this.converter = converter;
         this.rowType = rowType;
         this.deadLetters = deadLetters;
     }
@@ -94,15 +98,12 @@ public final class CheckpointAlignedCoalescer extends AbstractStreamOperator<Row
 
     @Override
     public void processElement(StreamRecord<Row> element) throws Exception {
-        if (element.getValue().getKind() == RowKind.UPDATE_BEFORE) {
-            return;
-        }
         if (ViewKeySelector.NO_KEY.equals(getCurrentKey())) {
             unwritable.inc();
-            output.collect(deadLetters, new StreamRecord<>(ViewKeySelector.unwritable(view, element.getValue())));
+            output.collect(deadLetters, new StreamRecord<>(ViewKeySelector.unwritable(view, converter, element.getValue())));
             return;
         }
-        pending.update(element.getValue());
+        pending.update(ViewKeySelector.asWrite(element.getValue()));
         changedSinceCheckpoint.add(getCurrentKey());
     }
 

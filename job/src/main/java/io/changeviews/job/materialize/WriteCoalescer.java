@@ -1,6 +1,7 @@
 package io.changeviews.job.materialize;
 
 import io.changeviews.connectors.change.DeadLetter;
+import io.changeviews.connectors.sink.RowItemConverter;
 
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -9,7 +10,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.types.Row;
-import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -19,10 +19,11 @@ import java.time.Duration;
  * Keeps only the newest change of each target key and emits it once per flush interval, so
  * DynamoDB sees at most one write per changed key per interval, however many events changed it.
  *
- * <p>−U rows are dropped: the target is keyed by the view's unique key, so the +U that follows
- * overwrites the item (a −D deletes it). Rows without a usable key become dead letters. The pending
- * row is keyed state, so it survives a restore; at the end of a bounded input the final watermark
- * flushes what is pending.
+ * <p>A −U is a pending delete of its key: usually the +U that follows replaces it within the
+ * interval, but a view with a filter after its aggregate (HAVING, WHERE) retracts rows with no +U,
+ * and those must disappear from the table. Rows DynamoDB could not store become dead letters. The
+ * pending row is keyed state, so it survives a restore; at the end of a bounded input the final
+ * watermark flushes what is pending.
  */
 public final class WriteCoalescer extends KeyedProcessFunction<String, Row, Row> {
     private static final long serialVersionUID = 1L;
@@ -30,6 +31,7 @@ public final class WriteCoalescer extends KeyedProcessFunction<String, Row, Row>
     private static final long DRAIN = Long.MAX_VALUE;
 
     private final String view;
+    private final RowItemConverter converter;
     private final TypeInformation<Row> rowType;
     private final long flushIntervalMs;
     private final OutputTag<DeadLetter> deadLetters;
@@ -39,8 +41,10 @@ public final class WriteCoalescer extends KeyedProcessFunction<String, Row, Row>
     private transient Counter coalesced;
     private transient Counter unwritable;
 
-    public WriteCoalescer(String view, TypeInformation<Row> rowType, Duration flushInterval, OutputTag<DeadLetter> deadLetters) {
+    public WriteCoalescer(String view, RowItemConverter converter, TypeInformation<Row> rowType, Duration flushInterval,
+            OutputTag<DeadLetter> deadLetters) {
         this.view = view;
+        this.converter = converter;
         this.rowType = rowType;
         this.flushIntervalMs = flushInterval.toMillis();
         this.deadLetters = deadLetters;
@@ -56,12 +60,9 @@ public final class WriteCoalescer extends KeyedProcessFunction<String, Row, Row>
 
     @Override
     public void processElement(Row row, Context ctx, Collector<Row> out) throws Exception {
-        if (row.getKind() == RowKind.UPDATE_BEFORE) {
-            return;
-        }
         if (ctx.getCurrentKey().equals(ViewKeySelector.NO_KEY)) {
             unwritable.inc();
-            ctx.output(deadLetters, ViewKeySelector.unwritable(view, row));
+            ctx.output(deadLetters, ViewKeySelector.unwritable(view, converter, row));
             return;
         }
         if (pending.value() == null) {
@@ -70,7 +71,7 @@ public final class WriteCoalescer extends KeyedProcessFunction<String, Row, Row>
         } else {
             coalesced.inc();
         }
-        pending.update(row);
+        pending.update(ViewKeySelector.asWrite(row));
     }
 
     @Override

@@ -52,12 +52,12 @@ public final class ImageProjector extends ProcessFunction<ChangeEvent, ItemChang
         change.sequenceNumber = event.sequenceNumber();
         change.eventId = event.eventId();
         change.ttlDelete = event.ttlDelete();
-        change.oldRow = project(event, event.oldImage(), ctx);
-        change.newRow = project(event, event.newImage(), ctx);
+        change.oldRow = project(event, "old", event.oldImage(), ctx);
+        change.newRow = project(event, "new", event.newImage(), ctx);
         out.collect(change);
     }
 
-    private Row project(ChangeEvent event, Map<String, DdbValue> image, Context ctx) {
+    private Row project(ChangeEvent event, String which, Map<String, DdbValue> image, Context ctx) {
         if (image == null) {
             return null;
         }
@@ -72,7 +72,7 @@ public final class ImageProjector extends ProcessFunction<ChangeEvent, ItemChang
                 conversionErrors.inc();
                 ctx.output(deadLetters, new DeadLetter(
                         "table:" + table.dynamoDbTable(),
-                        event.sequenceNumber() + "#" + column.name(),
+                        event.sequenceNumber() + "#" + event.eventId() + "#" + which + "#" + column.name(),
                         "attribute " + String.join(".", column.path()) + " set to NULL: " + e.getMessage(),
                         event.toString()));
             }

@@ -45,7 +45,9 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.from(with("source", "initial.position", "AT_TIMESTAMP")))
                 .hasMessage("configuration source / initial.timestamp: is required");
         assertThatThrownBy(() -> JobConfig.from(with("dynamodb", "flush.interval.ms", "-5")))
-                .hasMessageContaining("dynamodb / flush.interval.ms: must be a positive whole number");
+                .hasMessageContaining("dynamodb / flush.interval.ms: must be a whole number of milliseconds from 1 to");
+        assertThatThrownBy(() -> JobConfig.from(with("pipeline", "tombstone.retention.ms", "9223372036854775000")))
+                .hasMessageContaining("pipeline / tombstone.retention.ms: must be a whole number of milliseconds");
         assertThatThrownBy(() -> JobConfig.from(with("table.Order_by_item", "column.quantity", "DECIMAL(38")))
                 .hasMessageContaining("table.Order_by_item / column.quantity: 'DECIMAL(38' is not a SQL type");
         assertThatThrownBy(() -> JobConfig.from(with("table.Order_by_item", "column.tags", "ARRAY<STRING>")))

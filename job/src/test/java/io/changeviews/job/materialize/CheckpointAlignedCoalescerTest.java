@@ -1,6 +1,7 @@
 package io.changeviews.job.materialize;
 
 import io.changeviews.connectors.change.DeadLetter;
+import io.changeviews.connectors.sink.RowItemConverter;
 import io.changeviews.job.HarnessRecords;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -16,10 +17,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CheckpointAlignedCoalescerTest {
     private static final TypeInformation<Row> ROW = new RowTypeInfo(Types.STRING, Types.LONG);
+    private static final RowItemConverter CONVERTER = new RowItemConverter(List.of("k", "v"), List.of("k"));
     private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<DeadLetter>("dead-letters") {};
 
     private KeyedOneInputStreamOperatorTestHarness<String, Row, Row> harness;
@@ -31,7 +35,7 @@ class CheckpointAlignedCoalescerTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Row, Row> harness(OperatorSubtaskState restore) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, Row, Row> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new CheckpointAlignedCoalescer("v", ROW, DEAD_LETTERS), r -> (String) r.getField(0), Types.STRING);
+                new CheckpointAlignedCoalescer("v", CONVERTER, ROW, DEAD_LETTERS), new ViewKeySelector(CONVERTER), Types.STRING);
         if (restore != null) {
             h.initializeState(restore);
         }

@@ -97,8 +97,8 @@ class NoStaleOverwriteITCase {
                 .map(i -> Row.ofKind(RowKind.UPDATE_AFTER, "k" + (i % KEYS), BigDecimal.valueOf(i)), ROW).setParallelism(1);
         KeyedStream<Row, String> byKey = rows.keyBy(new ViewKeySelector(converter));
         (onCheckpoint
-                ? byKey.transform("coalesce until checkpointed", ROW, new CheckpointAlignedCoalescer(table, ROW, DEAD_LETTERS))
-                : byKey.process(new WriteCoalescer(table, ROW, Duration.ofMillis(5), DEAD_LETTERS), ROW))
+                ? byKey.transform("coalesce until checkpointed", ROW, new CheckpointAlignedCoalescer(table, converter, ROW, DEAD_LETTERS))
+                : byKey.process(new WriteCoalescer(table, converter, ROW, Duration.ofMillis(5), DEAD_LETTERS), ROW))
                 .sinkTo(DynamoDbSinks.rows(table, converter, aws()));
     }
 

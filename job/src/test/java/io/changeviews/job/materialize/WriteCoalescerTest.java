@@ -1,6 +1,7 @@
 package io.changeviews.job.materialize;
 
 import io.changeviews.connectors.change.DeadLetter;
+import io.changeviews.connectors.sink.RowItemConverter;
 import io.changeviews.job.HarnessRecords;
 
 import org.apache.flink.api.common.typeinfo.Types;
@@ -17,20 +18,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class WriteCoalescerTest {
+    private static final RowItemConverter CONVERTER = new RowItemConverter(List.of("k", "v"), List.of("k"));
     private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<DeadLetter>("dead-letters") {};
     private KeyedOneInputStreamOperatorTestHarness<String, Row, Row> harness;
 
     @BeforeEach
     void open() throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new WriteCoalescer("v", new RowTypeInfo(Types.STRING, Types.LONG), Duration.ofSeconds(1), DEAD_LETTERS)),
-                r -> r.getField(0) == null ? ViewKeySelector.NO_KEY : (String) r.getField(0),
+                new KeyedProcessOperator<>(new WriteCoalescer("v", CONVERTER, new RowTypeInfo(Types.STRING, Types.LONG), Duration.ofSeconds(1), DEAD_LETTERS)),
+                new ViewKeySelector(CONVERTER),
                 Types.STRING);
         harness.setProcessingTime(0);
         harness.open();
@@ -63,6 +64,16 @@ class WriteCoalescerTest {
     }
 
     @Test
+    void aRetractionWithoutAFollowingUpdateDeletesTheItem() throws Exception {
+        send(RowKind.INSERT, "a", 1);
+        harness.setProcessingTime(1_000);
+        HarnessRecords.drain(harness);
+        send(RowKind.UPDATE_BEFORE, "a", 1);
+        harness.setProcessingTime(2_000);
+        assertThat(HarnessRecords.drain(harness)).containsExactly(Row.ofKind(RowKind.DELETE, "a", 1L));
+    }
+
+    @Test
     void aDeleteAfterAnUpdateInOneIntervalIsOneDelete() throws Exception {
         send(RowKind.UPDATE_AFTER, "a", 2);
         send(RowKind.DELETE, "a", 2);
@@ -76,8 +87,8 @@ class WriteCoalescerTest {
         var snapshot = harness.snapshot(1L, 1L);
         harness.close();
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new WriteCoalescer("v", new RowTypeInfo(Types.STRING, Types.LONG), Duration.ofSeconds(1), DEAD_LETTERS)),
-                r -> r.getField(0) == null ? ViewKeySelector.NO_KEY : (String) r.getField(0),
+                new KeyedProcessOperator<>(new WriteCoalescer("v", CONVERTER, new RowTypeInfo(Types.STRING, Types.LONG), Duration.ofSeconds(1), DEAD_LETTERS)),
+                new ViewKeySelector(CONVERTER),
                 Types.STRING);
         harness.setProcessingTime(0);
         harness.initializeState(snapshot);
@@ -92,7 +103,7 @@ class WriteCoalescerTest {
         harness.setProcessingTime(1_000);
         assertThat(HarnessRecords.drain(harness)).isEmpty();
         assertThat(harness.getSideOutput(DEAD_LETTERS)).singleElement()
-                .satisfies(r -> assertThat(r.getValue().reason()).contains("target key is null or empty"));
+                .satisfies(r -> assertThat(r.getValue().reason()).isEqualTo("DynamoDB cannot store the row: key [k] is null or empty"));
     }
 
     @Test
