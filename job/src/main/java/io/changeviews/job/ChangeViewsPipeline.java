@@ -8,7 +8,6 @@ import io.changeviews.job.config.ConfigException;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SourceTableSpec;
 import io.changeviews.job.config.ViewSpec;
-import io.changeviews.job.materialize.CheckpointAlignedCoalescer;
 import io.changeviews.job.materialize.DeadLetterSplitter;
 import io.changeviews.job.materialize.ViewKeySelector;
 import io.changeviews.job.materialize.WriteCoalescer;
@@ -220,21 +219,11 @@ public final class ChangeViewsPipeline {
         DataStream<Row> changelog = tEnv.toChangelogStream(view.table);
         // Keyed straight off the SQL output: a rebalance in between would reorder a key's changes.
         KeyedStream<Row, String> byKey = changelog.keyBy(new ViewKeySelector(converter));
-        SingleOutputStreamOperator<Row> coalesced;
-        if (config.writeMode() == JobConfig.WriteMode.CHECKPOINT) {
-            if (!changelog.getExecutionEnvironment().getCheckpointConfig().isCheckpointingEnabled()) {
-                throw new ConfigException(JobConfig.DYNAMODB, JobConfig.WRITE_MODE, "checkpoint needs checkpointing enabled");
-            }
-            coalesced = byKey
-                    .transform("Coalesce writes of " + spec.name() + " until checkpointed", changelog.getType(),
-                            new CheckpointAlignedCoalescer(spec.name(), converter, changelog.getType(), DEAD_LETTERS))
-                    .uid("coalesce-on-checkpoint-" + id);
-        } else {
-            coalesced = byKey
-                    .process(new WriteCoalescer(spec.name(), converter, changelog.getType(), config.flushInterval(), DEAD_LETTERS), changelog.getType())
-                    .uid("coalesce-" + id)
-                    .name("Coalesce writes of " + spec.name());
-        }
+        SingleOutputStreamOperator<Row> coalesced = byKey
+                .process(new WriteCoalescer(spec.name(), converter, changelog.getType(), config.flushInterval(), DEAD_LETTERS),
+                        changelog.getType())
+                .uid("coalesce-" + id)
+                .name("Coalesce writes of " + spec.name());
         coalesced.sinkTo(sinks.view(spec, converter))
                 .uid("sink-" + id)
                 .name(spec.name() + " → DynamoDB " + spec.targetTable());

@@ -29,7 +29,7 @@ import java.util.Set;
  *       operator's uid: a new one re-reads the stream while other state is kept), and {@code aws.*} / {@code
  *       flink.*} connector settings passed through (region, endpoint, credentials provider).
  *   <li>{@value #DYNAMODB}: {@code aws.*} settings of the sink, {@value #FLUSH_INTERVAL_MS},
- *       {@value #WRITE_MODE} ({@code interval} | {@code checkpoint}), {@value #DEAD_LETTER_TABLE}.
+ *       {@value #DEAD_LETTER_TABLE}.
  *   <li>{@value #PIPELINE}: {@value #OUT_OF_ORDERNESS_MS}, {@value #IDLE_TIMEOUT_MS}, {@value
  *       #DEDUPE_RETENTION_MS}, {@value #TOMBSTONE_RETENTION_MS}, {@value #TTL_DELETES_RETRACT}.
  *   <li>{@code table.<SqlName>}: {@value #TABLE_DYNAMODB_NAME} (defaults to the SQL name) and one
@@ -53,7 +53,6 @@ public final class JobConfig implements Serializable {
     public static final String DYNAMODB = "dynamodb";
     public static final String FLUSH_INTERVAL_MS = "flush.interval.ms";
     public static final String DEAD_LETTER_TABLE = "dead-letter.table";
-    public static final String WRITE_MODE = "write.mode";
 
     public static final String PIPELINE = "pipeline";
     public static final String OUT_OF_ORDERNESS_MS = "watermark.out-of-orderness.ms";
@@ -74,19 +73,13 @@ public final class JobConfig implements Serializable {
     /** The keys of the fixed groups (besides the {@code aws.*} and {@code flink.*} connector settings). */
     public static final Map<String, Set<String>> GROUP_KEYS = Map.of(
             SOURCE, Set.of(SOURCE_TYPE, STREAM_NAME, STREAM_ARN, STREAM_TABLE, INITIAL_POSITION, INITIAL_TIMESTAMP, SOURCE_UID),
-            DYNAMODB, Set.of(FLUSH_INTERVAL_MS, WRITE_MODE, DEAD_LETTER_TABLE),
+            DYNAMODB, Set.of(FLUSH_INTERVAL_MS, DEAD_LETTER_TABLE),
             PIPELINE, Set.of(OUT_OF_ORDERNESS_MS, IDLE_TIMEOUT_MS, DEDUPE_RETENTION_MS, TOMBSTONE_RETENTION_MS, TTL_DELETES_RETRACT));
 
     /** Where the change records come from. */
     public enum SourceType {
         KINESIS,
         DYNAMODB_STREAMS
-    }
-
-    /** When a view's changed rows are written: every flush interval, or when a checkpoint holding them completes. */
-    public enum WriteMode {
-        INTERVAL,
-        CHECKPOINT
     }
 
     /** Where a fresh start (no restored state) begins reading. */
@@ -103,7 +96,6 @@ public final class JobConfig implements Serializable {
     private final Properties sourceProperties;
     private final Properties dynamoDbProperties;
     private final Duration flushInterval;
-    private final WriteMode writeMode;
     private final String deadLetterTable;
     private final Duration outOfOrderness;
     private final Duration idleTimeout;
@@ -145,7 +137,6 @@ public final class JobConfig implements Serializable {
         ddb.rejectUnknown(GROUP_KEYS.get(DYNAMODB), "aws.");
         this.dynamoDbProperties = connectorProperties(ddb);
         this.flushInterval = Duration.ofMillis(ddb.positiveMillis(FLUSH_INTERVAL_MS, 1000));
-        this.writeMode = ddb.oneOf(WRITE_MODE, WriteMode.class, WriteMode.INTERVAL);
         this.deadLetterTable = ddb.optional(DEAD_LETTER_TABLE, "changeviews_dead_letters");
 
         PropertyGroup pipeline = new PropertyGroup(PIPELINE, groups.get(PIPELINE));
@@ -272,10 +263,6 @@ public final class JobConfig implements Serializable {
 
     public Duration flushInterval() {
         return flushInterval;
-    }
-
-    public WriteMode writeMode() {
-        return writeMode;
     }
 
     public String deadLetterTable() {
