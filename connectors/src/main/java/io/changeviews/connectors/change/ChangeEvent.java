@@ -1,8 +1,10 @@
 package io.changeviews.connectors.change;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -95,16 +97,13 @@ public final class ChangeEvent implements Serializable {
         return ttlDelete;
     }
 
-    /** The item's primary key as one string, stable across records: {@code name=value} pairs sorted by name. */
+    /** The item's primary key as one string, stable across records: {@code name=value} parts sorted by name. */
     public String itemKey() {
-        StringBuilder sb = new StringBuilder();
+        List<String> parts = new ArrayList<>();
         for (Map.Entry<String, DdbValue> e : new TreeMap<>(keys).entrySet()) {
-            if (sb.length() > 0) {
-                sb.append('\u0001');
-            }
-            sb.append(e.getKey()).append('=').append(e.getValue().toKeyString());
+            parts.add(e.getKey() + "=" + e.getValue().toKeyString());
         }
-        return sb.toString();
+        return CompositeKey.of(parts);
     }
 
     @Override

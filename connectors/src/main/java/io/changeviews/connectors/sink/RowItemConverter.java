@@ -1,5 +1,7 @@
 package io.changeviews.connectors.sink;
 
+import io.changeviews.connectors.change.CompositeKey;
+
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequest;
@@ -60,18 +62,15 @@ public final class RowItemConverter implements ElementConverter<Row, DynamoDbWri
      * which DynamoDB would reject (and a rejected batch would fail the sink).
      */
     public String keyString(Row row) {
-        StringBuilder sb = new StringBuilder();
+        List<String> parts = new ArrayList<>();
         for (int pos : keyPositions) {
             Object v = row.getField(pos);
             if (v == null || (v instanceof String && ((String) v).isEmpty())) {
                 return null;
             }
-            if (sb.length() > 0) {
-                sb.append('\u0001');
-            }
-            sb.append(v instanceof BigDecimal ? ((BigDecimal) v).stripTrailingZeros().toPlainString() : v.toString());
+            parts.add(v instanceof BigDecimal ? ((BigDecimal) v).stripTrailingZeros().toPlainString() : v.toString());
         }
-        return sb.toString();
+        return CompositeKey.of(parts);
     }
 
     /**

@@ -36,7 +36,7 @@ class ChangeRecordDecoderTest {
         assertThat(e.oldImage()).isNull();
         assertThat(e.sequenceNumber()).isEqualTo("49000000000000000001");
         assertThat(e.eventId()).isEqualTo("e-1");
-        assertThat(e.itemKey()).isEqualTo("order_date=2026-11-22T10:00:00\u0001orderid=o1");
+        assertThat(e.itemKey()).isEqualTo("30:order_date=2026-11-22T10:00:0010:orderid=o1");
     }
 
     @Test

@@ -38,7 +38,8 @@ class RowItemConverterTest {
 
     @Test
     void refusesKeysDynamoDbWouldReject() {
-        assertThat(converter.keyString(Row.of("item123", "2026-11-22", null, null))).isEqualTo("item123\u00012026-11-22");
+        assertThat(converter.keyString(Row.of("item123", "2026-11-22", null, null))).isEqualTo("7:item12310:2026-11-22");
+        assertThat(converter.keyString(Row.of("a:b", "c", null, null))).isNotEqualTo(converter.keyString(Row.of("a", "b:c", null, null)));
         assertThat(converter.keyString(Row.of(null, "2026-11-22", null, null))).isNull();
         assertThat(converter.keyString(Row.of("", "2026-11-22", null, null))).isNull();
     }
