@@ -15,6 +15,7 @@ import io.changeviews.job.normalize.ChangelogNormalizer;
 import io.changeviews.job.normalize.ImageProjector;
 import io.changeviews.job.normalize.ItemChange;
 import io.changeviews.job.normalize.TableTypes;
+import io.changeviews.job.sentiment.ReviewEnrichment;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -143,6 +144,9 @@ public final class ChangeViewsPipeline {
                 state, Schema.newBuilder().fromRowDataType(TableTypes.state(table)).build(), ChangelogMode.all()));
         tEnv.createTemporaryView(table.changesSqlName(),
                 tEnv.fromDataStream(state.getSideOutput(changesTag), TableTypes.changesSchema(table)));
+        if (config.sentiment() != null && config.sentiment().table() == table) {
+            ReviewEnrichment.register(tEnv, config, state);
+        }
         return projected.getSideOutput(DEAD_LETTERS);
     }
 
@@ -231,7 +235,7 @@ public final class ChangeViewsPipeline {
     }
 
     /** A stable kebab-case uid fragment for a SQL name, e.g. {@code Order_by_item} → {@code order-by-item}. */
-    static String kebab(String name) {
+    public static String kebab(String name) {
         return name.replace('_', '-').toLowerCase(Locale.ROOT);
     }
 

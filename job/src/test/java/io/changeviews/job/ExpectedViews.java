@@ -4,15 +4,23 @@ import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.ChangeType;
 import io.changeviews.connectors.change.DdbValue;
 import io.changeviews.job.local.SampleData;
+import io.changeviews.job.sentiment.LexiconSentimentEngine;
+import io.changeviews.job.sentiment.Sentiment;
+import io.changeviews.job.sentiment.SentimentScore;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The shipped views recomputed the plain way: the group-by views from the source tables' final
@@ -23,6 +31,8 @@ final class ExpectedViews {
     private static final String ORDERS = SampleData.ORDERS;
     private static final String INVOICES = SampleData.INVOICES;
     private static final String CUSTOMERS = SampleData.CUSTOMERS;
+    private static final String REVIEWS = SampleData.REVIEWS;
+    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm").withZone(ZoneOffset.UTC);
 
     private final Map<String, List<Map<String, DdbValue>>> tables;
@@ -52,6 +62,12 @@ final class ExpectedViews {
                 return topCustomers();
             case "orders_per_item_minute":
                 return ordersPerItemMinute();
+            case "review_sentiment":
+                return reviewSentiment();
+            case "review_summary":
+                return reviewSummary();
+            case "review_sentiment_hourly":
+                return reviewSentimentHourly();
             default:
                 throw new IllegalArgumentException(view);
         }
@@ -137,6 +153,67 @@ final class ExpectedViews {
         Map<String, List<String>> out = new TreeMap<>();
         sums.forEach((k, v) -> out.put(k, List.of(k.split("\\|")[0], k.split("\\|")[1], counts.get(k).toString(), plain(v))));
         return out;
+    }
+
+    /** Each final review's expected score under the embedded engine: headline and body, English unless marked otherwise. */
+    private Map<Map<String, DdbValue>, SentimentScore> reviewScores() {
+        LexiconSentimentEngine engine = new LexiconSentimentEngine();
+        Map<Map<String, DdbValue>, SentimentScore> out = new LinkedHashMap<>();
+        for (Map<String, DdbValue> r : tables.get(REVIEWS)) {
+            String text = Stream.of("review_headline", "review_body")
+                    .filter(r::containsKey)
+                    .map(a -> r.get(a).asString().trim())
+                    .collect(Collectors.joining("\n\n"));
+            String language = r.containsKey("review_language") ? r.get("review_language").asString() : "en";
+            out.put(r, engine.score(language, List.of(text)).join().get(0));
+        }
+        return out;
+    }
+
+    private Map<String, List<String>> reviewSentiment() {
+        Map<String, List<String>> out = new TreeMap<>();
+        reviewScores().forEach((r, s) -> {
+            String sk = r.get("sk").asString() + "#SENTIMENT";
+            out.put(r.get("pk").asString() + "|" + sk, Arrays.asList(r.get("pk").asString(), sk, s.label().name(),
+                    number(s.positive()), number(s.negative()), number(s.neutral()), number(s.mixed()), s.engine()));
+        });
+        return out;
+    }
+
+    private Map<String, List<String>> reviewSummary() {
+        Map<String, long[]> counts = new TreeMap<>();
+        reviewScores().forEach((r, s) -> {
+            long[] c = counts.computeIfAbsent(r.get("pk").asString(), k -> new long[6]);
+            c[0]++;
+            c[1 + List.of(Sentiment.POSITIVE, Sentiment.NEGATIVE, Sentiment.NEUTRAL, Sentiment.MIXED, Sentiment.UNKNOWN).indexOf(s.label())]++;
+        });
+        Map<String, List<String>> out = new TreeMap<>();
+        String sk = "2099-12-31#REVIEWSUMMARY";
+        counts.forEach((pk, c) -> out.put(pk + "|" + sk, List.of(pk, sk, Long.toString(c[0]), Long.toString(c[1]),
+                Long.toString(c[2]), Long.toString(c[3]), Long.toString(c[4]), Long.toString(c[5]))));
+        return out;
+    }
+
+    /** Final reviews by the hour of their latest change (the version the table holds) and their sentiment. */
+    private Map<String, List<String>> reviewSentimentHourly() {
+        Map<Map<String, DdbValue>, Long> latest = new HashMap<>();
+        for (ChangeEvent e : changes) {
+            if (e.tableName().equals(REVIEWS)) {
+                latest.merge(e.keys(), e.changeTimeMillis(), Math::max);
+            }
+        }
+        Map<String, Long> counts = new TreeMap<>();
+        reviewScores().forEach((r, s) -> {
+            Map<String, DdbValue> keys = Map.of("pk", r.get("pk"), "sk", r.get("sk"));
+            counts.merge(HOUR.format(Instant.ofEpochMilli(latest.get(keys))) + "|" + s.label().name(), 1L, Long::sum);
+        });
+        Map<String, List<String>> out = new TreeMap<>();
+        counts.forEach((k, v) -> out.put(k, List.of(k.split("\\|")[0], k.split("\\|")[1], v.toString())));
+        return out;
+    }
+
+    private static String number(Double d) {
+        return d == null ? null : plain(BigDecimal.valueOf(d));
     }
 
     static String plain(BigDecimal v) {

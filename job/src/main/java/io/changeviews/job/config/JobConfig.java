@@ -34,6 +34,7 @@ import java.util.Set;
  *       #DEDUPE_RETENTION_MS}, {@value #TOMBSTONE_RETENTION_MS}, {@value #TTL_DELETES_RETRACT}.
  *   <li>{@code table.<SqlName>}: {@value #TABLE_DYNAMODB_NAME} (defaults to the SQL name) and one
  *       {@code column.<name> = <SQL type> [FROM <attribute path>]} per column.
+ *   <li>{@value SentimentConfig#SENTIMENT}: see {@link SentimentConfig}.
  *   <li>{@code view.<name>}: {@value #VIEW_SQL}, {@value #VIEW_TARGET_TABLE}, {@value
  *       #VIEW_TARGET_KEY} (comma-separated, partition key first).
  * </ul>
@@ -74,7 +75,8 @@ public final class JobConfig implements Serializable {
     public static final Map<String, Set<String>> GROUP_KEYS = Map.of(
             SOURCE, Set.of(SOURCE_TYPE, STREAM_NAME, STREAM_ARN, STREAM_TABLE, INITIAL_POSITION, INITIAL_TIMESTAMP, SOURCE_UID),
             DYNAMODB, Set.of(FLUSH_INTERVAL_MS, DEAD_LETTER_TABLE),
-            PIPELINE, Set.of(OUT_OF_ORDERNESS_MS, IDLE_TIMEOUT_MS, DEDUPE_RETENTION_MS, TOMBSTONE_RETENTION_MS, TTL_DELETES_RETRACT));
+            PIPELINE, Set.of(OUT_OF_ORDERNESS_MS, IDLE_TIMEOUT_MS, DEDUPE_RETENTION_MS, TOMBSTONE_RETENTION_MS, TTL_DELETES_RETRACT),
+            SentimentConfig.SENTIMENT, SentimentConfig.KEYS);
 
     /** Where the change records come from. */
     public enum SourceType {
@@ -104,6 +106,7 @@ public final class JobConfig implements Serializable {
     private final boolean ttlDeletesRetract;
     private final List<SourceTableSpec> tables;
     private final List<ViewSpec> views;
+    private final SentimentConfig sentiment;
 
     private JobConfig(Map<String, Properties> groups) {
         PropertyGroup source = new PropertyGroup(SOURCE, groups.get(SOURCE));
@@ -160,8 +163,8 @@ public final class JobConfig implements Serializable {
                 tableSpecs.add(t);
             } else if (id.startsWith(VIEW_PREFIX)) {
                 viewSpecs.add(view(new PropertyGroup(id, g.getValue()), id.substring(VIEW_PREFIX.length())));
-            } else if (!id.equals(SOURCE) && !id.equals(DYNAMODB) && !id.equals(PIPELINE)) {
-                throw new ConfigException(id, null, "is not a known property group (known: source, dynamodb, pipeline, table.<name>, view.<name>)");
+            } else if (!id.equals(SOURCE) && !id.equals(DYNAMODB) && !id.equals(PIPELINE) && !id.equals(SentimentConfig.SENTIMENT)) {
+                throw new ConfigException(id, null, "is not a known property group (known: source, dynamodb, pipeline, sentiment, table.<name>, view.<name>)");
             }
         }
         if (tableSpecs.isEmpty()) {
@@ -172,6 +175,7 @@ public final class JobConfig implements Serializable {
         }
         this.tables = Collections.unmodifiableList(tableSpecs);
         this.views = Collections.unmodifiableList(viewSpecs);
+        this.sentiment = SentimentConfig.from(groups.get(SentimentConfig.SENTIMENT), tableSpecs);
     }
 
     /** Parses and validates the property groups; throws {@link ConfigException} naming the first bad property. */
@@ -295,5 +299,10 @@ public final class JobConfig implements Serializable {
 
     public List<ViewSpec> views() {
         return views;
+    }
+
+    /** The review enrichment's settings, or null when the job enriches no table. */
+    public SentimentConfig sentiment() {
+        return sentiment;
     }
 }

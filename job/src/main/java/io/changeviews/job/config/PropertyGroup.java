@@ -54,6 +54,40 @@ final class PropertyGroup {
         }
     }
 
+    /** A whole number within [min, max]. */
+    long wholeNumber(String key, long defaultValue, long min, long max) {
+        String v = optional(key, null);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(id, key, "must be a whole number from " + min + " to " + max + ", got '" + v + "'");
+        }
+    }
+
+    /** A number greater than zero, fractions allowed. */
+    double positiveNumber(String key, double defaultValue) {
+        String v = optional(key, null);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            double n = Double.parseDouble(v);
+            if (!(n > 0) || Double.isInfinite(n)) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(id, key, "must be a number greater than 0, got '" + v + "'");
+        }
+    }
+
     boolean bool(String key, boolean defaultValue) {
         String v = optional(key, null);
         if (v == null) {

@@ -23,7 +23,28 @@ public final class SampleData {
     public static final String ORDERS = "Order_by_item";
     public static final String INVOICES = "InvoiceTransactions";
     public static final String CUSTOMERS = "CustomerOrders";
-    public static final List<String> TABLES = Arrays.asList(ORDERS, INVOICES, CUSTOMERS);
+    public static final String REVIEWS = "ProductReviews";
+    public static final List<String> TABLES = Arrays.asList(ORDERS, INVOICES, CUSTOMERS, REVIEWS);
+
+    /** Review texts by mood; a review's headline and body are drawn from one mood, so the expected sentiment is plain. */
+    private static final String[][] HEADLINES = {
+        {"Great product", "Love it!", "Excellent quality", "Very happy"},
+        {"Terrible", "Very disappointed", "Broke quickly", "Waste of money"},
+        {"Arrived Tuesday", "Kitchen use", "Second unit", "As described in the listing"},
+        {"Good and bad", "Mixed feelings", "Nice but flawed", "Decent with problems"},
+    };
+    private static final String[][] BODIES = {
+        {"Works perfectly and the quality is excellent. Highly recommend it.", "I love this, it is wonderful and easy to use!",
+            "Fantastic value, my family is happy with it."},
+        {"It broke after two days. Awful support and poor quality.", "Do not buy this, it is useless and the worst purchase I made.",
+            "Horrible experience, the device failed and I am angry."},
+        {"The box contains the device and a cable. I use it in the kitchen on weekdays.", "It arrived on Tuesday in a brown box.",
+            "This is the second unit in the house, next to the window."},
+        {"Great sound but the battery is terrible.", "I love the design, but it is slow and the buttons are awful.",
+            "Beautiful screen, but the software is buggy and annoying."},
+    };
+    /** Reviews in a language the embedded engine does not score: they show as UNKNOWN. */
+    private static final String[] GERMAN = {"Das Gerät ist gut, aber laut.", "Schnelle Lieferung, alles bestens."};
 
     /** One change to make: the item before (null for INSERT) and after (null for REMOVE). */
     public static final class Operation {
@@ -69,6 +90,8 @@ public final class SampleData {
                 return Arrays.asList("InvoiceNumber", "TransactionId");
             case CUSTOMERS:
                 return Arrays.asList("customer_id", "order_id");
+            case REVIEWS:
+                return Arrays.asList("pk", "sk");
             default:
                 throw new IllegalArgumentException("not a seed table: " + table);
         }
@@ -129,9 +152,15 @@ public final class SampleData {
                 item.put("InvoiceNumber", DdbValue.s("inv" + random.nextInt(6)));
                 item.put("TransactionId", DdbValue.s("t" + id));
                 break;
-            default:
+            case CUSTOMERS:
                 item.put("customer_id", DdbValue.s("c" + random.nextInt(20)));
                 item.put("order_id", DdbValue.s("co" + id));
+                break;
+            default:
+                item.put("pk", DdbValue.s(random.nextInt(8) == 0 ? "B00004U2JW" : "B0" + (1_000 + random.nextInt(10))));
+                item.put("sk", DdbValue.s("2026-11-" + (20 + random.nextInt(3)) + "#r" + id));
+                item.put("customer_id", DdbValue.s("c" + random.nextInt(20)));
+                writeReview(item);
                 break;
         }
         mutate(table, item);
@@ -155,9 +184,29 @@ public final class SampleData {
                 }
                 item.put("Trans_type", DdbValue.s(random.nextBoolean() ? "SALE" : "REFUND"));
                 break;
-            default:
+            case CUSTOMERS:
                 item.put("order_total", DdbValue.n(BigDecimal.valueOf(random.nextInt(1_000_000), 2)));
                 break;
+            default:
+                // Half the updates rewrite the text (a new score), the others only change the rating (the score is kept).
+                if (random.nextBoolean()) {
+                    writeReview(item);
+                }
+                item.put("star_rating", DdbValue.n(BigDecimal.valueOf(1 + random.nextInt(5))));
+                break;
         }
+    }
+
+    private void writeReview(Map<String, DdbValue> item) {
+        if (random.nextInt(15) == 0) {
+            item.remove("review_headline");
+            item.put("review_body", DdbValue.s(GERMAN[random.nextInt(GERMAN.length)]));
+            item.put("review_language", DdbValue.s("de"));
+            return;
+        }
+        int mood = random.nextInt(HEADLINES.length);
+        item.put("review_headline", DdbValue.s(HEADLINES[mood][random.nextInt(HEADLINES[mood].length)]));
+        item.put("review_body", DdbValue.s(BODIES[mood][random.nextInt(BODIES[mood].length)]));
+        item.remove("review_language");
     }
 }

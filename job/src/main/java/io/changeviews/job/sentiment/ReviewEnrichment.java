@@ -1,0 +1,100 @@
+package io.changeviews.job.sentiment;
+
+import io.changeviews.connectors.aws.AsyncClients;
+import io.changeviews.job.ChangeViewsPipeline;
+import io.changeviews.job.config.ColumnSpec;
+import io.changeviews.job.config.JobConfig;
+import io.changeviews.job.config.SentimentConfig;
+import io.changeviews.job.config.SourceTableSpec;
+import io.changeviews.job.normalize.TableTypes;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.OutputTag;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Adds sentiment to a review table's changelog: text changes per review → async, batched scoring
+ * (ordered, so a review's changes keep their order) → the enriched changelog, registered as the SQL
+ * tables {@code <table>_enriched} (current state) and {@code <table>_enriched_changes} (append-only,
+ * with {@code change_time} as event time).
+ */
+public final class ReviewEnrichment {
+    /** Beyond every retry: what the async operator allows before it gives a review UNKNOWN itself. */
+    private static final Duration ASYNC_SLACK = Duration.ofSeconds(60);
+
+    private ReviewEnrichment() {}
+
+    /** Wires the enrichment onto {@code reviews} (the table's current-state changelog); returns the enriched changes. */
+    public static DataStream<Row> register(StreamTableEnvironment tEnv, JobConfig config, DataStream<Row> reviews) {
+        SentimentConfig s = config.sentiment();
+        SourceTableSpec table = s.table();
+        String id = ChangeViewsPipeline.kebab(table.sqlName());
+
+        SingleOutputStreamOperator<ReviewChange> work = reviews
+                .keyBy(new ReviewKeySelector(fields(table, s.keyColumns())))
+                .process(new TextChangeDetector(fields(table, s.textColumns()),
+                                s.languageColumn() == null ? -1 : fields(table, List.of(s.languageColumn()))[0], s.language()),
+                        ReviewChange.typeInfo(TableTypes.typeInfo(TableTypes.state(table))))
+                .uid("review-text-changes-" + id)
+                .name("Review text changes of " + table.sqlName());
+
+        ReviewScorer scorer = s.engine() == SentimentConfig.Engine.COMPREHEND
+                ? new ReviewScorer(
+                        ComprehendSentimentEngine.factory(AsyncClients.comprehend(s.aws(), s.callTimeout()),
+                                s.callsPerSecond(), backoff(s), s.maxAttempts()),
+                        DynamoDbScoreCache.factory(AsyncClients.dynamoDb(config.dynamoDbProperties(), s.callTimeout()),
+                                s.cacheTable(), backoff(s)),
+                        s.batchSize(), s.batchMaxWait())
+                : new ReviewScorer(LexiconSentimentEngine.factory(), null, s.batchSize(), s.batchMaxWait());
+        long timeout = s.batchMaxWait().plus(s.callTimeout().plus(s.backoffMax()).multipliedBy(s.maxAttempts())).plus(ASYNC_SLACK).toMillis();
+        DataStream<ReviewChange> scored = AsyncDataStream
+                .orderedWait(work, scorer, timeout, TimeUnit.MILLISECONDS, s.maxInFlight())
+                .uid("score-reviews-" + id)
+                .name("Score review sentiment (" + s.engine().name().toLowerCase(Locale.ROOT) + ")");
+
+        TypeInformation<Row> enrichedType = TableTypes.typeInfo(EnrichedReviewTypes.enriched(table));
+        OutputTag<Row> changesTag = new OutputTag<>("enriched-changes-" + id, TableTypes.typeInfo(EnrichedReviewTypes.changes(table)));
+        SingleOutputStreamOperator<Row> enriched = scored
+                .keyBy(c -> c.key)
+                .process(new EnrichedReviewChangelog(enrichedType, changesTag), enrichedType)
+                .uid("enrich-reviews-" + id)
+                .name("Enrich " + table.sqlName());
+
+        String name = table.sqlName() + EnrichedReviewTypes.ENRICHED_SUFFIX;
+        tEnv.createTemporaryView(name, tEnv.fromChangelogStream(
+                enriched, Schema.newBuilder().fromRowDataType(EnrichedReviewTypes.enriched(table)).build(), ChangelogMode.all()));
+        DataStream<Row> changes = enriched.getSideOutput(changesTag);
+        tEnv.createTemporaryView(name + SourceTableSpec.CHANGES_SUFFIX, tEnv.fromDataStream(changes, EnrichedReviewTypes.changesSchema(table)));
+        return changes;
+    }
+
+    private static Backoff backoff(SentimentConfig s) {
+        return new Backoff(s.backoffBase(), s.backoffMax());
+    }
+
+    /** The positions of {@code names} among the table's declared columns. */
+    private static int[] fields(SourceTableSpec table, List<String> names) {
+        int[] out = new int[names.size()];
+        for (int i = 0; i < names.size(); i++) {
+            out[i] = -1;
+            List<ColumnSpec> columns = table.columns();
+            for (int c = 0; c < columns.size(); c++) {
+                if (columns.get(c).name().equals(names.get(i))) {
+                    out[i] = c;
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,157 @@
+package io.changeviews.job.sentiment;
+
+import io.changeviews.job.materialize.JobMetricGroup;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The async scoring step: changes to score are batched by language (size and max wait), texts
+ * already in the score cache are taken from it, the rest go to the engine in one call per batch
+ * (equal texts once), new scores are stored in the cache before the changes move on. Changes that
+ * need no score pass straight through; with ordered async I/O they keep their place.
+ */
+public final class ReviewScorer extends RichAsyncFunction<ReviewChange, ReviewChange> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ReviewScorer.class);
+
+    private final SentimentEngine.Factory engineFactory;
+    private final ScoreCache.Factory cacheFactory;
+    private final int batchSize;
+    private final Duration maxWait;
+
+    private transient SentimentEngine engine;
+    private transient ScoreCache cache;
+    private transient ScheduledExecutorService timers;
+    private transient ReviewBatcher<Pending> batcher;
+    private transient Counter scored;
+    private transient Counter unknown;
+
+    /**
+     * @param cacheFactory the score cache, or null to score every new text (the embedded engine costs nothing)
+     */
+    public ReviewScorer(SentimentEngine.Factory engineFactory, ScoreCache.Factory cacheFactory, int batchSize, Duration maxWait) {
+        this.engineFactory = engineFactory;
+        this.cacheFactory = cacheFactory;
+        this.batchSize = batchSize;
+        this.maxWait = maxWait;
+    }
+
+    /** A change waiting for its score, with where to deliver it. */
+    private static final class Pending {
+        final ReviewChange change;
+        final ResultFuture<ReviewChange> result;
+
+        Pending(ReviewChange change, ResultFuture<ReviewChange> result) {
+            this.change = change;
+            this.result = result;
+        }
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        engine = engineFactory.create(getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), getRuntimeContext().getMetricGroup());
+        cache = cacheFactory == null ? null : cacheFactory.create(getRuntimeContext().getMetricGroup());
+        timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "review-batches");
+            t.setDaemon(true);
+            return t;
+        });
+        batcher = new ReviewBatcher<>(batchSize, maxWait, timers, this::flush);
+        scored = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("reviewsScored");
+        unknown = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("sentimentUnknown");
+    }
+
+    @Override
+    public void asyncInvoke(ReviewChange change, ResultFuture<ReviewChange> result) {
+        if (change.action != ReviewChange.Action.SCORE) {
+            result.complete(Collections.singleton(change));
+        } else {
+            batcher.add(change.language, new Pending(change, result));
+        }
+    }
+
+    /** Scores one batch: cache first, then the engine for the misses, then the cache again for what was new. */
+    private void flush(String language, List<Pending> batch) {
+        Map<String, String> texts = new LinkedHashMap<>();
+        batch.forEach(p -> texts.putIfAbsent(p.change.textHash, p.change.text));
+        CompletableFuture<Map<String, SentimentScore>> known = cache == null
+                ? CompletableFuture.completedFuture(new HashMap<>())
+                : cache.lookup(texts.keySet());
+        known.thenCompose(hits -> {
+            List<String> hashes = new ArrayList<>();
+            List<String> misses = new ArrayList<>();
+            texts.forEach((hash, text) -> {
+                if (!hits.containsKey(hash)) {
+                    hashes.add(hash);
+                    misses.add(text);
+                }
+            });
+            if (misses.isEmpty()) {
+                return CompletableFuture.completedFuture(hits);
+            }
+            return engine.score(language, misses).thenCompose(scores -> {
+                Map<String, SentimentScore> fresh = new HashMap<>();
+                for (int i = 0; i < hashes.size(); i++) {
+                    hits.put(hashes.get(i), scores.get(i));
+                    if (scores.get(i).isKnown()) {
+                        fresh.put(hashes.get(i), scores.get(i));
+                    }
+                }
+                return cache == null ? CompletableFuture.completedFuture(hits) : cache.store(fresh).thenApply(v -> hits);
+            });
+        }).whenComplete((scores, error) -> {
+            for (Pending p : batch) {
+                SentimentScore s = error != null
+                        ? SentimentScore.unknown(engine.name(), "scoring failed: " + error)
+                        : scores.getOrDefault(p.change.textHash, SentimentScore.unknown(engine.name(), "no score returned"));
+                deliver(p.change, s, p.result);
+            }
+        });
+    }
+
+    private void deliver(ReviewChange change, SentimentScore score, ResultFuture<ReviewChange> result) {
+        if (score.isKnown()) {
+            scored.inc();
+        } else {
+            unknown.inc();
+            LOG.warn("Review {} gets sentiment UNKNOWN: {}", change.key, score.reason());
+        }
+        result.complete(Collections.singleton(change.withScore(score)));
+    }
+
+    /** Async I/O's own deadline (beyond every retry): the review moves on as UNKNOWN rather than failing the job. */
+    @Override
+    public void timeout(ReviewChange change, ResultFuture<ReviewChange> result) {
+        deliver(change, SentimentScore.unknown(engine.name(), "no score within the async timeout"), result);
+    }
+
+    @Override
+    public void close() {
+        if (timers != null) {
+            timers.shutdownNow();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+        if (cache != null) {
+            cache.close();
+        }
+    }
+}
