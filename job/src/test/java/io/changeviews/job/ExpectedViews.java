@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -37,14 +38,28 @@ final class ExpectedViews {
 
     private final Map<String, List<Map<String, DdbValue>>> tables;
     private final List<ChangeEvent> changes;
+    private final BiFunction<String, String, SentimentScore> reviewScores;
 
     /**
      * @param tables each seed table's final items
      * @param changes every distinct change (duplicates removed), with its change time
      */
     ExpectedViews(Map<String, List<Map<String, DdbValue>>> tables, List<ChangeEvent> changes) {
+        this(tables, changes, embeddedScores());
+    }
+
+    /** As above, with reviews scored by {@code reviewScores} (language, text → score). */
+    ExpectedViews(Map<String, List<Map<String, DdbValue>>> tables, List<ChangeEvent> changes,
+            BiFunction<String, String, SentimentScore> reviewScores) {
         this.tables = tables;
         this.changes = changes;
+        this.reviewScores = reviewScores;
+    }
+
+    /** What the embedded engine says. */
+    static BiFunction<String, String, SentimentScore> embeddedScores() {
+        LexiconSentimentEngine engine = new LexiconSentimentEngine();
+        return (language, text) -> engine.score(language, List.of(text)).join().get(0);
     }
 
     /** The expected content of the named shipped view. */
@@ -155,9 +170,8 @@ final class ExpectedViews {
         return out;
     }
 
-    /** Each final review's expected score under the embedded engine: headline and body, English unless marked otherwise. */
-    private Map<Map<String, DdbValue>, SentimentScore> reviewScores() {
-        LexiconSentimentEngine engine = new LexiconSentimentEngine();
+    /** Each final review's expected score: of headline and body, English unless marked otherwise. */
+    private Map<Map<String, DdbValue>, SentimentScore> scoredReviews() {
         Map<Map<String, DdbValue>, SentimentScore> out = new LinkedHashMap<>();
         for (Map<String, DdbValue> r : tables.get(REVIEWS)) {
             String text = Stream.of("review_headline", "review_body")
@@ -165,14 +179,14 @@ final class ExpectedViews {
                     .map(a -> r.get(a).asString().trim())
                     .collect(Collectors.joining("\n\n"));
             String language = r.containsKey("review_language") ? r.get("review_language").asString() : "en";
-            out.put(r, engine.score(language, List.of(text)).join().get(0));
+            out.put(r, reviewScores.apply(language, text));
         }
         return out;
     }
 
     private Map<String, List<String>> reviewSentiment() {
         Map<String, List<String>> out = new TreeMap<>();
-        reviewScores().forEach((r, s) -> {
+        scoredReviews().forEach((r, s) -> {
             String sk = r.get("sk").asString() + "#SENTIMENT";
             out.put(r.get("pk").asString() + "|" + sk, Arrays.asList(r.get("pk").asString(), sk, s.label().name(),
                     number(s.positive()), number(s.negative()), number(s.neutral()), number(s.mixed()), s.engine()));
@@ -182,7 +196,7 @@ final class ExpectedViews {
 
     private Map<String, List<String>> reviewSummary() {
         Map<String, long[]> counts = new TreeMap<>();
-        reviewScores().forEach((r, s) -> {
+        scoredReviews().forEach((r, s) -> {
             long[] c = counts.computeIfAbsent(r.get("pk").asString(), k -> new long[6]);
             c[0]++;
             c[1 + List.of(Sentiment.POSITIVE, Sentiment.NEGATIVE, Sentiment.NEUTRAL, Sentiment.MIXED, Sentiment.UNKNOWN).indexOf(s.label())]++;
@@ -203,7 +217,7 @@ final class ExpectedViews {
             }
         }
         Map<String, Long> counts = new TreeMap<>();
-        reviewScores().forEach((r, s) -> {
+        scoredReviews().forEach((r, s) -> {
             Map<String, DdbValue> keys = Map.of("pk", r.get("pk"), "sk", r.get("sk"));
             counts.merge(HOUR.format(Instant.ofEpochMilli(latest.get(keys))) + "|" + s.label().name(), 1L, Long::sum);
         });

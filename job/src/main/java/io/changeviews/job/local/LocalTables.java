@@ -1,6 +1,7 @@
 package io.changeviews.job.local;
 
 import io.changeviews.job.ChangeViewsPipeline;
+import io.changeviews.job.sentiment.DynamoDbScoreCache;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -40,6 +41,11 @@ public final class LocalTables {
 
     public static void createDeadLetterTable(DynamoDbClient client, String table) {
         create(client, table, Arrays.asList("source", "position"), Arrays.asList("S", "S"), false);
+    }
+
+    /** The sentiment score cache, keyed by text hash. */
+    public static void createSentimentCacheTable(DynamoDbClient client, String table) {
+        create(client, table, Arrays.asList(DynamoDbScoreCache.HASH), Arrays.asList("S"), false);
     }
 
     public static void delete(DynamoDbClient client, String table) {

@@ -74,11 +74,18 @@ public final class SampleData {
 
     private final Random random;
     private final Map<String, Map<List<DdbValue>, Map<String, DdbValue>>> tables = new HashMap<>();
+    private final List<String> tableNames;
     private int nextId;
 
     public SampleData(long seed) {
+        this(seed, TABLES);
+    }
+
+    /** Changes to the given seed tables only. */
+    public SampleData(long seed, List<String> tables) {
         random = new Random(seed);
-        TABLES.forEach(t -> tables.put(t, new LinkedHashMap<>()));
+        tables.forEach(t -> this.tables.put(t, new LinkedHashMap<>()));
+        this.tableNames = new ArrayList<>(tables);
     }
 
     /** The key attributes (partition key, sort key) of a seed table. */
@@ -104,7 +111,7 @@ public final class SampleData {
 
     /** The next random change: half inserts, the rest updates (30 %, always changing the item) and deletes (20 %) of live items. */
     public Operation next() {
-        String table = TABLES.get(random.nextInt(TABLES.size()));
+        String table = tableNames.get(random.nextInt(tableNames.size()));
         Map<List<DdbValue>, Map<String, DdbValue>> items = tables.get(table);
         double dice = random.nextDouble();
         if (items.isEmpty() || dice < 0.5) {
