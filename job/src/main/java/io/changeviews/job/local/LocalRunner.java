@@ -4,6 +4,7 @@ import io.changeviews.job.ChangeViewsJob;
 import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.JobConfig;
+import io.changeviews.job.config.SentimentConfig;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -17,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Options: {@code --orders N} changes to generate (2000; 0 for none, e.g. to drive it with the
  * AWS CLI), {@code --rate N} changes per second (20), {@code --dynamodb-port} (8000), {@code
- * --kinesis-port} (4568), {@code --web-port} (8081).
+ * --kinesis-port} (4568), {@code --web-port} (8081), {@code --sentiment} ({@code embedded}, the
+ * default; {@code local-comprehend} for the Comprehend path against a local Comprehend endpoint;
+ * {@code comprehend} for Amazon Comprehend itself, with the AWS credentials of the environment).
  */
 public final class LocalRunner {
     private static final long DISPLAY_INTERVAL_MS = 3_000;
@@ -38,19 +42,22 @@ public final class LocalRunner {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Options.parse(args, "orders", "2000", "rate", "20", "dynamodb-port", "8000",
-                "kinesis-port", "4568", "web-port", "8081", "seed", "1");
+                "kinesis-port", "4568", "web-port", "8081", "seed", "1", "sentiment", "embedded");
         long orders = Long.parseLong(options.get("orders"));
         double rate = Double.parseDouble(options.get("rate"));
 
         System.out.println("Starting DynamoDB Local and the Kinesis emulator ...");
         LocalDynamoDb dynamoDb = LocalDynamoDb.start(Integer.parseInt(options.get("dynamodb-port")));
         KinesisMock kinesis = KinesisMock.start(Integer.parseInt(options.get("kinesis-port")), Map.of());
+        Map<String, Map<String, String>> overrides = localOverrides(dynamoDb, kinesis);
+        LocalComprehend localComprehend = sentimentOverrides(options.get("sentiment"), overrides);
         JobConfig config = JobConfig.from(ApplicationProperties.withOverrides(
-                ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()), localOverrides(dynamoDb, kinesis)));
+                ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()), overrides));
         DynamoDbClient ddb = dynamoDb.client();
         kinesis.createStream(config.stream(), 2);
         LocalTables.createSourceTables(ddb);
         LocalTables.createDeadLetterTable(ddb, config.deadLetterTable());
+        LocalTables.createSentimentCacheTable(ddb, config.sentiment().cacheTable());
         List<StreamRelay> relays = new ArrayList<>();
         for (String table : SampleData.TABLES) {
             relays.add(StreamRelay.start(dynamoDb.streamsClient(), table, kinesis.client(), config.stream()));
@@ -79,6 +86,9 @@ public final class LocalRunner {
                 }
                 kinesis.close();
                 dynamoDb.close();
+                if (localComprehend != null) {
+                    localComprehend.close();
+                }
             } catch (Exception e) {
                 System.err.println("While stopping: " + e);
             }
@@ -98,6 +108,29 @@ public final class LocalRunner {
         overrides.put(JobConfig.SOURCE, source);
         overrides.put(JobConfig.DYNAMODB, localAws(dynamoDb.endpoint()));
         return overrides;
+    }
+
+    /**
+     * Chooses the sentiment engine: the shipped configuration's embedded one, Comprehend's protocol
+     * against a local endpoint (started here, returned), or Amazon Comprehend with the environment's
+     * credentials (the score cache stays in DynamoDB Local).
+     */
+    private static LocalComprehend sentimentOverrides(String choice, Map<String, Map<String, String>> overrides) {
+        switch (choice) {
+            case "embedded":
+                return null;
+            case "local-comprehend":
+                LocalComprehend comprehend = LocalComprehend.start(1);
+                Map<String, String> local = localAws(comprehend.endpoint());
+                local.put(SentimentConfig.ENGINE, "comprehend");
+                overrides.put(SentimentConfig.SENTIMENT, local);
+                return comprehend;
+            case "comprehend":
+                overrides.put(SentimentConfig.SENTIMENT, Map.of(SentimentConfig.ENGINE, "comprehend"));
+                return null;
+            default:
+                throw new IllegalArgumentException("--sentiment must be embedded, local-comprehend or comprehend, got '" + choice + "'");
+        }
     }
 
     /** The AWS connector properties for an emulator: its endpoint and any fixed key pair. */
@@ -122,12 +155,15 @@ public final class LocalRunner {
         System.out.print("  Views             ");
         views.forEach(v -> System.out.print(v.spec.name() + " → " + v.spec.targetTable() + "  "));
         System.out.println();
+        System.out.println("  Sentiment engine  " + config.sentiment().engine().name().toLowerCase(Locale.ROOT));
         System.out.println("Drive it with the AWS CLI (any key pair works):");
         System.out.println("  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1");
         System.out.println("  aws dynamodb put-item --endpoint-url " + ddb + " --table-name Order_by_item --item "
                 + "'{\"orderid\":{\"S\":\"cli-1\"},\"order_date\":{\"S\":\"2026-11-22T10:00:00\"},\"item_number\":{\"S\":\"item123\"},\"quantity\":{\"N\":\"10\"}}'");
         System.out.println("  aws dynamodb get-item --endpoint-url " + ddb + " --table-name item_count_by_date --key "
                 + "'{\"item_number\":{\"S\":\"item123\"},\"order_date\":{\"S\":\"2026-11-22\"}}'");
+        System.out.println("  aws dynamodb get-item --endpoint-url " + ddb + " --table-name review_summary --key "
+                + "'{\"pk\":{\"S\":\"B00004U2JW\"},\"sk\":{\"S\":\"2099-12-31#REVIEWSUMMARY\"}}'");
         System.out.println("Ctrl-C stops everything.");
         System.out.println();
     }
