@@ -26,8 +26,6 @@ import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.Record;
-import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 import java.io.IOException;
@@ -75,7 +73,7 @@ public final class Benchmark {
 
     // The MiniCluster runs inside this JVM and resolves this class from the same class loader, so the
     // source reads the records from here instead of serializing half a gigabyte into the job graph.
-    private static volatile byte[][] encoded;
+    static volatile byte[][] encoded;
     // Same JVM again: the job's decode step reports its progress through these.
     private static final LongAdder DECODED = new LongAdder();
     private static final AtomicLong FIRST_DECODE_NANOS = new AtomicLong();
@@ -85,6 +83,8 @@ public final class Benchmark {
     private final int baselineEvents;
     private final int latencySeconds;
     private final double latencyRate;
+    private final int reviews;
+    private final int comprehendReviews;
     private final long started = System.nanoTime();
 
     // What the phases measured, reported together at the end.
@@ -104,6 +104,7 @@ public final class Benchmark {
     private double putP50Millis;
     private double warmUpSeconds;
     private long flushIntervalMs;
+    private List<String[]> sentimentRows;
 
     private Benchmark(Map<String, String> options) {
         events = Integer.parseInt(options.get("events"));
@@ -111,13 +112,15 @@ public final class Benchmark {
         baselineEvents = Math.min(events, Integer.parseInt(options.get("baseline-events")));
         latencySeconds = Integer.parseInt(options.get("latency-seconds"));
         latencyRate = Double.parseDouble(options.get("latency-rate"));
+        reviews = Integer.parseInt(options.get("reviews"));
+        comprehendReviews = Integer.parseInt(options.get("comprehend-reviews"));
     }
 
     public static void main(String[] args) {
         int status = 0;
         try {
             new Benchmark(Options.parse(args, "events", "1000000", "items", "1000", "latency-seconds", "30",
-                    "latency-rate", "20", "baseline-events", "20000")).run();
+                    "latency-rate", "20", "baseline-events", "20000", "reviews", "100000", "comprehend-reviews", "20000")).run();
         } catch (Throwable e) {
             e.printStackTrace();
             status = 1;
@@ -134,8 +137,8 @@ public final class Benchmark {
                 System.getProperty("java.version"), System.getProperty("os.name"), System.getProperty("os.arch"),
                 loadAverage());
         String parameters = String.format(Locale.ROOT, "Parameters: --events %d --items %d --baseline-events %d"
-                + " --latency-seconds %d --latency-rate %s (seed %d, parallelism %d)",
-                events, items, baselineEvents, latencySeconds, latencyRate, SEED, PARALLELISM);
+                + " --latency-seconds %d --latency-rate %s --reviews %d --comprehend-reviews %d (seed %d, parallelism %d)",
+                events, items, baselineEvents, latencySeconds, latencyRate, reviews, comprehendReviews, SEED, PARALLELISM);
         System.out.println(machine);
         System.out.println(parameters);
         System.out.println("Flink's log: .local/benchmark.log");
@@ -153,6 +156,7 @@ public final class Benchmark {
             workload.records = null;
             baseline(dynamoDb.client(), views);
             latency(dynamoDb);
+            sentimentRows = new SentimentBenchmark(reviews, comprehendReviews, this::progress).run(dynamoDb);
         }
         progress("done");
         System.out.println();
@@ -311,37 +315,10 @@ public final class Benchmark {
     /** The change as a KDS-for-DynamoDB record, encoded by the relay's own encoder. */
     private static byte[] encode(String eventId, ChangeType type, Instant time, Order before, Order after) {
         Order current = after != null ? after : before;
-        Map<String, AttributeValue> keys = current.keys();
-        StreamRecord.Builder change = StreamRecord.builder().approximateCreationDateTime(time).keys(keys);
-        long size = attributesSize(keys);
-        if (after != null) {
-            Map<String, AttributeValue> image = after.image();
-            change.newImage(image);
-            size += attributesSize(image);
-        }
-        if (before != null) {
-            Map<String, AttributeValue> image = before.image();
-            change.oldImage(image);
-            size += attributesSize(image);
-        }
-        Record record = Record.builder()
-                .eventID(eventId)
-                .eventName(type.name())
-                .dynamodb(change.sizeBytes(size).build())
-                .build();
-        return StreamRelay.toKdsJson(SampleData.ORDERS, record).getBytes(StandardCharsets.UTF_8);
+        return StreamRelay.kdsRecord(SampleData.ORDERS, eventId, type, time, current.keys(),
+                before == null ? null : before.image(), after == null ? null : after.image());
     }
 
-    /** DynamoDB's size of string and number attributes, roughly: names plus values. */
-    private static long attributesSize(Map<String, AttributeValue> attributes) {
-        long size = 0;
-        for (Map.Entry<String, AttributeValue> a : attributes.entrySet()) {
-            size += a.getKey().length() + SdkItems.text(a.getValue()).length();
-        }
-        return size;
-    }
-
-    /** One thread decoding every record; returns events/s. Run twice: the second pass has a warm JIT. */
     private double decodeOnly(byte[][] records) {
         ChangeRecordDeserializationSchema schema = new ChangeRecordDeserializationSchema("benchmark", null);
         long failed = 0;
@@ -361,7 +338,7 @@ public final class Benchmark {
     }
 
     /** Hands out the pre-encoded record at the source's index. */
-    private static final class PreEncoded implements GeneratorFunction<Long, byte[]> {
+    static final class PreEncoded implements GeneratorFunction<Long, byte[]> {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -371,7 +348,7 @@ public final class Benchmark {
     }
 
     /** Decodes as the Kinesis source does, a per-reader counter standing in for the shard's sequence numbers. */
-    private static final class Decode implements MapFunction<byte[], DecodeResult> {
+    static final class Decode implements MapFunction<byte[], DecodeResult> {
         private static final long serialVersionUID = 1L;
 
         private final ChangeRecordDeserializationSchema schema = new ChangeRecordDeserializationSchema("benchmark", null);
@@ -640,7 +617,12 @@ public final class Benchmark {
 
     /** The shipped configuration, its sinks pointed at {@code dynamoDbEndpoint} and, if given, its source overridden. */
     private static JobConfig config(String dynamoDbEndpoint, Map<String, String> source) throws IOException {
-        Map<String, Map<String, String>> overrides = new HashMap<>();
+        return config(dynamoDbEndpoint, source, new HashMap<>());
+    }
+
+    /** The shipped configuration with the sinks on {@code dynamoDbEndpoint}, and the source and other groups replaced. */
+    static JobConfig config(String dynamoDbEndpoint, Map<String, String> source, Map<String, Map<String, String>> overrides)
+            throws IOException {
         overrides.put(JobConfig.DYNAMODB, LocalRunner.localAws(dynamoDbEndpoint));
         if (source != null) {
             overrides.put(JobConfig.SOURCE, source);
@@ -703,6 +685,7 @@ public final class Benchmark {
                         + " aggregate that includes it; bounded by flush interval %d ms and getrecords interval %s ms;"
                         + " job submission to first aggregate %.1f s", latencies.size(), latencyRecords, latencyRate,
                 putP50Millis, flushIntervalMs, GETRECORDS_INTERVAL_MS, warmUpSeconds)));
+        rows.addAll(sentimentRows);
         return rows;
     }
 

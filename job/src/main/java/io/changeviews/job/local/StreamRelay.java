@@ -1,5 +1,6 @@
 package io.changeviews.job.local;
 
+import io.changeviews.connectors.change.ChangeType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -131,6 +133,36 @@ public final class StreamRelay implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** A change as the UTF-8 bytes of a KDS-for-DynamoDB record, as if DynamoDB had streamed it (for generated workloads). */
+    public static byte[] kdsRecord(String table, String eventId, ChangeType type, Instant time, Map<String, AttributeValue> keys,
+            Map<String, AttributeValue> before, Map<String, AttributeValue> after) {
+        StreamRecord.Builder change = StreamRecord.builder().approximateCreationDateTime(time).keys(keys);
+        long size = attributesSize(keys);
+        if (after != null) {
+            change.newImage(after);
+            size += attributesSize(after);
+        }
+        if (before != null) {
+            change.oldImage(before);
+            size += attributesSize(before);
+        }
+        Record record = Record.builder()
+                .eventID(eventId)
+                .eventName(type.name())
+                .dynamodb(change.sizeBytes(size).build())
+                .build();
+        return toKdsJson(table, record).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** DynamoDB's size of string and number attributes, roughly: names plus values. */
+    private static long attributesSize(Map<String, AttributeValue> attributes) {
+        long size = 0;
+        for (Map.Entry<String, AttributeValue> a : attributes.entrySet()) {
+            size += a.getKey().length() + SdkItems.text(a.getValue()).length();
+        }
+        return size;
     }
 
     /** The record as "Kinesis Data Streams for DynamoDB" writes it (time in epoch milliseconds). */
