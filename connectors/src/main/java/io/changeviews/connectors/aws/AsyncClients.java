@@ -40,8 +40,11 @@ public final class AsyncClients {
             B builder, Properties aws, Duration callTimeout) {
         builder.httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(50))
                 .credentialsProvider(AWSGeneralUtil.getCredentialsProvider(aws))
-                .region(AWSGeneralUtil.getRegion(aws))
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(callTimeout));
+        // Without aws.region the SDK's default chain decides (on MSF, the application's region).
+        if (aws.getProperty(AWSConfigConstants.AWS_REGION) != null) {
+            builder.region(AWSGeneralUtil.getRegion(aws));
+        }
         String endpoint = aws.getProperty(AWSConfigConstants.AWS_ENDPOINT);
         if (endpoint != null) {
             builder.endpointOverride(URI.create(endpoint));

@@ -128,8 +128,13 @@ public final class ComprehendSentimentEngine implements SentimentEngine {
         response.whenComplete((r, error) -> {
             if (error != null) {
                 onCallFailed(call, pending, attempt, unwrap(error));
-            } else {
+                return;
+            }
+            try {
                 onAnswer(call, pending, attempt, r);
+            } catch (RuntimeException unreadable) {
+                // e.g. an index outside the batch: no retry can make sense of it
+                onCallFailed(call, pending, maxAttempts, unreadable);
             }
         });
     }

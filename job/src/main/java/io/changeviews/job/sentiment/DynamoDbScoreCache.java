@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -130,12 +131,16 @@ public final class DynamoDbScoreCache implements ScoreCache {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(HASH, AttributeValue.fromS(hash));
         item.put("sentiment", AttributeValue.fromS(s.label().name()));
-        item.put("positive", AttributeValue.fromN(Double.toString(s.positive())));
-        item.put("negative", AttributeValue.fromN(Double.toString(s.negative())));
-        item.put("neutral", AttributeValue.fromN(Double.toString(s.neutral())));
-        item.put("mixed", AttributeValue.fromN(Double.toString(s.mixed())));
+        item.put("positive", number(s.positive()));
+        item.put("negative", number(s.negative()));
+        item.put("neutral", number(s.neutral()));
+        item.put("mixed", number(s.mixed()));
         item.put("engine", AttributeValue.fromS(s.engine()));
         return item;
+    }
+
+    private static AttributeValue number(double d) {
+        return AttributeValue.fromN(BigDecimal.valueOf(d).toPlainString());
     }
 
     static SentimentScore fromItem(Map<String, AttributeValue> item) {

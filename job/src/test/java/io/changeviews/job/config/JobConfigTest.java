@@ -29,10 +29,12 @@ class JobConfigTest {
         JobConfig c = JobConfig.from(shipped());
         assertThat(c.sourceType()).isEqualTo(JobConfig.SourceType.KINESIS);
         assertThat(c.tables()).extracting(SourceTableSpec::sqlName)
-                .containsExactlyInAnyOrder("Order_by_item", "InvoiceTransactions", "CustomerOrders");
+                .containsExactlyInAnyOrder("Order_by_item", "InvoiceTransactions", "CustomerOrders", "reviews");
         assertThat(c.views()).extracting(ViewSpec::name).containsExactlyInAnyOrder(
                 "item_count_by_date", "invoice_totals", "invoice_country_sales", "customer_totals", "top_customers",
-                "orders_per_item_minute");
+                "orders_per_item_minute", "review_sentiment", "review_summary", "review_sentiment_hourly");
+        assertThat(c.sentiment().engine()).isEqualTo(SentimentConfig.Engine.EMBEDDED);
+        assertThat(c.sentiment().textColumns()).containsExactly("review_headline", "review_body");
         assertThat(c.sourceProperties().getProperty("flink.stream.initpos")).isEqualTo("TRIM_HORIZON");
     }
 
@@ -60,6 +62,26 @@ class JobConfigTest {
                 .hasMessageContaining("pipeline / watermark.lag: is not a known property");
         assertThatThrownBy(() -> JobConfig.from(with("sinks", "x", "y")))
                 .hasMessageContaining("configuration sinks: is not a known property group");
+    }
+
+    @Test
+    void sentimentSettingsAreValidatedAndNamed() throws Exception {
+        assertThatThrownBy(() -> JobConfig.from(with("sentiment", "table", "Reviews")))
+                .hasMessageContaining("sentiment / table: table Reviews is not declared");
+        assertThatThrownBy(() -> JobConfig.from(with("sentiment", "text.columns", "review_text")))
+                .hasMessageContaining("sentiment / text.columns: column review_text is not declared in table.reviews");
+        assertThatThrownBy(() -> JobConfig.from(with("sentiment", "batch.size", "50")))
+                .hasMessageContaining("sentiment / batch.size: must be a whole number from 1 to 25");
+        assertThatThrownBy(() -> JobConfig.from(with("sentiment", "comprehend.calls-per-second", "0")))
+                .hasMessageContaining("sentiment / comprehend.calls-per-second: must be a number greater than 0");
+        assertThatThrownBy(() -> JobConfig.from(with("sentiment", "engine", "openai")))
+                .hasMessageContaining("sentiment / engine: must be one of [EMBEDDED, COMPREHEND]");
+        Map<String, Properties> swedish = with("sentiment", "engine", "comprehend");
+        swedish.get("sentiment").setProperty("language", "sv");
+        assertThatThrownBy(() -> JobConfig.from(swedish)).hasMessageContaining("sentiment / language: Comprehend does not score 'sv'");
+        Map<String, Properties> none = shipped();
+        none.remove("sentiment");
+        assertThat(JobConfig.from(none).sentiment()).isNull();
     }
 
     @Test
