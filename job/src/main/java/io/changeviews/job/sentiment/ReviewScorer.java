@@ -87,8 +87,13 @@ public final class ReviewScorer extends RichAsyncFunction<ReviewChange, ReviewCh
         }
     }
 
-    /** Scores one batch: cache first, then the engine for the misses, then the cache again for what was new. */
+    /** Hands a batch to the batch thread: starting SDK calls signs requests and may fetch credentials, not for the task thread. */
     private void flush(String language, List<Pending> batch) {
+        timers.execute(() -> score(language, batch));
+    }
+
+    /** Scores one batch: cache first, then the engine for the misses, then the cache again for what was new. */
+    private void score(String language, List<Pending> batch) {
         Map<String, String> texts = new LinkedHashMap<>();
         batch.forEach(p -> texts.putIfAbsent(p.change.textHash, p.change.text));
         CompletableFuture<Map<String, SentimentScore>> known = cache == null
