@@ -144,7 +144,7 @@ public final class ChangeViewsPipeline {
                 state, Schema.newBuilder().fromRowDataType(TableTypes.state(table)).build(), ChangelogMode.all()));
         tEnv.createTemporaryView(table.changesSqlName(),
                 tEnv.fromDataStream(state.getSideOutput(changesTag), TableTypes.changesSchema(table)));
-        if (config.sentiment() != null && config.sentiment().table() == table) {
+        if (config.sentiment() != null && config.sentiment().table().sqlName().equals(table.sqlName())) {
             ReviewEnrichment.register(tEnv, config, state);
         }
         return projected.getSideOutput(DEAD_LETTERS);

@@ -90,6 +90,15 @@ public final class SentimentConfig implements Serializable {
         this.backoffBase = Duration.ofMillis(g.positiveMillis(BACKOFF_BASE_MS, 100));
         this.backoffMax = Duration.ofMillis(g.positiveMillis(BACKOFF_MAX_MS, 5_000));
         this.cacheTable = g.optional(CACHE_TABLE, "changeviews_sentiment_cache");
+        if (backoffBase.compareTo(backoffMax) > 0) {
+            throw new ConfigException(SENTIMENT, BACKOFF_BASE_MS, "must not exceed " + BACKOFF_MAX_MS + " (" + backoffMax.toMillis() + ")");
+        }
+        if (maxInFlight < batchSize) {
+            throw new ConfigException(SENTIMENT, MAX_IN_FLIGHT, "must be at least " + BATCH_SIZE + " (" + batchSize + "), or batches never fill");
+        }
+        if (engine == Engine.EMBEDDED && !language.equals("en")) {
+            throw new ConfigException(SENTIMENT, LANGUAGE, "the embedded engine scores English only; use en, or engine comprehend");
+        }
         if (engine == Engine.COMPREHEND && !ComprehendSentimentEngine.LANGUAGES.contains(language)) {
             throw new ConfigException(SENTIMENT, LANGUAGE, "Comprehend does not score '" + language + "'; it supports "
                     + new TreeSet<>(ComprehendSentimentEngine.LANGUAGES));

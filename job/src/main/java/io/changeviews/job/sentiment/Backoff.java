@@ -27,8 +27,4 @@ public final class Backoff implements Serializable {
         long ceiling = ceilingMillis(attempt);
         return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling - ceiling / 2 + 1);
     }
-
-    public long capMillis() {
-        return capMillis;
-    }
 }

@@ -5,6 +5,7 @@ import io.changeviews.job.materialize.JobMetricGroup;
 
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,9 +62,9 @@ public final class ComprehendSentimentEngine implements SentimentEngine {
             return t;
         });
         MetricGroup group = JobMetricGroup.of(metrics);
-        this.calls = group.counter("comprehendCalls");
-        this.throttled = group.counter("comprehendThrottled");
-        this.failedCalls = group.counter("comprehendFailedCalls");
+        this.calls = group.counter("comprehendCalls", new ThreadSafeSimpleCounter());
+        this.throttled = group.counter("comprehendThrottled", new ThreadSafeSimpleCounter());
+        this.failedCalls = group.counter("comprehendFailedCalls", new ThreadSafeSimpleCounter());
     }
 
     /** A factory for the scoring operator: each of {@code parallelism} instances gets an equal share of {@code callsPerSecond}. */

@@ -5,10 +5,13 @@ import io.changeviews.job.materialize.JobMetricGroup;
 
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
@@ -23,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -35,7 +39,7 @@ import java.util.concurrent.TimeUnit;
 public final class DynamoDbScoreCache implements ScoreCache {
     public static final String HASH = "text_hash";
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbScoreCache.class);
-    private static final int ATTEMPTS = 5;
+    static final int ATTEMPTS = 5;
 
     private final DynamoDbAsyncClient client;
     private final String table;
@@ -48,8 +52,8 @@ public final class DynamoDbScoreCache implements ScoreCache {
         this.table = table;
         this.backoff = backoff;
         MetricGroup group = JobMetricGroup.of(metrics);
-        this.hits = group.counter("sentimentCacheHits");
-        this.errors = group.counter("sentimentCacheErrors");
+        this.hits = group.counter("sentimentCacheHits", new ThreadSafeSimpleCounter());
+        this.errors = group.counter("sentimentCacheErrors", new ThreadSafeSimpleCounter());
     }
 
     public static Factory factory(AsyncClientProvider<DynamoDbAsyncClient> client, String table, Backoff backoff) {
@@ -117,14 +121,21 @@ public final class DynamoDbScoreCache implements ScoreCache {
     /** Retries after a backoff, or — after the last attempt — gives up with a warning (the caller proceeds without the cache). */
     private CompletableFuture<Void> retryOrGiveUp(String what, int attempt, Throwable error,
             Supplier<CompletableFuture<Void>> retry) {
-        if (attempt + 1 < ATTEMPTS) {
+        if (attempt + 1 < ATTEMPTS && (error == null || retryable(error))) {
             Executor later = CompletableFuture.delayedExecutor(backoff.delayMillis(attempt), TimeUnit.MILLISECONDS);
             return CompletableFuture.supplyAsync(retry, later).thenCompose(f -> f);
         }
         errors.inc();
-        LOG.warn("Could not {} sentiment scores in {} after {} attempts: {}", what, table, ATTEMPTS,
+        LOG.warn("Could not {} sentiment scores in {} (attempt {}): {}", what, table, attempt + 1,
                 error == null ? "unprocessed by DynamoDB" : error.toString());
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** Throttling, 5xx and client-side failures (timeouts, connections) may pass; a missing table or a denied call will not. */
+    private static boolean retryable(Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return e instanceof SdkClientException
+                || e instanceof AwsServiceException && (((AwsServiceException) e).isThrottlingException() || ((AwsServiceException) e).statusCode() >= 500);
     }
 
     static Map<String, AttributeValue> toItem(String hash, SentimentScore s) {

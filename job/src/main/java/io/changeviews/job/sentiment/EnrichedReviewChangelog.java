@@ -39,7 +39,10 @@ public final class EnrichedReviewChangelog extends KeyedProcessFunction<String, 
     @Override
     public void processElement(ReviewChange c, Context ctx, Collector<Row> out) throws Exception {
         Row previous = last.value();
-        Instant changeTime = Instant.ofEpochMilli(ctx.timestamp());
+        // The record's timestamp is the change's own time (for a delete too, unlike the row's change_time).
+        Instant changeTime = ctx.timestamp() != null
+                ? Instant.ofEpochMilli(ctx.timestamp())
+                : (Instant) c.review.getField(c.review.getArity() - 1);
         if (c.action == ReviewChange.Action.DELETE) {
             if (previous != null) {
                 last.clear();

@@ -88,7 +88,10 @@ public final class LexiconSentimentEngine implements SentimentEngine {
             if (v == null) {
                 v = lexicon.get(raw.get(i).toLowerCase(Locale.ROOT)); // emoticons such as :) keep their punctuation
             }
-            if (v == null || INTENSIFIERS.containsKey(words.get(i))) {
+            if (INTENSIFIERS.containsKey(words.get(i))) {
+                continue; // carried by the word it modifies, not a neutral word of its own
+            }
+            if (v == null) {
                 neutralWords++;
                 continue;
             }

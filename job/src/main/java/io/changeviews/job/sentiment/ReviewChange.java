@@ -57,21 +57,30 @@ public class ReviewChange {
         }
     }
 
-    /** A copy of this change carrying {@code score}: a late second answer cannot touch what was already emitted. */
+    /** A copy of this REUSE as a SCORE: its text is scored again. */
+    public ReviewChange asScore() {
+        ReviewChange c = withScore(null);
+        c.action = Action.SCORE;
+        c.text = text;
+        return c;
+    }
+
+    /** A copy of this change carrying {@code score} (none if null), without the text: a late second answer cannot touch what was already emitted. */
     public ReviewChange withScore(SentimentScore score) {
         ReviewChange c = new ReviewChange();
         c.key = key;
         c.action = action;
         c.review = review;
         c.language = language;
-        c.text = text;
-        c.textHash = textHash;
-        c.sentiment = score.label().name();
-        c.positive = score.positive();
-        c.negative = score.negative();
-        c.neutral = score.neutral();
-        c.mixed = score.mixed();
-        c.engine = score.engine();
+        c.textHash = textHash; // the text itself is not needed any further: not shipped through the next shuffle
+        if (score != null) {
+            c.sentiment = score.label().name();
+            c.positive = score.positive();
+            c.negative = score.negative();
+            c.neutral = score.neutral();
+            c.mixed = score.mixed();
+            c.engine = score.engine();
+        }
         return c;
     }
 

@@ -57,7 +57,7 @@ public final class ReviewEnrichment {
                                 s.cacheTable(), backoff(s)),
                         s.batchSize(), s.batchMaxWait())
                 : new ReviewScorer(LexiconSentimentEngine.factory(), null, s.batchSize(), s.batchMaxWait());
-        long timeout = s.batchMaxWait().plus(s.callTimeout().plus(s.backoffMax()).multipliedBy(s.maxAttempts())).plus(ASYNC_SLACK).toMillis();
+        long timeout = asyncTimeout(s, reviews.getExecutionEnvironment().getParallelism()).toMillis();
         DataStream<ReviewChange> scored = AsyncDataStream
                 .orderedWait(work, scorer, timeout, TimeUnit.MILLISECONDS, s.maxInFlight())
                 .uid("score-reviews-" + id)
@@ -77,6 +77,21 @@ public final class ReviewEnrichment {
         DataStream<Row> changes = enriched.getSideOutput(changesTag);
         tEnv.createTemporaryView(name + SourceTableSpec.CHANGES_SUFFIX, tEnv.fromDataStream(changes, EnrichedReviewTypes.changesSchema(table)));
         return changes;
+    }
+
+    /**
+     * What a review may take in the async operator before it is given UNKNOWN there: the batch wait,
+     * waiting for rate slots behind a full operator of one-review batches, every Comprehend attempt with
+     * its backoff, and the cache's lookup and store with theirs. Generous on purpose: it is the last resort.
+     */
+    static Duration asyncTimeout(SentimentConfig s, int parallelism) {
+        Duration attempt = s.callTimeout().plus(s.backoffMax());
+        Duration rateQueue = Duration.ofMillis((long) Math.ceil(s.maxInFlight() * Math.max(1, parallelism) * 1000.0 / s.callsPerSecond()));
+        return s.batchMaxWait()
+                .plus(rateQueue)
+                .plus(attempt.multipliedBy(s.maxAttempts()))
+                .plus(attempt.multipliedBy(2L * DynamoDbScoreCache.ATTEMPTS))
+                .plus(ASYNC_SLACK);
     }
 
     private static Backoff backoff(SentimentConfig s) {

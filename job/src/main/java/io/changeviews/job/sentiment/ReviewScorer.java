@@ -4,6 +4,7 @@ import io.changeviews.job.materialize.JobMetricGroup;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
@@ -17,7 +18,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -30,6 +33,7 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class ReviewScorer extends RichAsyncFunction<ReviewChange, ReviewChange> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ReviewScorer.class);
+    private static final int MAX_UNKNOWN_TEXTS = 10_000;
 
     private final SentimentEngine.Factory engineFactory;
     private final ScoreCache.Factory cacheFactory;
@@ -42,6 +46,10 @@ public final class ReviewScorer extends RichAsyncFunction<ReviewChange, ReviewCh
     private transient ReviewBatcher<Pending> batcher;
     private transient Counter scored;
     private transient Counter unknown;
+    /** Reviews handed to the batcher and not yet delivered: whoever removes one (the batch or the timeout) delivers it, once. */
+    private transient Map<ResultFuture<ReviewChange>, Pending> inFlight;
+    /** Texts (hashes) whose last score here was UNKNOWN: a REUSE of one is scored again. A review's changes always come to the same instance. */
+    private transient Set<String> unknownTexts;
 
     /**
      * @param cacheFactory the score cache, or null to score every new text (the embedded engine costs nothing)
@@ -74,16 +82,31 @@ public final class ReviewScorer extends RichAsyncFunction<ReviewChange, ReviewCh
             return t;
         });
         batcher = new ReviewBatcher<>(batchSize, maxWait, timers, this::flush);
-        scored = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("reviewsScored");
-        unknown = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("sentimentUnknown");
+        // Incremented from the batch thread, SDK threads and the task thread.
+        scored = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("reviewsScored", new ThreadSafeSimpleCounter());
+        unknown = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("sentimentUnknown", new ThreadSafeSimpleCounter());
+        inFlight = new ConcurrentHashMap<>();
+        unknownTexts = Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<String, Boolean>() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > MAX_UNKNOWN_TEXTS;
+            }
+        }));
     }
 
     @Override
-    public void asyncInvoke(ReviewChange change, ResultFuture<ReviewChange> result) {
+    public void asyncInvoke(ReviewChange input, ResultFuture<ReviewChange> result) {
+        ReviewChange change = input.action == ReviewChange.Action.REUSE && unknownTexts.contains(input.textHash)
+                ? input.asScore()
+                : input;
         if (change.action != ReviewChange.Action.SCORE) {
             result.complete(Collections.singleton(change));
         } else {
-            batcher.add(change.language, new Pending(change, result));
+            Pending p = new Pending(change, result);
+            inFlight.put(result, p);
+            batcher.add(change.language, p);
         }
     }
 
@@ -96,55 +119,87 @@ public final class ReviewScorer extends RichAsyncFunction<ReviewChange, ReviewCh
     private void score(String language, List<Pending> batch) {
         Map<String, String> texts = new LinkedHashMap<>();
         batch.forEach(p -> texts.putIfAbsent(p.change.textHash, p.change.text));
-        CompletableFuture<Map<String, SentimentScore>> known = cache == null
-                ? CompletableFuture.completedFuture(new HashMap<>())
-                : cache.lookup(texts.keySet());
-        known.thenCompose(hits -> {
-            List<String> hashes = new ArrayList<>();
-            List<String> misses = new ArrayList<>();
-            texts.forEach((hash, text) -> {
-                if (!hits.containsKey(hash)) {
-                    hashes.add(hash);
-                    misses.add(text);
-                }
-            });
-            if (misses.isEmpty()) {
-                return CompletableFuture.completedFuture(hits);
-            }
-            return engine.score(language, misses).thenCompose(scores -> {
-                Map<String, SentimentScore> fresh = new HashMap<>();
-                for (int i = 0; i < hashes.size(); i++) {
-                    hits.put(hashes.get(i), scores.get(i));
-                    if (scores.get(i).isKnown()) {
-                        fresh.put(hashes.get(i), scores.get(i));
-                    }
-                }
-                return cache == null ? CompletableFuture.completedFuture(hits) : cache.store(fresh).thenApply(v -> hits);
-            });
-        }).whenComplete((scores, error) -> {
+        CompletableFuture<Map<String, SentimentScore>> scores;
+        try {
+            CompletableFuture<Map<String, SentimentScore>> known = cache == null
+                    ? CompletableFuture.completedFuture(new HashMap<>())
+                    : cache.lookup(texts.keySet());
+            scores = known.thenCompose(hits -> scoreMisses(language, texts, hits));
+        } catch (RuntimeException e) {
+            scores = CompletableFuture.failedFuture(e);
+        }
+        scores.whenComplete((found, error) -> {
+            List<String> reasons = new ArrayList<>();
             for (Pending p : batch) {
                 SentimentScore s = error != null
                         ? SentimentScore.unknown(engine.name(), "scoring failed: " + error)
-                        : scores.getOrDefault(p.change.textHash, SentimentScore.unknown(engine.name(), "no score returned"));
-                deliver(p.change, s, p.result);
+                        : found.getOrDefault(p.change.textHash, SentimentScore.unknown(engine.name(), "no score returned"));
+                if (deliver(p, s) && !s.isKnown()) {
+                    reasons.add(s.reason());
+                }
+            }
+            if (!reasons.isEmpty()) {
+                LOG.warn("{} of {} reviews in a batch get sentiment UNKNOWN, e.g.: {}", reasons.size(), batch.size(), reasons.get(0));
             }
         });
     }
 
-    private void deliver(ReviewChange change, SentimentScore score, ResultFuture<ReviewChange> result) {
-        if (score.isKnown()) {
-            scored.inc();
-        } else {
-            unknown.inc();
-            LOG.warn("Review {} gets sentiment UNKNOWN: {}", change.key, score.reason());
+    /** The engine's scores for the texts the cache did not know, stored in the cache on the way; {@code hits} plus those. */
+    private CompletableFuture<Map<String, SentimentScore>> scoreMisses(String language, Map<String, String> texts,
+            Map<String, SentimentScore> hits) {
+        List<String> hashes = new ArrayList<>();
+        List<String> misses = new ArrayList<>();
+        texts.forEach((hash, text) -> {
+            if (!hits.containsKey(hash)) {
+                hashes.add(hash);
+                misses.add(text);
+            }
+        });
+        if (misses.isEmpty()) {
+            return CompletableFuture.completedFuture(hits);
         }
-        result.complete(Collections.singleton(change.withScore(score)));
+        return engine.score(language, misses).thenCompose(scores -> {
+            Map<String, SentimentScore> fresh = new HashMap<>();
+            for (int i = 0; i < hashes.size(); i++) {
+                hits.put(hashes.get(i), scores.get(i));
+                if (scores.get(i).isKnown()) {
+                    fresh.put(hashes.get(i), scores.get(i));
+                }
+            }
+            if (cache == null) {
+                return CompletableFuture.completedFuture(hits);
+            }
+            try {
+                return cache.store(fresh).handle((v, e) -> hits);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not store {} sentiment scores in the cache: {}", fresh.size(), e.toString());
+                return CompletableFuture.completedFuture(hits);
+            }
+        });
+    }
+
+    /** Delivers a review with its score unless the timeout already did; true if this call delivered it. */
+    private boolean deliver(Pending p, SentimentScore score) {
+        if (inFlight.remove(p.result) == null) {
+            return false;
+        }
+        (score.isKnown() ? scored : unknown).inc();
+        if (score.isKnown()) {
+            unknownTexts.remove(p.change.textHash);
+        } else {
+            unknownTexts.add(p.change.textHash);
+        }
+        p.result.complete(Collections.singleton(p.change.withScore(score)));
+        return true;
     }
 
     /** Async I/O's own deadline (beyond every retry): the review moves on as UNKNOWN rather than failing the job. */
     @Override
     public void timeout(ReviewChange change, ResultFuture<ReviewChange> result) {
-        deliver(change, SentimentScore.unknown(engine.name(), "no score within the async timeout"), result);
+        Pending p = inFlight.get(result);
+        if (p != null && deliver(p, SentimentScore.unknown(engine.name(), "no score within the async timeout"))) {
+            LOG.warn("Review {} gets sentiment UNKNOWN: no score within the async timeout", change.key);
+        }
     }
 
     @Override

@@ -9,6 +9,8 @@ import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
 
+import java.util.Locale;
+
 /**
  * Turns a review table's changelog into scoring work, per review: a new or changed text is to be
  * SCOREd, an unchanged text (another attribute changed) REUSEs the last score, and a delete — or a
@@ -59,8 +61,8 @@ public final class TextChangeDetector extends KeyedProcessFunction<String, Row, 
         ReviewChange c = change(ctx.getCurrentKey(), hash.equals(previous) ? ReviewChange.Action.REUSE : ReviewChange.Action.SCORE, row);
         c.language = language;
         c.textHash = hash;
+        c.text = truncated; // a REUSE carries it too: the scorer tries again a text whose last score was UNKNOWN
         if (c.action == ReviewChange.Action.SCORE) {
-            c.text = truncated;
             lastHash.update(hash);
         }
         out.collect(c);
@@ -92,6 +94,16 @@ public final class TextChangeDetector extends KeyedProcessFunction<String, Row, 
 
     private String language(Row row) {
         Object v = languageField < 0 ? null : row.getField(languageField);
-        return v == null || v.toString().trim().isEmpty() ? defaultLanguage : v.toString().trim();
+        return v == null || v.toString().trim().isEmpty() ? defaultLanguage : languageCode(v.toString());
+    }
+
+    /** A language attribute as Comprehend's code: {@code EN}, {@code en-US}, {@code en_GB} → {@code en}; {@code zh-tw} → {@code zh-TW}. */
+    static String languageCode(String value) {
+        String v = value.trim().replace('_', '-');
+        if (v.equalsIgnoreCase("zh-TW") || v.equalsIgnoreCase("zh-Hant")) {
+            return "zh-TW";
+        }
+        int dash = v.indexOf('-');
+        return (dash < 0 ? v : v.substring(0, dash)).toLowerCase(Locale.ROOT);
     }
 }
