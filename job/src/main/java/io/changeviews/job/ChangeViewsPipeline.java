@@ -4,6 +4,7 @@ import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.change.DecodeResult;
 import io.changeviews.connectors.sink.RowItemConverter;
+import io.changeviews.job.archive.ParquetArchive;
 import io.changeviews.job.config.ConfigException;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SourceTableSpec;
@@ -82,6 +83,7 @@ public final class ChangeViewsPipeline {
     public static List<MaterializedView> build(
             StreamTableEnvironment tEnv, JobConfig config, DataStream<DecodeResult> records, Sinks sinks) {
         DataStream<DeadLetter> deadLetters = registerSourceTables(tEnv, config, records);
+        ParquetArchive.changes(config, records);
         List<MaterializedView> out = new ArrayList<>();
         for (ViewResult view : createViews(tEnv, config)) {
             deadLetters = deadLetters.union(materialize(tEnv, config, view, sinks, out));

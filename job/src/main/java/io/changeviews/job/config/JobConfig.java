@@ -36,6 +36,7 @@ import java.util.Set;
  *       {@code column.<name> = <SQL type> [FROM <attribute path>]} per column.
  *   <li>{@code view.<name>}: {@value #VIEW_SQL}, {@value #VIEW_TARGET_TABLE}, {@value
  *       #VIEW_TARGET_KEY} (comma-separated, partition key first).
+ *   <li>{@value ArchiveConfig#GROUP}: the Parquet archive, see {@link ArchiveConfig}.
  * </ul>
  */
 public final class JobConfig implements Serializable {
@@ -104,6 +105,7 @@ public final class JobConfig implements Serializable {
     private final boolean ttlDeletesRetract;
     private final List<SourceTableSpec> tables;
     private final List<ViewSpec> views;
+    private final ArchiveConfig archive;
 
     private JobConfig(Map<String, Properties> groups) {
         PropertyGroup source = new PropertyGroup(SOURCE, groups.get(SOURCE));
@@ -160,8 +162,8 @@ public final class JobConfig implements Serializable {
                 tableSpecs.add(t);
             } else if (id.startsWith(VIEW_PREFIX)) {
                 viewSpecs.add(view(new PropertyGroup(id, g.getValue()), id.substring(VIEW_PREFIX.length())));
-            } else if (!id.equals(SOURCE) && !id.equals(DYNAMODB) && !id.equals(PIPELINE)) {
-                throw new ConfigException(id, null, "is not a known property group (known: source, dynamodb, pipeline, table.<name>, view.<name>)");
+            } else if (!id.equals(SOURCE) && !id.equals(DYNAMODB) && !id.equals(PIPELINE) && !id.equals(ArchiveConfig.GROUP)) {
+                throw new ConfigException(id, null, "is not a known property group (known: source, dynamodb, pipeline, archive, table.<name>, view.<name>)");
             }
         }
         if (tableSpecs.isEmpty()) {
@@ -172,6 +174,7 @@ public final class JobConfig implements Serializable {
         }
         this.tables = Collections.unmodifiableList(tableSpecs);
         this.views = Collections.unmodifiableList(viewSpecs);
+        this.archive = ArchiveConfig.from(new PropertyGroup(ArchiveConfig.GROUP, groups.get(ArchiveConfig.GROUP)));
     }
 
     /** Parses and validates the property groups; throws {@link ConfigException} naming the first bad property. */
@@ -295,5 +298,9 @@ public final class JobConfig implements Serializable {
 
     public List<ViewSpec> views() {
         return views;
+    }
+
+    public ArchiveConfig archive() {
+        return archive;
     }
 }
