@@ -2,7 +2,7 @@ package io.changeviews.job.config;
 
 import java.io.Serializable;
 import java.net.URI;
-import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -74,29 +74,22 @@ public final class ArchiveConfig implements Serializable {
     /** An {@code s3://} or {@code s3a://} URI with a bucket, or a local folder as a {@code file:} URI. */
     private static String normalizePath(String raw) {
         String p = raw.replaceAll("/+$", "");
-        URI uri;
+        if (p.matches("(?i)s3a?:.*")) {
+            if (!p.matches("s3a?://[^/\\s]+(/\\S*)?")) {
+                throw new ConfigException(GROUP, PATH, "must be s3://<bucket>[/prefix], like s3://my-bucket/changeviews, got '" + raw + "'");
+            }
+            return p;
+        }
+        Path local;
         try {
-            uri = new URI(p);
-        } catch (URISyntaxException e) {
-            throw new ConfigException(GROUP, PATH, "'" + raw + "' is not a URI or a folder: " + e.getMessage());
+            local = p.startsWith("file:") ? Paths.get(URI.create(p)) : Paths.get(p);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(GROUP, PATH, "'" + raw + "' is neither s3://<bucket>/<prefix> nor a local folder: " + e.getMessage());
         }
-        String scheme = uri.getScheme();
-        if (scheme == null) {
-            if (!Paths.get(p).isAbsolute()) {
-                throw new ConfigException(GROUP, PATH, "a local folder must be an absolute path, got '" + raw + "'");
-            }
-            return Paths.get(p).toUri().toString().replaceAll("/+$", "");
+        if (!local.isAbsolute()) {
+            throw new ConfigException(GROUP, PATH, "a local folder must be an absolute path, got '" + raw + "'");
         }
-        if (scheme.equals("s3") || scheme.equals("s3a")) {
-            if (uri.getHost() == null || uri.getHost().isEmpty()) {
-                throw new ConfigException(GROUP, PATH, "must name a bucket, like s3://my-bucket/changeviews, got '" + raw + "'");
-            }
-            return p;
-        }
-        if (scheme.equals("file")) {
-            return p;
-        }
-        throw new ConfigException(GROUP, PATH, "must be s3://bucket/prefix or a local folder, got '" + raw + "'");
+        return local.toUri().toString().replaceAll("/+$", "");
     }
 
     /** The path override that turns the archive off, or points it elsewhere, in {@code ApplicationProperties.withOverrides}. */

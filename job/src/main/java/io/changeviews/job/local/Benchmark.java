@@ -7,6 +7,7 @@ import io.changeviews.job.ChangeViewsJob;
 import io.changeviews.job.ChangeViewsPipeline;
 import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.ApplicationProperties;
+import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -642,6 +643,7 @@ public final class Benchmark {
     private static JobConfig config(String dynamoDbEndpoint, Map<String, String> source) throws IOException {
         Map<String, Map<String, String>> overrides = new HashMap<>();
         overrides.put(JobConfig.DYNAMODB, LocalRunner.localAws(dynamoDbEndpoint));
+        overrides.put(ArchiveConfig.GROUP, ArchiveConfig.pathOverride(null));
         if (source != null) {
             overrides.put(JobConfig.SOURCE, source);
         }

@@ -3,6 +3,7 @@ package io.changeviews.job.local;
 import io.changeviews.job.ChangeViewsJob;
 import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.ApplicationProperties;
+import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
 
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -97,6 +98,7 @@ public final class LocalRunner {
         source.put("flink.shard.getrecords.intervalmillis", "200");
         overrides.put(JobConfig.SOURCE, source);
         overrides.put(JobConfig.DYNAMODB, localAws(dynamoDb.endpoint()));
+        overrides.put(ArchiveConfig.GROUP, ArchiveConfig.pathOverride(RepoPaths.warehouse().toString()));
         return overrides;
     }
 
@@ -119,6 +121,8 @@ public final class LocalRunner {
         System.out.println("  Flink Web UI      http://localhost:" + webPort);
         System.out.println("  DynamoDB Local    " + ddb + "   (source tables: " + String.join(", ", SampleData.TABLES) + ")");
         System.out.println("  Kinesis emulator  " + kinesis.endpoint() + "   (stream " + config.stream() + ")");
+        System.out.println("  Parquet archive   " + config.archive().path() + "   (parts appear at each checkpoint, every 10 s;"
+                + " query: mvn -q -pl job exec:exec@query)");
         System.out.print("  Views             ");
         views.forEach(v -> System.out.print(v.spec.name() + " → " + v.spec.targetTable() + "  "));
         System.out.println();
