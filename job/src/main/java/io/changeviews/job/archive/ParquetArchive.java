@@ -91,7 +91,7 @@ public final class ParquetArchive {
                 .name("Parquet " + dataset.name());
     }
 
-    /** The archived datasets of the job built into {@code env}, in the order they were added. */
+    /** The archived datasets of the job built into {@code env}, in the order they were added; ask before executing it, which clears the job. */
     public static List<ArchivedDataset> datasets(StreamExecutionEnvironment env) {
         List<ArchivedDataset> out = new ArrayList<>();
         for (Transformation<?> t : env.getTransformations()) {

@@ -144,6 +144,7 @@ public final class Benchmark {
         workload = generate();
         decodeOnly(workload.records);
         decodeRate = decodeOnly(workload.records);
+        String archive = ParquetBenchmark.run(workload.records, PARALLELISM);
 
         progress("starting DynamoDB Local");
         try (LocalDynamoDb dynamoDb = LocalDynamoDb.start()) {
@@ -160,6 +161,7 @@ public final class Benchmark {
         System.out.println(machine + String.format(Locale.ROOT, ", %.1f at the end", loadAverage()));
         System.out.println(parameters);
         printTable(rows());
+        System.out.println(archive);
     }
 
     /** One order item of {@code Order_by_item}; immutable, a change replaces it. */

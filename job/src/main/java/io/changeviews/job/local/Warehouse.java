@@ -17,6 +17,8 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -27,6 +29,8 @@ import java.util.stream.Stream;
  * dataset without committed parts yet is an empty view with the same columns.
  */
 public final class Warehouse implements AutoCloseable {
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSXXX");
+
     private final Connection db;
 
     private Warehouse(Connection db) {
@@ -120,7 +124,8 @@ public final class Warehouse implements AutoCloseable {
             while (rs.next()) {
                 List<String> row = new ArrayList<>();
                 for (int c = 1; c <= meta.getColumnCount(); c++) {
-                    row.add(rs.getString(c));
+                    Object v = rs.getObject(c);
+                    row.add(v instanceof OffsetDateTime ? TIMESTAMP.format((OffsetDateTime) v) : rs.getString(c));
                 }
                 out.add(row);
             }
