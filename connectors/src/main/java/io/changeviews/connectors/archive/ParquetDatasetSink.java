@@ -4,6 +4,8 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.connector.file.sink.compactor.FileCompactStrategy;
+import org.apache.flink.connector.file.sink.compactor.RecordWiseFileCompactor;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.formats.parquet.ParquetBuilder;
 import org.apache.flink.formats.parquet.ParquetWriterFactory;
@@ -28,13 +30,27 @@ public final class ParquetDatasetSink {
 
     private ParquetDatasetSink() {}
 
-    public static FileSink<GenericRecord> create(
-            String basePath, String dataset, Schema schema, BucketAssigner<GenericRecord, String> partitions, long maxPartBytes) {
-        return FileSink.forBulkFormat(new Path(datasetPath(basePath, dataset)), new ParquetWriterFactory<>(new SnappyAvroBuilder(schema.toString())))
+    /**
+     * @param compactEveryCheckpoints 0 for none; else the parts of each partition are merged into one
+     *     {@code compacted-part-….parquet} every that many checkpoints (or once they reach {@code
+     *     maxPartBytes}); until then they stay hidden ({@code .part-…}), so compaction delays visibility
+     */
+    public static FileSink<GenericRecord> create(String basePath, String dataset, Schema schema,
+            BucketAssigner<GenericRecord, String> partitions, long maxPartBytes, int compactEveryCheckpoints) {
+        FileSink.DefaultBulkFormatBuilder<GenericRecord> builder = FileSink
+                .forBulkFormat(new Path(datasetPath(basePath, dataset)), new ParquetWriterFactory<>(new SnappyAvroBuilder(schema.toString())))
                 .withBucketAssigner(partitions)
                 .withRollingPolicy(new PartSizeRollingPolicy(maxPartBytes))
-                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(PART_SUFFIX).build())
-                .build();
+                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(PART_SUFFIX).build());
+        if (compactEveryCheckpoints > 0) {
+            builder = builder.enableCompact(
+                    FileCompactStrategy.Builder.newBuilder()
+                            .enableCompactionOnCheckpoint(compactEveryCheckpoints)
+                            .setSizeThreshold(maxPartBytes)
+                            .build(),
+                    new RecordWiseFileCompactor<>(new ParquetPartReader.Factory(schema)));
+        }
+        return builder.build();
     }
 
     /** Where a dataset's partitions live under the archive's base path. */

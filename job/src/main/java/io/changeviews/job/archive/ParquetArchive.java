@@ -86,7 +86,7 @@ public final class ParquetArchive {
                 .returns(new GenericRecordAvroTypeInfo(schema))
                 .uid(id + "-records")
                 .name("Archive records: " + dataset.name())
-                .sinkTo(ParquetDatasetSink.create(archive.path(), dataset.name(), schema, partitions, archive.partMaxBytes()))
+                .sinkTo(ParquetDatasetSink.create(archive.path(), dataset.name(), schema, partitions, archive.partMaxBytes(), archive.compactionCheckpoints()))
                 .uid(id)
                 .name("Parquet " + dataset.name());
     }

@@ -16,7 +16,8 @@ import java.util.Set;
  * <p>Keys: {@value #PATH} ({@code s3://bucket/prefix} or a local folder), {@value #S3_ENDPOINT},
  * {@value #S3_PATH_STYLE_ACCESS}, {@value #S3_ACCESS_KEY} and {@value #S3_SECRET_KEY} (an S3-compatible
  * store or fixed credentials; leave them out on MSF, where the application's role is used), and
- * {@value #PART_MAX_BYTES}.
+ * {@value #PART_MAX_BYTES} (a part is rolled at checkpoints and at this size) and {@value
+ * #COMPACTION_CHECKPOINTS} (merge each partition's parts every that many checkpoints; 0, the default, for never).
  */
 public final class ArchiveConfig implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -28,11 +29,13 @@ public final class ArchiveConfig implements Serializable {
     public static final String S3_ACCESS_KEY = "s3.access-key";
     public static final String S3_SECRET_KEY = "s3.secret-key";
     public static final String PART_MAX_BYTES = "part.max-bytes";
+    public static final String COMPACTION_CHECKPOINTS = "compaction.checkpoints";
 
-    public static final Set<String> KEYS = Set.of(PATH, S3_ENDPOINT, S3_PATH_STYLE_ACCESS, S3_ACCESS_KEY, S3_SECRET_KEY, PART_MAX_BYTES);
+    public static final Set<String> KEYS = Set.of(PATH, S3_ENDPOINT, S3_PATH_STYLE_ACCESS, S3_ACCESS_KEY, S3_SECRET_KEY, PART_MAX_BYTES, COMPACTION_CHECKPOINTS);
 
     private static final long DEFAULT_PART_MAX_BYTES = 128L << 20;
     private static final long MIN_PART_MAX_BYTES = 1L << 20;
+    private static final int MAX_COMPACTION_CHECKPOINTS = 1000;
 
     private final String path;
     private final String s3Endpoint;
@@ -40,6 +43,7 @@ public final class ArchiveConfig implements Serializable {
     private final String s3AccessKey;
     private final String s3SecretKey;
     private final long partMaxBytes;
+    private final int compactionCheckpoints;
 
     private ArchiveConfig(PropertyGroup g) {
         g.rejectUnknown(KEYS);
@@ -64,6 +68,16 @@ public final class ArchiveConfig implements Serializable {
         }
         if (partMaxBytes < MIN_PART_MAX_BYTES) {
             throw new ConfigException(GROUP, PART_MAX_BYTES, "must be at least " + MIN_PART_MAX_BYTES + " (1 MiB), got " + partMaxBytes);
+        }
+        String compaction = g.optional(COMPACTION_CHECKPOINTS, "0");
+        try {
+            this.compactionCheckpoints = Integer.parseInt(compaction);
+            if (compactionCheckpoints < 0 || compactionCheckpoints > MAX_COMPACTION_CHECKPOINTS) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw new ConfigException(GROUP, COMPACTION_CHECKPOINTS, "must be a whole number from 0 (no compaction) to "
+                    + MAX_COMPACTION_CHECKPOINTS + ", got '" + compaction + "'");
         }
     }
 
@@ -115,6 +129,11 @@ public final class ArchiveConfig implements Serializable {
 
     public long partMaxBytes() {
         return partMaxBytes;
+    }
+
+    /** Merge each partition's parts every this many checkpoints; 0 for never. */
+    public int compactionCheckpoints() {
+        return compactionCheckpoints;
     }
 
     /**

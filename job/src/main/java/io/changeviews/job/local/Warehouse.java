@@ -21,6 +21,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -37,40 +38,46 @@ public final class Warehouse implements AutoCloseable {
         this.db = db;
     }
 
-    /** Opens DuckDB with a view per dataset, reading the parts under {@code warehouse/<dataset>/}. */
+    /** Opens DuckDB with a view per dataset, reading the committed parts under {@code warehouse/<dataset>/}. */
     public static Warehouse open(Path warehouse, List<ArchivedDataset> datasets) throws SQLException {
         Connection db = DriverManager.getConnection("jdbc:duckdb:");
         try (Statement s = db.createStatement()) {
             s.execute("SET TimeZone = 'UTC'");
             for (ArchivedDataset d : datasets) {
-                Path folder = warehouse.resolve(d.name());
-                s.execute("CREATE VIEW \"" + d.name() + "\" AS " + (hasParts(folder) ? readParts(folder) : empty(d)));
+                List<Path> parts = committedParts(warehouse.resolve(d.name()));
+                s.execute("CREATE VIEW \"" + d.name() + "\" AS " + (parts.isEmpty() ? empty(d) : readParts(parts)));
             }
         }
         return new Warehouse(db);
     }
 
-    private static boolean hasParts(Path folder) {
+    private static List<Path> committedParts(Path folder) {
         if (!Files.isDirectory(folder)) {
-            return false;
+            return List.of();
         }
         try (Stream<Path> files = Files.walk(folder)) {
-            return files.anyMatch(Warehouse::isCommittedPart);
+            return files.filter(Warehouse::isCommittedPart).sorted().collect(Collectors.toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Committed parts only: in-progress and pending parts are hidden files ({@code .part-…}). */
+    /**
+     * Committed parts only: in-progress parts, and with compaction the parts not compacted yet, are
+     * hidden files ({@code .part-…}) that Athena skips too.
+     */
     static boolean isCommittedPart(Path file) {
         String name = file.getFileName().toString();
         return name.endsWith(ParquetDatasetSink.PART_SUFFIX) && !name.startsWith(".") && Files.isRegularFile(file);
     }
 
-    private static String readParts(Path folder) {
-        // union_by_name: parts written before a column was declared simply lack it.
-        return "SELECT * FROM read_parquet('" + folder.toAbsolutePath().toString().replace("'", "''") + "/*/*/*/*"
-                + ParquetDatasetSink.PART_SUFFIX + "', hive_partitioning = true, union_by_name = true)";
+    /** The parts listed one by one (a glob would also match hidden files); union_by_name: older parts may lack newer columns. */
+    private static String readParts(List<Path> parts) {
+        List<String> quoted = new ArrayList<>();
+        for (Path p : parts) {
+            quoted.add("'" + p.toAbsolutePath().toString().replace("'", "''") + "'");
+        }
+        return "SELECT * FROM read_parquet([" + String.join(", ", quoted) + "], hive_partitioning = true, union_by_name = true)";
     }
 
     private static String empty(ArchivedDataset d) {

@@ -22,7 +22,8 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,7 +47,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Exactly once across a crash: the job fails in the middle of the stream, after some parts were
  * committed and while others were still being written, restarts from its last checkpoint, and
- * the archive ends with every change exactly once — none lost, none twice.
+ * the archive ends with every change exactly once — none lost, none twice; with and without
+ * compaction of the parts.
  */
 class ArchiveCrashITCase {
     private static final int CHANGES = 4_000;
@@ -62,10 +64,16 @@ class ArchiveCrashITCase {
     private static final AtomicLong COMMITTED_PARTS_AT_FAILURE = new AtomicLong();
     private static final AtomicLong HIDDEN_PARTS_AT_FAILURE = new AtomicLong();
 
-    @Test
-    void afterACrashAndRestoreEveryChangeIsArchivedExactlyOnce(@TempDir Path warehouse) throws Exception {
+    @ParameterizedTest(name = "compaction every {0} checkpoints")
+    @ValueSource(ints = {0, 3})
+    void afterACrashAndRestoreEveryChangeIsArchivedExactlyOnce(int compactionCheckpoints, @TempDir Path warehouse) throws Exception {
+        FAILED.set(false);
+        COMMITTED_PARTS_AT_FAILURE.set(0);
+        HIDDEN_PARTS_AT_FAILURE.set(0);
+        Map<String, String> archive = ArchiveConfig.pathOverride(warehouse.toString());
+        archive.put(ArchiveConfig.COMPACTION_CHECKPOINTS, Integer.toString(compactionCheckpoints));
         JobConfig config = JobConfig.from(ApplicationProperties.withOverrides(ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()),
-                Map.of(ArchiveConfig.GROUP, ArchiveConfig.pathOverride(warehouse.toString()))));
+                Map.of(ArchiveConfig.GROUP, archive)));
         Configuration restarts = new Configuration();
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
@@ -84,6 +92,11 @@ class ArchiveCrashITCase {
         assertThat(FAILED).as("the job failed mid-stream").isTrue();
         assertThat(COMMITTED_PARTS_AT_FAILURE.get()).as("parts committed before the crash").isPositive();
         assertThat(HIDDEN_PARTS_AT_FAILURE.get()).as("parts in progress at the crash").isPositive();
+        try (Stream<Path> files = Files.walk(warehouse)) {
+            List<String> visible = files.filter(Files::isRegularFile).map(f -> f.getFileName().toString())
+                    .filter(n -> !n.startsWith(".")).collect(java.util.stream.Collectors.toList());
+            assertThat(visible).isNotEmpty().allMatch(n -> n.startsWith(compactionCheckpoints > 0 ? "compacted-part-" : "part-"));
+        }
         try (Warehouse w = Warehouse.open(warehouse, datasets)) {
             assertThat(w.query("SELECT count(*), count(DISTINCT event_id) FROM changes"))
                     .containsExactly(List.of("count_star()", "count(DISTINCT event_id)"), List.of("" + CHANGES, "" + CHANGES));

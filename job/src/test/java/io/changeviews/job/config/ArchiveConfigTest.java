@@ -16,6 +16,7 @@ class ArchiveConfigTest {
         Map<String, String> group = new HashMap<>();
         group.put(ArchiveConfig.PATH, null);
         group.put(ArchiveConfig.PART_MAX_BYTES, null);
+        group.put(ArchiveConfig.COMPACTION_CHECKPOINTS, null);
         for (int i = 0; i < keyValues.length; i += 2) {
             group.put(keyValues[i], keyValues[i + 1]);
         }
@@ -32,11 +33,13 @@ class ArchiveConfigTest {
         assertThat(shipped.isLocal()).isFalse();
         assertThat(shipped.flinkS3Options()).as("MSF: no endpoint or keys, the role is used").isEmpty();
         assertThat(shipped.partMaxBytes()).isEqualTo(128L << 20);
+        assertThat(shipped.compactionCheckpoints()).isEqualTo(10);
     }
 
     @Test
     void noPathMeansNoArchive() throws Exception {
         assertThat(archive().enabled()).isFalse();
+        assertThat(archive().compactionCheckpoints()).as("no compaction unless asked for").isZero();
         assertThat(archive().path()).isNull();
     }
 
@@ -80,6 +83,8 @@ class ArchiveConfigTest {
                 .hasMessageStartingWith("configuration archive / part.max-bytes: must be at least");
         assertThatThrownBy(() -> archive(ArchiveConfig.PART_MAX_BYTES, "big"))
                 .hasMessageStartingWith("configuration archive / part.max-bytes: must be a whole number");
+        assertThatThrownBy(() -> archive(ArchiveConfig.COMPACTION_CHECKPOINTS, "-1"))
+                .hasMessageStartingWith("configuration archive / compaction.checkpoints: must be a whole number from 0");
         assertThatThrownBy(() -> archive("s3.region", "eu-west-1"))
                 .hasMessageStartingWith("configuration archive / s3.region: is not a known property");
     }
