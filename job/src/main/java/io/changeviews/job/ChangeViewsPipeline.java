@@ -44,7 +44,8 @@ import java.util.Set;
  * Builds the whole topology from an injected source of decoded records and injected sinks:
  * dead-letter split → change-time watermarks → per source table projection and normalization →
  * the two SQL tables per source → the configured SQL views → per view write coalescing by
- * target key and the view's sink. {@code main} and the tests differ only in what they inject.
+ * target key and the view's sink; beside it, the Parquet archive of the change records when
+ * {@code archive.path} is set. {@code main} and the tests differ only in what they inject.
  */
 public final class ChangeViewsPipeline {
     private ChangeViewsPipeline() {}

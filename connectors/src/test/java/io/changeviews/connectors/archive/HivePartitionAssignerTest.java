@@ -14,6 +14,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** Hive partition folders from the change time, in UTC. */
 class HivePartitionAssignerTest {
     private static RowType type(int timePrecision) {
         return new RowType(List.of(new RowType.RowField("table_name", VarCharType.STRING_TYPE),

@@ -28,8 +28,8 @@ import java.util.stream.Stream;
 
 /**
  * The benchmark's archive section: the same encoded KDS records through decode and the changes
- * dataset's Parquet FileSink (MiniCluster, local folder, checkpoints committing the parts), with
- * rows/s and Parquet bytes per row beside the records' JSON size.
+ * dataset's Parquet FileSink as kda-app.json configures it (MiniCluster, local folder, checkpoints
+ * committing the parts), with rows/s and Parquet bytes per row beside the records' JSON size.
  */
 final class ParquetBenchmark {
     private static final long CHECKPOINT_INTERVAL_MS = 2_000;
@@ -76,11 +76,13 @@ final class ParquetBenchmark {
                 rows = w.query("SELECT count(*) FROM changes").get(1).get(0);
             }
             double n = encoded.length;
-            return String.format(Locale.ROOT, "Parquet archive (changes dataset, %,d records, parallelism %d, checkpoints every %d ms, Snappy):%n"
+            int every = config.archive().compactionCheckpoints();
+            String compaction = every == 0 ? "off" : "every " + every + " checkpoints as kda-app.json sets it";
+            return String.format(Locale.ROOT, "Parquet archive (changes dataset, %,d records, parallelism %d, checkpoints every %d ms, Snappy, compaction %s):%n"
                             + "  rows/s through decode + Parquet FileSink, end to end incl. job start: %,.0f (%,d rows in %.1f s; DuckDB counts %s)%n"
                             + "  Parquet bytes per row: %.1f (%,d bytes in %,d parts)%n"
                             + "  JSON bytes per row of the same KDS-for-DynamoDB records: %.1f (Parquet is %.1f%% of it)",
-                    encoded.length, parallelism, CHECKPOINT_INTERVAL_MS, n / seconds, encoded.length, seconds, rows,
+                    encoded.length, parallelism, CHECKPOINT_INTERVAL_MS, compaction, n / seconds, encoded.length, seconds, rows,
                     parquetBytes / n, parquetBytes, parts, jsonBytes / n, 100.0 * parquetBytes / jsonBytes);
         } finally {
             records = null;

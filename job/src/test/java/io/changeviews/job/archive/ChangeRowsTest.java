@@ -26,6 +26,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** Change events flattened into rows of the changes dataset. */
 class ChangeRowsTest {
     private static JobConfig shipped() throws Exception {
         return JobConfig.from(ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()));

@@ -11,6 +11,7 @@ import java.util.Properties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** The archive group: where it writes, how it reaches S3, and errors that name the group and key. */
 class ArchiveConfigTest {
     private static ArchiveConfig archive(String... keyValues) throws Exception {
         Map<String, String> group = new HashMap<>();
