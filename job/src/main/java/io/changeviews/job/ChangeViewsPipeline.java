@@ -4,6 +4,7 @@ import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.change.DecodeResult;
 import io.changeviews.connectors.sink.RowItemConverter;
+import io.changeviews.job.archive.ParquetArchive;
 import io.changeviews.job.config.ConfigException;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SourceTableSpec;
@@ -15,6 +16,7 @@ import io.changeviews.job.normalize.ChangelogNormalizer;
 import io.changeviews.job.normalize.ImageProjector;
 import io.changeviews.job.normalize.ItemChange;
 import io.changeviews.job.normalize.TableTypes;
+import io.changeviews.job.sentiment.EnrichedReviewTypes;
 import io.changeviews.job.sentiment.ReviewEnrichment;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -44,7 +46,8 @@ import java.util.Set;
  * Builds the whole topology from an injected source of decoded records and injected sinks:
  * dead-letter split → change-time watermarks → per source table projection and normalization →
  * the two SQL tables per source → the configured SQL views → per view write coalescing by
- * target key and the view's sink. {@code main} and the tests differ only in what they inject.
+ * target key and the view's sink; beside it, the Parquet archive of the change records when
+ * {@code archive.path} is set. {@code main} and the tests differ only in what they inject.
  */
 public final class ChangeViewsPipeline {
     private ChangeViewsPipeline() {}
@@ -83,6 +86,13 @@ public final class ChangeViewsPipeline {
     public static List<MaterializedView> build(
             StreamTableEnvironment tEnv, JobConfig config, DataStream<DecodeResult> records, Sinks sinks) {
         DataStream<DeadLetter> deadLetters = registerSourceTables(tEnv, config, records);
+        ParquetArchive.changes(config, records);
+        if (config.sentiment() != null) {
+            SourceTableSpec reviews = config.sentiment().table();
+            String enriched = reviews.sqlName() + EnrichedReviewTypes.ENRICHED_SUFFIX;
+            ParquetArchive.rows(config.archive(), enriched, reviews.dynamoDbTable(),
+                    tEnv.toDataStream(tEnv.from(enriched + SourceTableSpec.CHANGES_SUFFIX)));
+        }
         List<MaterializedView> out = new ArrayList<>();
         for (ViewResult view : createViews(tEnv, config)) {
             deadLetters = deadLetters.union(materialize(tEnv, config, view, sinks, out));

@@ -2,6 +2,7 @@ package io.changeviews.job;
 
 import io.changeviews.connectors.change.DdbValue;
 import io.changeviews.job.config.ApplicationProperties;
+import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.local.LocalDynamoDb;
 import io.changeviews.job.local.LocalRunner;
@@ -54,6 +55,7 @@ class DynamoDbStreamsSourceITCase {
             Map<String, String> sink = LocalRunner.localAws(dynamoDb.endpoint());
             sink.put(JobConfig.FLUSH_INTERVAL_MS, "300");
             overrides.put(JobConfig.DYNAMODB, sink);
+            overrides.put(ArchiveConfig.GROUP, ArchiveConfig.pathOverride(null));
             JobConfig config = JobConfig.from(ApplicationProperties.withOverrides(
                     ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()), overrides));
             LocalTables.createDeadLetterTable(ddb, config.deadLetterTable());

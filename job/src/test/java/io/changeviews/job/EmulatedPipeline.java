@@ -3,6 +3,7 @@ package io.changeviews.job;
 import io.changeviews.connectors.change.DdbValue;
 import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.ApplicationProperties;
+import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.local.LocalRunner;
 import io.changeviews.job.local.LocalTables;
@@ -51,6 +52,7 @@ final class EmulatedPipeline {
         Map<String, String> sink = LocalRunner.localAws(dynamoDbEndpoint);
         sink.put(JobConfig.FLUSH_INTERVAL_MS, "300");
         overrides.put(JobConfig.DYNAMODB, sink);
+        overrides.put(ArchiveConfig.GROUP, ArchiveConfig.pathOverride(null));
         extra.forEach((group, values) -> overrides.computeIfAbsent(group, g -> new HashMap<>()).putAll(values));
         return JobConfig.from(ApplicationProperties.withOverrides(ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()), overrides));
     }

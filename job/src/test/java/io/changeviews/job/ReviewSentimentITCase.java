@@ -122,7 +122,7 @@ class ReviewSentimentITCase {
         }
         EmulatedPipeline.putInOrder(kds, STREAM, entries);
 
-        comprehend.throttleFraction(0.3).slowFraction(0.05, 1_500).serverErrorFraction(0.05).documentErrorFraction(0.05);
+        comprehend.throttleFraction(0.3).slowFraction(0.15, 1_500).serverErrorFraction(0.05).documentErrorFraction(0.05);
         LexiconSentimentEngine lexicon = new LexiconSentimentEngine();
         ExpectedViews expected = new ExpectedViews(EmulatedPipeline.scanSeedTables(ddb), changes,
                 (language, text) -> rename(lexicon.score(text)));

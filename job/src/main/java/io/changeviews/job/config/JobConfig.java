@@ -37,6 +37,7 @@ import java.util.Set;
  *   <li>{@value SentimentConfig#SENTIMENT}: see {@link SentimentConfig}.
  *   <li>{@code view.<name>}: {@value #VIEW_SQL}, {@value #VIEW_TARGET_TABLE}, {@value
  *       #VIEW_TARGET_KEY} (comma-separated, partition key first).
+ *   <li>{@value ArchiveConfig#GROUP}: the Parquet archive, see {@link ArchiveConfig}.
  * </ul>
  */
 public final class JobConfig implements Serializable {
@@ -107,6 +108,7 @@ public final class JobConfig implements Serializable {
     private final List<SourceTableSpec> tables;
     private final List<ViewSpec> views;
     private final SentimentConfig sentiment;
+    private final ArchiveConfig archive;
 
     private JobConfig(Map<String, Properties> groups) {
         PropertyGroup source = new PropertyGroup(SOURCE, groups.get(SOURCE));
@@ -163,8 +165,10 @@ public final class JobConfig implements Serializable {
                 tableSpecs.add(t);
             } else if (id.startsWith(VIEW_PREFIX)) {
                 viewSpecs.add(view(new PropertyGroup(id, g.getValue()), id.substring(VIEW_PREFIX.length())));
-            } else if (!id.equals(SOURCE) && !id.equals(DYNAMODB) && !id.equals(PIPELINE) && !id.equals(SentimentConfig.SENTIMENT)) {
-                throw new ConfigException(id, null, "is not a known property group (known: source, dynamodb, pipeline, sentiment, table.<name>, view.<name>)");
+            } else if (!id.equals(SOURCE) && !id.equals(DYNAMODB) && !id.equals(PIPELINE)
+                    && !id.equals(SentimentConfig.SENTIMENT) && !id.equals(ArchiveConfig.GROUP)) {
+                throw new ConfigException(id, null,
+                        "is not a known property group (known: source, dynamodb, pipeline, sentiment, archive, table.<name>, view.<name>)");
             }
         }
         if (tableSpecs.isEmpty()) {
@@ -176,6 +180,7 @@ public final class JobConfig implements Serializable {
         this.tables = Collections.unmodifiableList(tableSpecs);
         this.views = Collections.unmodifiableList(viewSpecs);
         this.sentiment = SentimentConfig.from(groups.get(SentimentConfig.SENTIMENT), tableSpecs);
+        this.archive = ArchiveConfig.from(new PropertyGroup(ArchiveConfig.GROUP, groups.get(ArchiveConfig.GROUP)));
     }
 
     /** Parses and validates the property groups; throws {@link ConfigException} naming the first bad property. */
@@ -304,5 +309,9 @@ public final class JobConfig implements Serializable {
     /** The review enrichment's settings, or null when the job enriches no table. */
     public SentimentConfig sentiment() {
         return sentiment;
+    }
+
+    public ArchiveConfig archive() {
+        return archive;
     }
 }

@@ -2,6 +2,7 @@ package io.changeviews.job.local;
 
 import io.changeviews.job.ChangeViewsJob;
 import io.changeviews.job.config.ApplicationProperties;
+import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
 
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -88,6 +89,9 @@ public final class Backfill {
             source.put(JobConfig.INITIAL_TIMESTAMP, options.get("from"));
         }
         out.put(JobConfig.SOURCE, source);
+        if (!options.get("kinesis-endpoint").isEmpty()) {
+            out.put(ArchiveConfig.GROUP, ArchiveConfig.pathOverride(RepoPaths.localDir().resolve("backfill-warehouse").toString()));
+        }
         if (!options.get("dynamodb-endpoint").isEmpty()) {
             out.put(JobConfig.DYNAMODB, LocalRunner.localAws(options.get("dynamodb-endpoint")));
         }

@@ -7,6 +7,7 @@ import io.changeviews.job.ChangeViewsJob;
 import io.changeviews.job.ChangeViewsPipeline;
 import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.ApplicationProperties;
+import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -146,6 +147,7 @@ public final class Benchmark {
         workload = generate();
         decodeOnly(workload.records);
         decodeRate = decodeOnly(workload.records);
+        String archive = ParquetBenchmark.run(workload.records, PARALLELISM);
 
         progress("starting DynamoDB Local");
         try (LocalDynamoDb dynamoDb = LocalDynamoDb.start()) {
@@ -163,6 +165,7 @@ public final class Benchmark {
         System.out.println(machine + String.format(Locale.ROOT, ", %.1f at the end", loadAverage()));
         System.out.println(parameters);
         printTable(rows());
+        System.out.println(archive);
     }
 
     /** One order item of {@code Order_by_item}; immutable, a change replaces it. */
@@ -624,6 +627,7 @@ public final class Benchmark {
     static JobConfig config(String dynamoDbEndpoint, Map<String, String> source, Map<String, Map<String, String>> overrides)
             throws IOException {
         overrides.put(JobConfig.DYNAMODB, LocalRunner.localAws(dynamoDbEndpoint));
+        overrides.put(ArchiveConfig.GROUP, ArchiveConfig.pathOverride(null));
         if (source != null) {
             overrides.put(JobConfig.SOURCE, source);
         }

@@ -3,6 +3,7 @@ package io.changeviews.job.local;
 import io.changeviews.job.ChangeViewsJob;
 import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.ApplicationProperties;
+import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SentimentConfig;
 
@@ -107,6 +108,10 @@ public final class LocalRunner {
         source.put("flink.shard.getrecords.intervalmillis", "200");
         overrides.put(JobConfig.SOURCE, source);
         overrides.put(JobConfig.DYNAMODB, localAws(dynamoDb.endpoint()));
+        // No compaction locally: parts show at every checkpoint (10 s) instead of every tenth.
+        Map<String, String> archive = ArchiveConfig.pathOverride(RepoPaths.warehouse().toString());
+        archive.put(ArchiveConfig.COMPACTION_CHECKPOINTS, "0");
+        overrides.put(ArchiveConfig.GROUP, archive);
         return overrides;
     }
 
@@ -152,6 +157,8 @@ public final class LocalRunner {
         System.out.println("  Flink Web UI      http://localhost:" + webPort);
         System.out.println("  DynamoDB Local    " + ddb + "   (source tables: " + String.join(", ", SampleData.TABLES) + ")");
         System.out.println("  Kinesis emulator  " + kinesis.endpoint() + "   (stream " + config.stream() + ")");
+        System.out.println("  Parquet archive   " + config.archive().path() + "   (parts appear at each checkpoint, every 10 s;"
+                + " query: mvn -q -pl job exec:exec@query)");
         System.out.print("  Views             ");
         views.forEach(v -> System.out.print(v.spec.name() + " → " + v.spec.targetTable() + "  "));
         System.out.println();

@@ -24,6 +24,11 @@ public final class RepoPaths {
         return root().resolve("kda-app.json");
     }
 
+    /** The local runner's Parquet archive (its default {@code archive.path}), which the query command reads. */
+    public static Path warehouse() {
+        return localDir().resolve("warehouse");
+    }
+
     /** Where local runs keep what they download and write ({@code .local/}, ignored by git). */
     public static Path localDir() {
         return root().resolve(".local");

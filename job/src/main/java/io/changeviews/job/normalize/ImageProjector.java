@@ -80,7 +80,7 @@ public final class ImageProjector extends ProcessFunction<ChangeEvent, ItemChang
         return row;
     }
 
-    static DdbValue lookup(Map<String, DdbValue> image, List<String> path) {
+    public static DdbValue lookup(Map<String, DdbValue> image, List<String> path) {
         DdbValue v = image.get(path.get(0));
         for (int i = 1; i < path.size() && v != null; i++) {
             v = v.type() == DdbValue.Type.M ? v.asMap().get(path.get(i)) : null;
@@ -89,7 +89,7 @@ public final class ImageProjector extends ProcessFunction<ChangeEvent, ItemChang
     }
 
     /** The column's Java value for {@code value}; null for a missing or NULL attribute. */
-    static Object convert(DdbValue value, ColumnSpec column) {
+    public static Object convert(DdbValue value, ColumnSpec column) {
         if (value == null || value.type() == DdbValue.Type.NULL) {
             return null;
         }

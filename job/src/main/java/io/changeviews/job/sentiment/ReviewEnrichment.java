@@ -35,8 +35,8 @@ public final class ReviewEnrichment {
 
     private ReviewEnrichment() {}
 
-    /** Wires the enrichment onto {@code reviews} (the table's current-state changelog); returns the enriched changes. */
-    public static DataStream<Row> register(StreamTableEnvironment tEnv, JobConfig config, DataStream<Row> reviews) {
+    /** Wires the enrichment onto {@code reviews} (the table's current-state changelog) and registers the two enriched tables. */
+    public static void register(StreamTableEnvironment tEnv, JobConfig config, DataStream<Row> reviews) {
         SentimentConfig s = config.sentiment();
         SourceTableSpec table = s.table();
         String id = ChangeViewsPipeline.kebab(table.sqlName());
@@ -74,9 +74,8 @@ public final class ReviewEnrichment {
         String name = table.sqlName() + EnrichedReviewTypes.ENRICHED_SUFFIX;
         tEnv.createTemporaryView(name, tEnv.fromChangelogStream(
                 enriched, Schema.newBuilder().fromRowDataType(EnrichedReviewTypes.enriched(table)).build(), ChangelogMode.all()));
-        DataStream<Row> changes = enriched.getSideOutput(changesTag);
-        tEnv.createTemporaryView(name + SourceTableSpec.CHANGES_SUFFIX, tEnv.fromDataStream(changes, EnrichedReviewTypes.changesSchema(table)));
-        return changes;
+        tEnv.createTemporaryView(name + SourceTableSpec.CHANGES_SUFFIX,
+                tEnv.fromDataStream(enriched.getSideOutput(changesTag), EnrichedReviewTypes.changesSchema(table)));
     }
 
     /**

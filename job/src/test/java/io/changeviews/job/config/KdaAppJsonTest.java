@@ -72,6 +72,9 @@ class KdaAppJsonTest {
         String policy = new String(Files.readAllBytes(RepoPaths.root().resolve("iam-policy.json")), StandardCharsets.UTF_8);
         assertThat(policy).as("the role may read the configured stream").contains(":stream/" + config.stream() + "\"");
         assertThat(policy).contains(":table/" + config.deadLetterTable() + "\"");
+        String archive = config.archive().path().replaceFirst("^s3a?://", "");
+        assertThat(policy).as("the role may write the archive").contains("arn:aws:s3:::" + archive + "/*\"")
+                .contains("arn:aws:s3:::" + archive.substring(0, archive.indexOf('/')) + "\"");
         config.views().forEach(v -> assertThat(policy).as("the role may write %s", v.targetTable()).contains(":table/" + v.targetTable() + "\""));
     }
 }

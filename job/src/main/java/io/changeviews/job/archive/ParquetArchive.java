@@ -1,0 +1,125 @@
+package io.changeviews.job.archive;
+
+import io.changeviews.connectors.archive.AvroRowSchema;
+import io.changeviews.connectors.archive.HivePartitionAssigner;
+import io.changeviews.connectors.archive.ParquetDatasetSink;
+import io.changeviews.connectors.change.DecodeResult;
+import io.changeviews.job.config.ArchiveConfig;
+import io.changeviews.job.config.JobConfig;
+import io.changeviews.job.config.SourceTableSpec;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.api.common.functions.Function;
+import org.apache.flink.api.dag.Transformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.plugin.PluginUtils;
+import org.apache.flink.formats.avro.typeutils.GenericRecordAvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
+import org.apache.flink.streaming.api.operators.SimpleUdfStreamOperatorFactory;
+import org.apache.flink.streaming.api.transformations.OneInputTransformation;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.function.SerializableFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Wires the Parquet archive into a job: the {@value #CHANGES} dataset of every change event, and
+ * any append-only stream of rows as a dataset of its own, each through a FileSink into
+ * {@code <archive path>/<dataset>/table=…/dt=…/hr=…/}. Does nothing when the archive is off.
+ */
+public final class ParquetArchive {
+    /** The archive of every change event. */
+    public static final String CHANGES = "changes";
+    /** The field every dataset is partitioned by (UTC date and hour). */
+    public static final String CHANGE_TIME = SourceTableSpec.CHANGE_TIME;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ParquetArchive.class);
+
+    private ParquetArchive() {}
+
+    /** Archives every change event of the followed tables (as delivered: a redelivered change keeps its {@code event_id}). */
+    public static void changes(JobConfig config, DataStream<DecodeResult> records) {
+        ArchiveConfig archive = config.archive();
+        if (!archive.enabled()) {
+            return;
+        }
+        ChangeRows rows = new ChangeRows(config.tables());
+        List<String> tables = config.tables().stream().map(SourceTableSpec::dynamoDbTable).collect(Collectors.toList());
+        ArchivedDataset dataset = new ArchivedDataset(CHANGES, rows.rowType(), tables, archive.path());
+        Schema schema = dataset.avroSchema();
+        add(archive, records, dataset, rows, HivePartitionAssigner.byTableField(ChangeRows.TABLE_NAME, CHANGE_TIME, schema));
+    }
+
+    /**
+     * Archives an append-only stream of rows with named fields (a SQL row type or a {@code
+     * RowTypeInfo}) as dataset {@code name}, under partitions {@code table=<table>/dt=/hr=} of the
+     * rows' {@value #CHANGE_TIME} field, which must be a timestamp.
+     */
+    public static void rows(ArchiveConfig archive, String name, String table, DataStream<Row> rows) {
+        if (!archive.enabled()) {
+            return;
+        }
+        RowType rowType = AvroRowSchema.rowType(rows.getType());
+        ArchivedDataset dataset = new ArchivedDataset(name, rowType, List.of(table), archive.path());
+        Schema schema = dataset.avroSchema();
+        add(archive, rows, dataset, (SerializableFunction<Row, Row>) row -> row, HivePartitionAssigner.forTable(table, CHANGE_TIME, schema));
+    }
+
+    private static <T> void add(ArchiveConfig archive, DataStream<T> input, ArchivedDataset dataset,
+            SerializableFunction<T, Row> toRow, BucketAssigner<GenericRecord, String> partitions) {
+        configureS3(archive);
+        Schema schema = dataset.avroSchema();
+        String id = "archive-" + dataset.name().replace('_', '-').toLowerCase(Locale.ROOT);
+        input.flatMap(new ArchiveRecords<>(dataset, toRow))
+                .returns(new GenericRecordAvroTypeInfo(schema))
+                .uid(id + "-records")
+                .name("Archive records: " + dataset.name())
+                .sinkTo(ParquetDatasetSink.create(archive.path(), dataset.name(), schema, partitions, archive.partMaxBytes(), archive.compactionCheckpoints()))
+                .uid(id)
+                .name("Parquet " + dataset.name());
+    }
+
+    /** The archived datasets of the job built into {@code env}, in the order they were added; ask before executing it, which clears the job. */
+    public static List<ArchivedDataset> datasets(StreamExecutionEnvironment env) {
+        List<ArchivedDataset> out = new ArrayList<>();
+        for (Transformation<?> t : env.getTransformations()) {
+            if (t instanceof OneInputTransformation
+                    && ((OneInputTransformation<?, ?>) t).getOperatorFactory() instanceof SimpleUdfStreamOperatorFactory) {
+                Function f = ((SimpleUdfStreamOperatorFactory<?>) ((OneInputTransformation<?, ?>) t).getOperatorFactory()).getUserFunction();
+                if (f instanceof ArchiveRecords) {
+                    out.add(((ArchiveRecords<?>) f).dataset());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Hands a configured S3 endpoint and credentials to Flink's S3 filesystem. Flink reads {@code
+     * s3.*} options when its filesystems are initialized, so they only reach the S3 filesystem of
+     * this JVM: a MiniCluster's (local runs, tests). On a Flink cluster they belong in its Flink
+     * configuration, and on MSF they stay unset (the role's credentials are used).
+     */
+    private static void configureS3(ArchiveConfig archive) {
+        Map<String, String> options = archive.flinkS3Options();
+        if (options.isEmpty()) {
+            return;
+        }
+        Configuration conf = GlobalConfiguration.loadConfiguration();
+        options.forEach(conf::setString);
+        FileSystem.initialize(conf, PluginUtils.createPluginManagerFromRootFolder(conf));
+        LOG.info("S3 filesystem configured for the {}", archive);
+    }
+}
