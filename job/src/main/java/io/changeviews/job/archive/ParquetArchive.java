@@ -4,6 +4,7 @@ import io.changeviews.connectors.archive.AvroRowSchema;
 import io.changeviews.connectors.archive.HivePartitionAssigner;
 import io.changeviews.connectors.archive.ParquetDatasetSink;
 import io.changeviews.connectors.change.DecodeResult;
+import io.changeviews.job.ChangeViewsPipeline;
 import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SourceTableSpec;
@@ -30,7 +31,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -81,7 +81,7 @@ public final class ParquetArchive {
             SerializableFunction<T, Row> toRow, BucketAssigner<GenericRecord, String> partitions) {
         configureS3(archive);
         Schema schema = dataset.avroSchema();
-        String id = "archive-" + dataset.name().replace('_', '-').toLowerCase(Locale.ROOT);
+        String id = "archive-" + ChangeViewsPipeline.kebab(dataset.name());
         input.flatMap(new ArchiveRecords<>(dataset, toRow))
                 .returns(new GenericRecordAvroTypeInfo(schema))
                 .uid(id + "-records")

@@ -69,16 +69,7 @@ public final class ArchiveConfig implements Serializable {
         if (partMaxBytes < MIN_PART_MAX_BYTES) {
             throw new ConfigException(GROUP, PART_MAX_BYTES, "must be at least " + MIN_PART_MAX_BYTES + " (1 MiB), got " + partMaxBytes);
         }
-        String compaction = g.optional(COMPACTION_CHECKPOINTS, "0");
-        try {
-            this.compactionCheckpoints = Integer.parseInt(compaction);
-            if (compactionCheckpoints < 0 || compactionCheckpoints > MAX_COMPACTION_CHECKPOINTS) {
-                throw new NumberFormatException();
-            }
-        } catch (NumberFormatException e) {
-            throw new ConfigException(GROUP, COMPACTION_CHECKPOINTS, "must be a whole number from 0 (no compaction) to "
-                    + MAX_COMPACTION_CHECKPOINTS + ", got '" + compaction + "'");
-        }
+        this.compactionCheckpoints = (int) g.wholeNumber(COMPACTION_CHECKPOINTS, 0, 0, MAX_COMPACTION_CHECKPOINTS);
     }
 
     static ArchiveConfig from(PropertyGroup group) {

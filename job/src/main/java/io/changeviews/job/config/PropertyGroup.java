@@ -39,23 +39,15 @@ final class PropertyGroup {
 
     /** A duration in milliseconds: positive, and at most a year (timers add it to the current time). */
     long positiveMillis(String key, long defaultValue) {
-        String v = optional(key, null);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            long n = Long.parseLong(v);
-            if (n <= 0 || n > MAX_MILLIS) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(id, key, "must be a whole number of milliseconds from 1 to " + MAX_MILLIS + ", got '" + v + "'");
-        }
+        return wholeNumber(key, defaultValue, 1, MAX_MILLIS, " of milliseconds");
     }
 
     /** A whole number within [min, max]. */
     long wholeNumber(String key, long defaultValue, long min, long max) {
+        return wholeNumber(key, defaultValue, min, max, "");
+    }
+
+    private long wholeNumber(String key, long defaultValue, long min, long max, String unit) {
         String v = optional(key, null);
         if (v == null) {
             return defaultValue;
@@ -67,7 +59,7 @@ final class PropertyGroup {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new ConfigException(id, key, "must be a whole number from " + min + " to " + max + ", got '" + v + "'");
+            throw new ConfigException(id, key, "must be a whole number" + unit + " from " + min + " to " + max + ", got '" + v + "'");
         }
     }
 

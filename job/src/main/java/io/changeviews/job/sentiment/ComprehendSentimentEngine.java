@@ -10,8 +10,6 @@ import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.comprehend.ComprehendAsyncClient;
 import software.amazon.awssdk.services.comprehend.model.BatchDetectSentimentItemResult;
 import software.amazon.awssdk.services.comprehend.model.BatchDetectSentimentResponse;
@@ -22,7 +20,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -128,7 +125,7 @@ public final class ComprehendSentimentEngine implements SentimentEngine {
         }
         response.whenComplete((r, error) -> {
             if (error != null) {
-                onCallFailed(call, pending, attempt, unwrap(error));
+                onCallFailed(call, pending, attempt, AwsErrors.unwrap(error));
                 return;
             }
             try {
@@ -166,13 +163,10 @@ public final class ComprehendSentimentEngine implements SentimentEngine {
     }
 
     private void onCallFailed(Call call, List<Integer> pending, int attempt, Throwable error) {
-        boolean isThrottled = error instanceof AwsServiceException && ((AwsServiceException) error).isThrottlingException();
-        if (isThrottled) {
+        if (AwsErrors.isThrottling(error)) {
             throttled.inc();
         }
-        boolean retryable = isThrottled
-                || error instanceof AwsServiceException && ((AwsServiceException) error).statusCode() >= 500
-                || error instanceof SdkClientException;
+        boolean retryable = AwsErrors.isRetryable(error);
         if (retryable && attempt + 1 < maxAttempts) {
             scheduler.schedule(() -> attempt(call, pending, attempt + 1), backoff.delayMillis(attempt), TimeUnit.MILLISECONDS);
             return;
@@ -201,10 +195,6 @@ public final class ComprehendSentimentEngine implements SentimentEngine {
 
     private static double value(Float f) {
         return f == null ? 0 : Math.round(f * 10_000) / 10_000.0;
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
     @Override

@@ -10,8 +10,6 @@ import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
@@ -26,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -121,7 +118,7 @@ public final class DynamoDbScoreCache implements ScoreCache {
     /** Retries after a backoff, or — after the last attempt — gives up with a warning (the caller proceeds without the cache). */
     private CompletableFuture<Void> retryOrGiveUp(String what, int attempt, Throwable error,
             Supplier<CompletableFuture<Void>> retry) {
-        if (attempt + 1 < ATTEMPTS && (error == null || retryable(error))) {
+        if (attempt + 1 < ATTEMPTS && (error == null || AwsErrors.isRetryable(AwsErrors.unwrap(error)))) {
             Executor later = CompletableFuture.delayedExecutor(backoff.delayMillis(attempt), TimeUnit.MILLISECONDS);
             return CompletableFuture.supplyAsync(retry, later).thenCompose(f -> f);
         }
@@ -129,13 +126,6 @@ public final class DynamoDbScoreCache implements ScoreCache {
         LOG.warn("Could not {} sentiment scores in {} (attempt {}): {}", what, table, attempt + 1,
                 error == null ? "unprocessed by DynamoDB" : error.toString());
         return CompletableFuture.completedFuture(null);
-    }
-
-    /** Throttling, 5xx and client-side failures (timeouts, connections) may pass; a missing table or a denied call will not. */
-    private static boolean retryable(Throwable error) {
-        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        return e instanceof SdkClientException
-                || e instanceof AwsServiceException && (((AwsServiceException) e).isThrottlingException() || ((AwsServiceException) e).statusCode() >= 500);
     }
 
     static Map<String, AttributeValue> toItem(String hash, SentimentScore s) {

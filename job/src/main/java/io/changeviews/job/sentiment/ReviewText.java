@@ -4,31 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** What is sent for scoring: text cut on a UTF-8 boundary to Comprehend's size limit, and its hash. */
+/** What is sent for scoring: Comprehend's size limit for a text (cut with {@link io.changeviews.connectors.sink.Utf8#truncate}), and the text's hash. */
 public final class ReviewText {
     /** Comprehend rejects documents of 5,000 bytes or more. */
     public static final int MAX_BYTES = 4_999;
 
     private ReviewText() {}
-
-    /** The longest prefix of {@code text} whose UTF-8 encoding is at most {@code maxBytes}, never splitting a character. */
-    public static String truncateUtf8(String text, int maxBytes) {
-        int bytes = 0;
-        int i = 0;
-        while (i < text.length()) {
-            int cp = text.codePointAt(i);
-            int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-            if (Character.isSurrogate(text.charAt(i)) && !Character.isSupplementaryCodePoint(cp)) {
-                size = 3; // a lone surrogate: budgeted as the 3 bytes of a replacement character
-            }
-            if (bytes + size > maxBytes) {
-                break;
-            }
-            bytes += size;
-            i += Character.charCount(cp);
-        }
-        return text.substring(0, i);
-    }
 
     /** SHA-256 of language and text: equal hashes mean the same scoring request, so one score serves both. */
     public static String hash(String language, String text) {

@@ -1,5 +1,7 @@
 package io.changeviews.job.sentiment;
 
+import io.changeviews.connectors.sink.Utf8;
+
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -56,7 +58,7 @@ public final class TextChangeDetector extends KeyedProcessFunction<String, Row, 
             return;
         }
         String language = language(row);
-        String truncated = ReviewText.truncateUtf8(text, ReviewText.MAX_BYTES);
+        String truncated = Utf8.truncate(text, ReviewText.MAX_BYTES);
         String hash = ReviewText.hash(language, truncated);
         ReviewChange c = change(ctx.getCurrentKey(), hash.equals(previous) ? ReviewChange.Action.REUSE : ReviewChange.Action.SCORE, row);
         c.language = language;

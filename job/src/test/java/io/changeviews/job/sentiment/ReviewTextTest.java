@@ -1,5 +1,7 @@
 package io.changeviews.job.sentiment;
 
+import io.changeviews.connectors.sink.Utf8;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -14,7 +16,7 @@ class ReviewTextTest {
 
     @Test
     void shortTextIsKept() {
-        assertThat(ReviewText.truncateUtf8("Great product", ReviewText.MAX_BYTES)).isEqualTo("Great product");
+        assertThat(Utf8.truncate("Great product", ReviewText.MAX_BYTES)).isEqualTo("Great product");
     }
 
     @Test
@@ -22,11 +24,11 @@ class ReviewTextTest {
         // 4,998 ASCII bytes, then characters of 2, 3 and 4 bytes: none of them fits whole under 4,999 bytes.
         String base = "a".repeat(4_998);
         for (String wide : new String[] {"é", "€", "😀"}) {
-            String cut = ReviewText.truncateUtf8(base + wide + "tail", ReviewText.MAX_BYTES);
+            String cut = Utf8.truncate(base + wide + "tail", ReviewText.MAX_BYTES);
             assertThat(cut).as(wide).isEqualTo(base);
         }
         // With one byte less before it, a 2-byte character fits exactly.
-        String cut = ReviewText.truncateUtf8("a".repeat(4_997) + "é" + "z", ReviewText.MAX_BYTES);
+        String cut = Utf8.truncate("a".repeat(4_997) + "é" + "z", ReviewText.MAX_BYTES);
         assertThat(cut).endsWith("é");
         assertThat(utf8(cut)).isEqualTo(4_999);
     }
@@ -34,7 +36,7 @@ class ReviewTextTest {
     @Test
     void longMultiByteTextStaysUnderTheLimitAndIsAPrefix() {
         String text = "Très bien 👍 – 価格は良い。".repeat(400);
-        String cut = ReviewText.truncateUtf8(text, ReviewText.MAX_BYTES);
+        String cut = Utf8.truncate(text, ReviewText.MAX_BYTES);
         assertThat(utf8(cut)).isLessThanOrEqualTo(ReviewText.MAX_BYTES).isGreaterThan(ReviewText.MAX_BYTES - 4);
         assertThat(text).startsWith(cut);
         assertThat(Character.isHighSurrogate(cut.charAt(cut.length() - 1))).isFalse();
