@@ -10,7 +10,7 @@ import io.changeviews.connectors.change.DecodeResult;
 import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.ConfigException;
 import io.changeviews.job.config.JobConfig;
-import io.changeviews.job.local.RepoPaths;
+import io.changeviews.job.ops.RepoPaths;
 
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.types.Row;

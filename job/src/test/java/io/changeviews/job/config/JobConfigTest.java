@@ -1,6 +1,6 @@
 package io.changeviews.job.config;
 
-import io.changeviews.job.local.RepoPaths;
+import io.changeviews.job.ops.RepoPaths;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,44 @@
+package io.changeviews.local;
+
+import io.changeviews.job.ops.EndpointProperties;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+
+/** Plumbing shared by the emulator kit: free ports and SDK clients for local endpoints. */
+final class LocalEnvironment {
+
+    static final Region REGION = Region.of(EndpointProperties.REGION);
+
+    // The emulators accept any key pair.
+    private static final StaticCredentialsProvider CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+
+    private LocalEnvironment() {}
+
+    /** A port that was free a moment ago; good enough for emulators that must be told their port up front. */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not find a free local port", e);
+        }
+    }
+
+    /** Builds a sync SDK client for a local endpoint; the HTTP client is named because several are on the classpath. */
+    static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder, String endpoint) {
+        return builder.region(REGION)
+                .credentialsProvider(CREDENTIALS)
+                .endpointOverride(URI.create(endpoint))
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .build();
+    }
+}

@@ -1,0 +1,177 @@
+package io.changeviews.local;
+
+import io.changeviews.job.ops.EndpointProperties;
+
+import io.changeviews.connectors.change.DdbValue;
+import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
+import io.changeviews.job.config.ApplicationProperties;
+import io.changeviews.job.config.ArchiveConfig;
+import io.changeviews.job.config.JobConfig;
+import io.changeviews.job.ops.RepoPaths;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the end-to-end tests share: the job's configuration for the emulators, feeding Kinesis, and reading the views back. */
+final class EmulatedPipeline {
+    private EmulatedPipeline() {}
+
+    /** The shipped configuration pointed at the emulators, reading {@code stream} from its start, plus {@code extra} overrides. */
+    static JobConfig config(String kinesisEndpoint, String dynamoDbEndpoint, String stream, Map<String, Map<String, String>> extra)
+            throws IOException {
+        Map<String, Map<String, String>> overrides = new HashMap<>();
+        Map<String, String> source = EndpointProperties.forEndpoint(kinesisEndpoint);
+        source.put(JobConfig.STREAM_NAME, stream);
+        source.put(JobConfig.INITIAL_POSITION, "TRIM_HORIZON");
+        source.put("flink.shard.getrecords.intervalmillis", "100");
+        overrides.put(JobConfig.SOURCE, source);
+        Map<String, String> sink = EndpointProperties.forEndpoint(dynamoDbEndpoint);
+        sink.put(JobConfig.FLUSH_INTERVAL_MS, "300");
+        overrides.put(JobConfig.DYNAMODB, sink);
+        overrides.put(ArchiveConfig.GROUP, ArchiveConfig.pathOverride(null));
+        extra.forEach((group, values) -> overrides.computeIfAbsent(group, g -> new HashMap<>()).putAll(values));
+        return JobConfig.from(ApplicationProperties.withOverrides(ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()), overrides));
+    }
+
+    /**
+     * The seed tables' DynamoDB Streams records as KDS-for-DynamoDB JSON, in the order the changes
+     * were made. DynamoDB Local stamps changes to the minute only, so each record gets the time its
+     * operation was issued ({@code changeTimes}, per table in operation order), in microseconds, as
+     * KDS does with MICROSECOND precision.
+     */
+    static List<byte[]> kdsRecords(DynamoDbStreamsClient streams, Map<String, List<Long>> changeTimes) {
+        TreeMap<Long, byte[]> byTime = new TreeMap<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String table : changeTimes.keySet()) {
+            List<Long> times = changeTimes.get(table);
+            List<Record> read = readStream(streams, table);
+            assertThat(read).hasSameSizeAs(times);
+            for (int k = 0; k < read.size(); k++) {
+                try {
+                    ObjectNode record = (ObjectNode) json.readTree(StreamRelay.toKdsJson(table, read.get(k)));
+                    ((ObjectNode) record.get("dynamodb")).put("ApproximateCreationDateTime", times.get(k))
+                            .put("ApproximateCreationDateTimePrecision", "MICROSECOND");
+                    byTime.put(times.get(k), json.writeValueAsBytes(record));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return new ArrayList<>(byTime.values());
+    }
+
+    /** Every record of the table's stream, from TRIM_HORIZON to what is there now. */
+    private static List<Record> readStream(DynamoDbStreamsClient streams, String table) {
+        String arn = streams.listStreams(b -> b.tableName(table)).streams().get(0).streamArn();
+        List<Record> read = new ArrayList<>();
+        for (Shard shard : streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards()) {
+            String iterator = streams.getShardIterator(b -> b.streamArn(arn).shardId(shard.shardId())
+                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            while (iterator != null) {
+                String it = iterator;
+                var response = streams.getRecords(b -> b.shardIterator(it));
+                read.addAll(response.records());
+                iterator = response.records().isEmpty() ? null : response.nextShardIterator();
+            }
+        }
+        return read;
+    }
+
+    /** Puts in batches with at most one record per item, so that a retried failure cannot reorder an item's records. */
+    static void putInOrder(KinesisClient kds, String stream, List<PutRecordsRequestEntry> entries) {
+        List<PutRecordsRequestEntry> batch = new ArrayList<>();
+        Set<String> keysInBatch = new HashSet<>();
+        for (PutRecordsRequestEntry e : entries) {
+            if (batch.size() == 500 || !keysInBatch.add(e.partitionKey())) {
+                put(kds, stream, batch);
+                keysInBatch.clear();
+                keysInBatch.add(e.partitionKey());
+            }
+            batch.add(e);
+        }
+        put(kds, stream, batch);
+    }
+
+    private static void put(KinesisClient kds, String stream, List<PutRecordsRequestEntry> batch) {
+        List<PutRecordsRequestEntry> pending = new ArrayList<>(batch);
+        while (!pending.isEmpty()) {
+            List<PutRecordsRequestEntry> sent = pending;
+            var response = kds.putRecords(b -> b.streamName(stream).records(sent));
+            pending = new ArrayList<>();
+            for (int i = 0; i < sent.size(); i++) {
+                if (response.records().get(i).errorCode() != null) {
+                    pending.add(sent.get(i));
+                }
+            }
+        }
+        batch.clear();
+    }
+
+    /** The seed tables' items, as a scan says. */
+    static Map<String, List<Map<String, DdbValue>>> scanSeedTables(DynamoDbClient ddb) {
+        Map<String, List<Map<String, DdbValue>>> tables = new HashMap<>();
+        for (String table : SampleData.TABLES) {
+            List<Map<String, DdbValue>> items = new ArrayList<>();
+            ddb.scanPaginator(b -> b.tableName(table)).items().forEach(item -> items.add(SdkItems.fromSdk(item)));
+            tables.put(table, items);
+        }
+        return tables;
+    }
+
+    /** Waits until every view's table equals its expected content, and fails with the difference if it does not within {@code timeout}. */
+    static void awaitViews(DynamoDbClient ddb, List<MaterializedView> views, ExpectedViews expected, Duration timeout)
+            throws InterruptedException {
+        Map<String, Map<String, List<String>>> wanted = new TreeMap<>();
+        views.forEach(v -> wanted.put(v.spec.name(), expected.of(v.spec.name())));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Map<String, List<String>>> actual = new TreeMap<>();
+        do {
+            actual.clear();
+            views.forEach(v -> actual.put(v.spec.name(), rows(ddb, v)));
+            if (actual.equals(wanted)) {
+                return;
+            }
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        assertThat(actual).isEqualTo(wanted);
+    }
+
+    /** A view's table as key → column values in the view's column order. */
+    private static Map<String, List<String>> rows(DynamoDbClient ddb, MaterializedView v) {
+        Map<String, List<String>> out = new TreeMap<>();
+        LocalTables.scanAsText(ddb, v.spec.targetTable(), v.spec.targetKey()).forEach((key, item) -> {
+            List<String> values = new ArrayList<>();
+            v.columns.forEach(c -> values.add(item.get(c)));
+            out.put(key, values);
+        });
+        return out;
+    }
+
+    /** All views' tables as table → key → attribute → text. */
+    static Map<String, Map<String, Map<String, String>>> snapshot(DynamoDbClient ddb, List<MaterializedView> views) {
+        Map<String, Map<String, Map<String, String>>> out = new TreeMap<>();
+        views.forEach(v -> out.put(v.spec.targetTable(), LocalTables.scanAsText(ddb, v.spec.targetTable(), v.spec.targetKey())));
+        return out;
+    }
+}
