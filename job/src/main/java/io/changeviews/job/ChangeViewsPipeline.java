@@ -5,11 +5,14 @@ import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.change.DecodeResult;
 import io.changeviews.connectors.sink.RowItemConverter;
 import io.changeviews.job.archive.ParquetArchive;
+import io.changeviews.job.common.Uids;
 import io.changeviews.job.config.ConfigException;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SourceTableSpec;
 import io.changeviews.job.config.ViewSpec;
-import io.changeviews.job.materialize.DeadLetterSplitter;
+import io.changeviews.job.ingest.DeadLetterSplitter;
+import io.changeviews.job.ingest.ChangeTimeWatermarks;
+import io.changeviews.job.ingest.DeadLetterSplitter;
 import io.changeviews.job.materialize.ViewKeySelector;
 import io.changeviews.job.materialize.WriteCoalescer;
 import io.changeviews.job.normalize.ChangelogNormalizer;
@@ -18,13 +21,13 @@ import io.changeviews.job.normalize.ItemChange;
 import io.changeviews.job.normalize.TableTypes;
 import io.changeviews.job.sentiment.EnrichedReviewTypes;
 import io.changeviews.job.sentiment.ReviewEnrichment;
+import io.changeviews.job.sentiment.ReviewScoring;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.ValidationException;
@@ -39,25 +42,17 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
- * Builds the whole topology from an injected source of decoded records and injected sinks:
- * dead-letter split → change-time watermarks → per source table projection and normalization →
- * the two SQL tables per source → the configured SQL views → per view write coalescing by
- * target key and the view's sink; beside it, the Parquet archive of the change records when
- * {@code archive.path} is set. {@code main} and the tests differ only in what they inject.
+ * Builds the whole topology from injected I/O ({@link PipelineIo}): dead-letter split →
+ * change-time watermarks → per source table projection and normalization → the two SQL tables
+ * per source (and the enriched reviews) → the configured SQL views → per view write coalescing by
+ * target key and the view's sink; beside it, the Parquet archive when {@code archive.path} is set.
+ * {@code main} and the tests differ only in what they inject.
  */
 public final class ChangeViewsPipeline {
     private ChangeViewsPipeline() {}
-
-    /** Where the pipeline writes: one sink per view, and one for dead letters. */
-    public interface Sinks {
-        Sink<Row> view(ViewSpec view, RowItemConverter converter);
-
-        Sink<DeadLetter> deadLetters();
-    }
 
     private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<DeadLetter>("dead-letters") {};
 
@@ -82,31 +77,36 @@ public final class ChangeViewsPipeline {
         }
     }
 
-    /** Adds the whole pipeline to {@code tEnv}'s environment; returns what each view is materialized as. */
-    public static List<MaterializedView> build(
-            StreamTableEnvironment tEnv, JobConfig config, DataStream<DecodeResult> records, Sinks sinks) {
-        DataStream<DeadLetter> deadLetters = registerSourceTables(tEnv, config, records);
-        ParquetArchive.changes(config, records);
-        if (config.sentiment() != null) {
-            SourceTableSpec reviews = config.sentiment().table();
-            String enriched = reviews.sqlName() + EnrichedReviewTypes.ENRICHED_SUFFIX;
-            ParquetArchive.rows(config.archive(), enriched, reviews.dynamoDbTable(),
-                    tEnv.toDataStream(tEnv.from(enriched + SourceTableSpec.CHANGES_SUFFIX)));
+    /** Adds the whole pipeline to {@code env}, reading and writing through {@code io}; returns what each view is materialized as. */
+    public static List<MaterializedView> build(StreamExecutionEnvironment env, JobConfig config, PipelineIo io) {
+        StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
+        DataStream<DecodeResult> records = io.changes(env);
+        DataStream<DeadLetter> deadLetters = registerSourceTables(tEnv, config, records,
+                config.sentiment() == null ? null : io.reviewScoring());
+        if (config.archive().enabled()) {
+            ParquetArchive.changes(config, records, io::archive);
+            if (config.sentiment() != null) {
+                SourceTableSpec reviews = config.sentiment().table();
+                String enriched = reviews.sqlName() + EnrichedReviewTypes.ENRICHED_SUFFIX;
+                ParquetArchive.rows(config.archive(), enriched, reviews.dynamoDbTable(),
+                        tEnv.toDataStream(tEnv.from(enriched + SourceTableSpec.CHANGES_SUFFIX)), io::archive);
+            }
         }
         List<MaterializedView> out = new ArrayList<>();
         for (ViewResult view : createViews(tEnv, config)) {
-            deadLetters = deadLetters.union(materialize(tEnv, config, view, sinks, out));
+            deadLetters = deadLetters.union(materialize(tEnv, config, view, io, out));
         }
-        deadLetters.sinkTo(sinks.deadLetters()).uid("dead-letter-sink").name("Dead letters → DynamoDB");
+        deadLetters.sinkTo(io.deadLetters()).uid("dead-letter-sink").name("Dead letters → DynamoDB");
         return out;
     }
 
     /**
      * Registers the two SQL tables of every source table ({@code <name>} and {@code
-     * <name>_changes}) fed from {@code records}; returns the dead letters found on the way.
+     * <name>_changes}) fed from {@code records}, and the enriched reviews scored by {@code scoring}
+     * when sentiment is configured; returns the dead letters found on the way.
      */
     public static DataStream<DeadLetter> registerSourceTables(
-            StreamTableEnvironment tEnv, JobConfig config, DataStream<DecodeResult> records) {
+            StreamTableEnvironment tEnv, JobConfig config, DataStream<DecodeResult> records, ReviewScoring scoring) {
         configureSql(tEnv, config);
         Set<String> followed = new HashSet<>();
         config.tables().forEach(t -> followed.add(t.dynamoDbTable()));
@@ -118,22 +118,19 @@ public final class ChangeViewsPipeline {
         DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DEAD_LETTERS);
 
         DataStream<ChangeEvent> timed = decoded
-                .assignTimestampsAndWatermarks(WatermarkStrategy
-                        .<ChangeEvent>forBoundedOutOfOrderness(config.outOfOrderness())
-                        .withTimestampAssigner((event, ts) -> event.changeTimeMillis())
-                        .withIdleness(config.idleTimeout()))
+                .assignTimestampsAndWatermarks(ChangeTimeWatermarks.strategy(config.outOfOrderness(), config.idleTimeout()))
                 .uid("change-time-watermarks")
                 .name("Change-time watermarks");
 
         for (SourceTableSpec table : config.tables()) {
-            deadLetters = deadLetters.union(registerSourceTable(tEnv, config, table, timed));
+            deadLetters = deadLetters.union(registerSourceTable(tEnv, config, table, timed, scoring));
         }
         return deadLetters;
     }
 
-    private static DataStream<DeadLetter> registerSourceTable(
-            StreamTableEnvironment tEnv, JobConfig config, SourceTableSpec table, DataStream<ChangeEvent> events) {
-        String id = kebab(table.sqlName());
+    private static DataStream<DeadLetter> registerSourceTable(StreamTableEnvironment tEnv, JobConfig config,
+            SourceTableSpec table, DataStream<ChangeEvent> events, ReviewScoring scoring) {
+        String id = Uids.kebab(table.sqlName());
         TypeInformation<Row> imageType = TableTypes.typeInfo(TableTypes.image(table));
         SingleOutputStreamOperator<ItemChange> projected = events
                 .filter(e -> e.tableName().equals(table.dynamoDbTable()))
@@ -155,7 +152,7 @@ public final class ChangeViewsPipeline {
         tEnv.createTemporaryView(table.changesSqlName(),
                 tEnv.fromDataStream(state.getSideOutput(changesTag), TableTypes.changesSchema(table)));
         if (config.sentiment() != null && config.sentiment().table().sqlName().equals(table.sqlName())) {
-            ReviewEnrichment.register(tEnv, config, state);
+            ReviewEnrichment.register(tEnv, config, state, scoring);
         }
         return projected.getSideOutput(DEAD_LETTERS);
     }
@@ -204,7 +201,7 @@ public final class ChangeViewsPipeline {
     }
 
     private static DataStream<DeadLetter> materialize(
-            StreamTableEnvironment tEnv, JobConfig config, ViewResult view, Sinks sinks, List<MaterializedView> out) {
+            StreamTableEnvironment tEnv, JobConfig config, ViewResult view, PipelineIo io, List<MaterializedView> out) {
         ViewSpec spec = view.spec;
         List<String> columns = view.table.getResolvedSchema().getColumnNames();
         List<String> keyTypes = new ArrayList<>();
@@ -228,7 +225,7 @@ public final class ChangeViewsPipeline {
             }
         }
         out.add(new MaterializedView(spec, columns, keyTypes));
-        String id = kebab(spec.name());
+        String id = Uids.kebab(spec.name());
         RowItemConverter converter = new RowItemConverter(columns, spec.targetKey());
         DataStream<Row> changelog = tEnv.toChangelogStream(view.table);
         // Keyed straight off the SQL output: a rebalance in between would reorder a key's changes.
@@ -238,15 +235,10 @@ public final class ChangeViewsPipeline {
                         changelog.getType())
                 .uid("coalesce-" + id)
                 .name("Coalesce writes of " + spec.name());
-        coalesced.sinkTo(sinks.view(spec, converter))
+        coalesced.sinkTo(io.view(spec, converter))
                 .uid("sink-" + id)
                 .name(spec.name() + " → DynamoDB " + spec.targetTable());
         return coalesced.getSideOutput(DEAD_LETTERS);
-    }
-
-    /** A stable kebab-case uid fragment for a SQL name, e.g. {@code Order_by_item} → {@code order-by-item}. */
-    public static String kebab(String name) {
-        return name.replace('_', '-').toLowerCase(Locale.ROOT);
     }
 
     private static String rootMessage(Throwable e) {

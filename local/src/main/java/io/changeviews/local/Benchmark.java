@@ -7,6 +7,7 @@ import io.changeviews.job.ops.EndpointProperties;
 import io.changeviews.connectors.change.ChangeType;
 import io.changeviews.connectors.change.DecodeResult;
 import io.changeviews.connectors.source.ChangeRecordDeserializationSchema;
+import io.changeviews.job.AwsPipelineIo;
 import io.changeviews.job.ChangeViewsJob;
 import io.changeviews.job.ChangeViewsPipeline;
 import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
@@ -377,17 +378,18 @@ public final class Benchmark {
             JobConfig config = config(proxy.endpoint(), null);
             flushIntervalMs = config.flushInterval().toMillis();
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM);
-            StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
-            DataStream<DecodeResult> records = env
-                    .fromSource(new DataGeneratorSource<>(new PreEncoded(), events,
-                                    PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
-                            WatermarkStrategy.noWatermarks(), "Pre-encoded KDS records")
-                    .uid("pre-encoded-records")
-                    .map(new Decode(), TypeInformation.of(DecodeResult.class))
-                    .uid("decode")
-                    .name("Decode KDS records");
-            List<MaterializedView> views = ChangeViewsPipeline.build(tEnv, config, records,
-                    new ChangeViewsJob.DynamoDbPipelineSinks(config));
+            List<MaterializedView> views = ChangeViewsPipeline.build(env, config, new AwsPipelineIo(config) {
+                @Override
+                public DataStream<DecodeResult> changes(StreamExecutionEnvironment env) {
+                    return env.fromSource(new DataGeneratorSource<>(new PreEncoded(), events,
+                                            PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
+                                    WatermarkStrategy.noWatermarks(), "Pre-encoded KDS records")
+                            .uid("pre-encoded-records")
+                            .map(new Decode(), TypeInformation.of(DecodeResult.class))
+                            .uid("decode")
+                            .name("Decode KDS records");
+                }
+            });
             LocalTables.createTargetTables(ddb, views);
             LocalTables.createDeadLetterTable(ddb, config.deadLetterTable());
 

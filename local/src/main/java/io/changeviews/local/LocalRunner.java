@@ -152,7 +152,7 @@ public final class LocalRunner {
         System.out.println("  DynamoDB Local    " + ddb + "   (source tables: " + String.join(", ", SampleData.TABLES) + ")");
         System.out.println("  Kinesis emulator  " + kinesis.endpoint() + "   (stream " + config.stream() + ")");
         System.out.println("  Parquet archive   " + config.archive().path() + "   (parts appear at each checkpoint, every 10 s;"
-                + " query: mvn -q -pl job exec:exec@query)");
+                + " query: mvn -q -pl local exec:exec@query)");
         System.out.print("  Views             ");
         views.forEach(v -> System.out.print(v.spec.name() + " → " + v.spec.targetTable() + "  "));
         System.out.println();

@@ -54,7 +54,8 @@ final class ParquetBenchmark {
             ParquetArchive.changes(config, env
                     .fromSource(new DataGeneratorSource<>(new PreEncoded(), encoded.length, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
                             WatermarkStrategy.noWatermarks(), "Pre-encoded KDS records")
-                    .map(new Decode(), TypeInformation.of(DecodeResult.class)));
+                    .map(new Decode(), TypeInformation.of(DecodeResult.class)),
+                    dataset -> ParquetArchive.parquet(config.archive(), dataset));
             // Executing clears the environment's transformations, and with them the list of datasets.
             List<ArchivedDataset> datasets = ParquetArchive.datasets(env);
             long t0 = System.nanoTime();

@@ -45,7 +45,7 @@ public final class S3Proxy implements AutoCloseable {
     public static S3Proxy start(Path workDir, String... buckets) {
         Path jar = RepoPaths.root().resolve("local/target/s3proxy/s3proxy.jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing; the build copies it there (mvn -pl job generate-resources)");
+            throw new IllegalStateException(jar + " is missing; the build copies it there (mvn -pl local generate-resources)");
         }
         int port = LocalEnvironment.freePort();
         try {

@@ -5,6 +5,7 @@ import io.changeviews.job.ops.EndpointProperties;
 import io.changeviews.connectors.change.ChangeType;
 import io.changeviews.connectors.change.DecodeResult;
 import io.changeviews.job.ChangeViewsPipeline;
+import io.changeviews.job.sentiment.ReviewScoring;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SentimentConfig;
 
@@ -186,7 +187,7 @@ final class SentimentBenchmark {
                             WatermarkStrategy.noWatermarks(), "Pre-encoded review records")
                     .map(new Benchmark.Decode(), TypeInformation.of(DecodeResult.class))
                     .name("Decode KDS records");
-            ChangeViewsPipeline.registerSourceTables(tEnv, config, decoded);
+            ChangeViewsPipeline.registerSourceTables(tEnv, config, decoded, ReviewScoring.configured(config));
             DataStream<Row> enriched = tEnv.toDataStream(tEnv.from(config.sentiment().table().sqlName() + "_enriched_changes"));
             enriched.sinkTo(new DiscardingSink<>()).name("Discard enriched reviews");
             long t0 = System.nanoTime();

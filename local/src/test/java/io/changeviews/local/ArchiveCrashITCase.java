@@ -88,7 +88,7 @@ class ArchiveCrashITCase {
                 .fromSource(new DataGeneratorSource<>(new Changes(), CHANGES, RateLimiterStrategy.perSecond(1_000),
                         TypeInformation.of(DecodeResult.class)), WatermarkStrategy.noWatermarks(), "Generated changes")
                 .map(new FailOnceMidStream(CHANGES / 4, warehouse.toString()));
-        ParquetArchive.changes(config, records);
+        ParquetArchive.changes(config, records, dataset -> ParquetArchive.parquet(config.archive(), dataset));
         List<ArchivedDataset> datasets = ParquetArchive.datasets(env);
         env.execute("archive-crash");
 

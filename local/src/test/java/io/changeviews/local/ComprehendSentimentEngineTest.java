@@ -9,7 +9,7 @@ import io.changeviews.job.sentiment.SentimentScore;
 
 import io.changeviews.job.ops.EndpointProperties;
 
-import io.changeviews.connectors.aws.AsyncClients;
+import io.changeviews.job.sentiment.SentimentClients;
 
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 
@@ -37,7 +37,7 @@ class ComprehendSentimentEngineTest {
     private SentimentEngine engine(Duration callTimeout, int maxAttempts) {
         Properties aws = new Properties();
         aws.putAll(EndpointProperties.forEndpoint(comprehend.endpoint()));
-        return ComprehendSentimentEngine.factory(AsyncClients.comprehend(aws, callTimeout), 1_000,
+        return ComprehendSentimentEngine.factory(SentimentClients.comprehend(aws, callTimeout), 1_000,
                 new Backoff(Duration.ofMillis(10), Duration.ofMillis(100)), maxAttempts).create(1, new UnregisteredMetricsGroup());
     }
 

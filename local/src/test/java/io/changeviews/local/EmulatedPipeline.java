@@ -148,24 +148,14 @@ final class EmulatedPipeline {
         Map<String, Map<String, List<String>>> actual = new TreeMap<>();
         do {
             actual.clear();
-            views.forEach(v -> actual.put(v.spec.name(), rows(ddb, v)));
+            views.forEach(v -> actual.put(v.spec.name(),
+                    ViewTable.of(v, LocalTables.scanAsText(ddb, v.spec.targetTable(), v.spec.targetKey()))));
             if (actual.equals(wanted)) {
                 return;
             }
             Thread.sleep(500);
         } while (System.nanoTime() < deadline);
         assertThat(actual).isEqualTo(wanted);
-    }
-
-    /** A view's table as key → column values in the view's column order. */
-    private static Map<String, List<String>> rows(DynamoDbClient ddb, MaterializedView v) {
-        Map<String, List<String>> out = new TreeMap<>();
-        LocalTables.scanAsText(ddb, v.spec.targetTable(), v.spec.targetKey()).forEach((key, item) -> {
-            List<String> values = new ArrayList<>();
-            v.columns.forEach(c -> values.add(item.get(c)));
-            out.put(key, values);
-        });
-        return out;
     }
 
     /** All views' tables as table → key → attribute → text. */

@@ -50,6 +50,11 @@ class ReviewsEnrichedDatasetITCase {
             new String[] {"pk", "sk", "review_body", "star_rating", "event_name", "change_time",
                     "sentiment", "sentiment_positive", "sentiment_negative", "sentiment_neutral", "sentiment_mixed", "sentiment_engine"});
 
+    /** Archives {@code rows} as dataset {@code name} of table {@code table} into Parquet files, as the job does. */
+    private static void archiveRows(ArchiveConfig archive, String name, String table, DataStream<Row> rows) {
+        ParquetArchive.rows(archive, name, table, rows, dataset -> ParquetArchive.parquet(archive, dataset));
+    }
+
     static ArchiveConfig archiveAt(Path folder) {
         Properties p = new Properties();
         p.setProperty(ArchiveConfig.PATH, folder.toString());
@@ -82,7 +87,7 @@ class ReviewsEnrichedDatasetITCase {
         env.setParallelism(2);
         env.enableCheckpointing(200);
         DataStream<Row> enriched = env.fromCollection(input, REVIEWS_ENRICHED);
-        ParquetArchive.rows(archiveAt(warehouse), "reviews_enriched", "reviews", enriched);
+        archiveRows(archiveAt(warehouse), "reviews_enriched", "reviews", enriched);
         List<ArchivedDataset> datasets = ParquetArchive.datasets(env);
         env.execute("reviews-enriched-archive");
 
@@ -114,7 +119,7 @@ class ReviewsEnrichedDatasetITCase {
     @Test
     void aDatasetWithoutPartsYetIsAnEmptyTableWithItsColumns(@TempDir Path warehouse) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        ParquetArchive.rows(archiveAt(warehouse), "reviews_enriched", "reviews", env.fromCollection(List.of(review(0)), REVIEWS_ENRICHED));
+        archiveRows(archiveAt(warehouse), "reviews_enriched", "reviews", env.fromCollection(List.of(review(0)), REVIEWS_ENRICHED));
         try (Warehouse w = Warehouse.open(warehouse, ParquetArchive.datasets(env))) {
             List<List<String>> rows = w.query("SELECT pk, sentiment, dt FROM reviews_enriched");
             assertThat(rows).containsExactly(List.of("pk", "sentiment", "dt"));
@@ -124,7 +129,7 @@ class ReviewsEnrichedDatasetITCase {
     @Test
     void theAthenaTableHasTheRowColumnsAndProjectedPartitions(@TempDir Path warehouse) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        ParquetArchive.rows(archiveAt(warehouse), "reviews_enriched", "reviews", env.fromCollection(List.of(review(0)), REVIEWS_ENRICHED));
+        archiveRows(archiveAt(warehouse), "reviews_enriched", "reviews", env.fromCollection(List.of(review(0)), REVIEWS_ENRICHED));
         String ddl = AthenaDdl.createTable(ParquetArchive.datasets(env).get(0), "s3://bucket/cv/reviews_enriched", LocalDate.parse("2026-01-01"));
         assertThat(ddl).startsWith("CREATE EXTERNAL TABLE IF NOT EXISTS `reviews_enriched` (\n  `pk` string,")
                 .contains("`star_rating` decimal(38,18)", "`change_time` timestamp", "`sentiment_mixed` double",
@@ -138,7 +143,7 @@ class ReviewsEnrichedDatasetITCase {
     void aRowTypeWithoutAChangeTimeIsRefusedWhenTheJobIsBuilt(@TempDir Path warehouse) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         RowTypeInfo noTime = new RowTypeInfo(new TypeInformation<?>[] {Types.STRING}, new String[] {"pk"});
-        assertThatThrownBy(() -> ParquetArchive.rows(archiveAt(warehouse), "x", "reviews",
+        assertThatThrownBy(() -> archiveRows(archiveAt(warehouse), "x", "reviews",
                         env.fromCollection(List.of(Row.of("a")), noTime)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("change_time");
     }

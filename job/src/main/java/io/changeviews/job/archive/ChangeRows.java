@@ -8,7 +8,6 @@ import io.changeviews.job.config.ColumnSpec;
 import io.changeviews.job.config.ConfigException;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SourceTableSpec;
-import io.changeviews.job.normalize.ImageProjector;
 
 import org.apache.flink.table.types.logical.BooleanType;
 import org.apache.flink.table.types.logical.LocalZonedTimestampType;
@@ -131,7 +130,7 @@ final class ChangeRows implements SerializableFunction<DecodeResult, Row> {
     /** The attribute as its declared type; NULL when it does not fit (the normalizer dead-letters that case, the JSON image keeps the value). */
     private static Object typed(Map<String, DdbValue> image, ColumnSpec column) {
         try {
-            return ImageProjector.convert(ImageProjector.lookup(image, column.path()), column);
+            return column.valueIn(image);
         } catch (IllegalArgumentException e) {
             return null;
         }

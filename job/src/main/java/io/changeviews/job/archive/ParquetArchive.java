@@ -4,7 +4,7 @@ import io.changeviews.connectors.archive.AvroRowSchema;
 import io.changeviews.connectors.archive.HivePartitionAssigner;
 import io.changeviews.connectors.archive.ParquetDatasetSink;
 import io.changeviews.connectors.change.DecodeResult;
-import io.changeviews.job.ChangeViewsPipeline;
+import io.changeviews.job.common.Uids;
 import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SourceTableSpec;
@@ -12,6 +12,7 @@ import io.changeviews.job.config.SourceTableSpec;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.functions.Function;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -50,7 +51,7 @@ public final class ParquetArchive {
     private ParquetArchive() {}
 
     /** Archives every change event of the followed tables (as delivered: a redelivered change keeps its {@code event_id}). */
-    public static void changes(JobConfig config, DataStream<DecodeResult> records) {
+    public static void changes(JobConfig config, DataStream<DecodeResult> records, ArchiveSinks sinks) {
         ArchiveConfig archive = config.archive();
         if (!archive.enabled()) {
             return;
@@ -59,7 +60,7 @@ public final class ParquetArchive {
         List<String> tables = config.tables().stream().map(SourceTableSpec::dynamoDbTable).collect(Collectors.toList());
         ArchivedDataset dataset = new ArchivedDataset(CHANGES, rows.rowType(), tables, archive.path());
         Schema schema = dataset.avroSchema();
-        add(archive, records, dataset, rows, HivePartitionAssigner.byTableField(ChangeRows.TABLE_NAME, CHANGE_TIME, schema));
+        add(records, dataset, rows, sinks);
     }
 
     /**
@@ -67,28 +68,38 @@ public final class ParquetArchive {
      * RowTypeInfo}) as dataset {@code name}, under partitions {@code table=<table>/dt=/hr=} of the
      * rows' {@value #CHANGE_TIME} field, which must be a timestamp.
      */
-    public static void rows(ArchiveConfig archive, String name, String table, DataStream<Row> rows) {
+    public static void rows(ArchiveConfig archive, String name, String table, DataStream<Row> rows, ArchiveSinks sinks) {
         if (!archive.enabled()) {
             return;
         }
         RowType rowType = AvroRowSchema.rowType(rows.getType());
         ArchivedDataset dataset = new ArchivedDataset(name, rowType, List.of(table), archive.path());
-        Schema schema = dataset.avroSchema();
-        add(archive, rows, dataset, (SerializableFunction<Row, Row>) row -> row, HivePartitionAssigner.forTable(table, CHANGE_TIME, schema));
+        add(rows, dataset, (SerializableFunction<Row, Row>) row -> row, sinks);
     }
 
-    private static <T> void add(ArchiveConfig archive, DataStream<T> input, ArchivedDataset dataset,
-            SerializableFunction<T, Row> toRow, BucketAssigner<GenericRecord, String> partitions) {
-        configureS3(archive);
-        Schema schema = dataset.avroSchema();
-        String id = "archive-" + ChangeViewsPipeline.kebab(dataset.name());
+    private static <T> void add(DataStream<T> input, ArchivedDataset dataset, SerializableFunction<T, Row> toRow, ArchiveSinks sinks) {
+        String id = "archive-" + Uids.kebab(dataset.name());
         input.flatMap(new ArchiveRecords<>(dataset, toRow))
-                .returns(new GenericRecordAvroTypeInfo(schema))
+                .returns(new GenericRecordAvroTypeInfo(dataset.avroSchema()))
                 .uid(id + "-records")
                 .name("Archive records: " + dataset.name())
-                .sinkTo(ParquetDatasetSink.create(archive.path(), dataset.name(), schema, partitions, archive.partMaxBytes(), archive.compactionCheckpoints()))
+                .sinkTo(sinks.sink(dataset))
                 .uid(id)
                 .name("Parquet " + dataset.name());
+    }
+
+    /**
+     * The dataset's Parquet FileSink under {@code archive.path}, partitioned {@code table=/dt=/hr=}
+     * by the change time, and by each record's table when the dataset holds several.
+     */
+    public static Sink<GenericRecord> parquet(ArchiveConfig archive, ArchivedDataset dataset) {
+        configureS3(archive);
+        Schema schema = dataset.avroSchema();
+        BucketAssigner<GenericRecord, String> partitions = dataset.tables().size() == 1
+                ? HivePartitionAssigner.forTable(dataset.tables().get(0), CHANGE_TIME, schema)
+                : HivePartitionAssigner.byTableField(ChangeRows.TABLE_NAME, CHANGE_TIME, schema);
+        return ParquetDatasetSink.create(archive.path(), dataset.name(), schema, partitions, archive.partMaxBytes(),
+                archive.compactionCheckpoints());
     }
 
     /** The archived datasets of the job built into {@code env}, in the order they were added; ask before executing it, which clears the job. */

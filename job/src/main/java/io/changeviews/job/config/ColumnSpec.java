@@ -1,5 +1,8 @@
 package io.changeviews.job.config;
 
+import io.changeviews.connectors.change.DdbValue;
+
+import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.LogicalTypeRoot;
 import org.apache.flink.table.types.logical.utils.LogicalTypeParser;
@@ -8,6 +11,10 @@ import java.io.Serializable;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.Map;
+import java.math.RoundingMode;
+import java.math.BigDecimal;
 import java.util.Set;
 
 /**
@@ -70,6 +77,81 @@ public final class ColumnSpec implements Serializable {
     /** The attribute name, then map keys for nested attributes. */
     public List<String> path() {
         return path;
+    }
+
+    /**
+     * This column's Java value in {@code image}; null for a missing or NULL attribute.
+     *
+     * @throws IllegalArgumentException when the attribute does not fit the column's type
+     */
+    public Object valueIn(Map<String, DdbValue> image) {
+        return convert(lookup(image), this);
+    }
+
+    private DdbValue lookup(Map<String, DdbValue> image) {
+        DdbValue v = image.get(path.get(0));
+        for (int i = 1; i < path.size() && v != null; i++) {
+            v = v.type() == DdbValue.Type.M ? v.asMap().get(path.get(i)) : null;
+        }
+        return v;
+    }
+
+    /** The column's Java value for {@code value}; null for a missing or NULL attribute. */
+    private static Object convert(DdbValue value, ColumnSpec column) {
+        if (value == null || value.type() == DdbValue.Type.NULL) {
+            return null;
+        }
+        switch (column.type().getTypeRoot()) {
+            case VARCHAR:
+                if (value.type() == DdbValue.Type.S || value.type() == DdbValue.Type.N) {
+                    return value.toKeyString();
+                }
+                if (value.type() == DdbValue.Type.BOOL) {
+                    return Boolean.toString(value.asBoolean());
+                }
+                break;
+            case BOOLEAN:
+                if (value.type() == DdbValue.Type.BOOL) {
+                    return value.asBoolean();
+                }
+                break;
+            case INTEGER:
+                if (value.type() == DdbValue.Type.N) {
+                    return exact(() -> value.asNumber().intValueExact(), value, column);
+                }
+                break;
+            case BIGINT:
+                if (value.type() == DdbValue.Type.N) {
+                    return exact(() -> value.asNumber().longValueExact(), value, column);
+                }
+                break;
+            case DOUBLE:
+                if (value.type() == DdbValue.Type.N) {
+                    return value.asNumber().doubleValue();
+                }
+                break;
+            case DECIMAL:
+                if (value.type() == DdbValue.Type.N) {
+                    DecimalType type = (DecimalType) column.type();
+                    BigDecimal scaled = value.asNumber().setScale(type.getScale(), RoundingMode.HALF_UP);
+                    if (scaled.precision() > type.getPrecision()) {
+                        throw new IllegalArgumentException(value.asNumber().toPlainString() + " does not fit " + type);
+                    }
+                    return scaled;
+                }
+                break;
+            default:
+                break;
+        }
+        throw new IllegalArgumentException("expected a value for " + column.type() + ", got type " + value.type());
+    }
+
+    private static Object exact(Supplier<Object> f, DdbValue value, ColumnSpec column) {
+        try {
+            return f.get();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(value.asNumber().toPlainString() + " does not fit " + column.type());
+        }
     }
 
     @Override

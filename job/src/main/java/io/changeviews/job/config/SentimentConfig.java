@@ -1,6 +1,5 @@
 package io.changeviews.job.config;
 
-import io.changeviews.job.sentiment.ComprehendSentimentEngine;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -18,10 +17,14 @@ import java.util.TreeSet;
  * #KEY_COLUMNS}, {@value #LANGUAGE}, {@value #LANGUAGE_COLUMN}, {@value #BATCH_SIZE}, {@value
  * #BATCH_MAX_WAIT_MS}, {@value #MAX_IN_FLIGHT}, {@value #CALLS_PER_SECOND}, {@value
  * #CALL_TIMEOUT_MS}, {@value #MAX_ATTEMPTS}, {@value #BACKOFF_BASE_MS}, {@value #BACKOFF_MAX_MS},
- * {@value #CACHE_TABLE}, and {@code aws.*} settings of the Comprehend and cache clients.
+ * {@value #CACHE_TABLE}, and {@code aws.*} settings of the Comprehend client (the score cache uses the {@code dynamodb} group's).
  */
 public final class SentimentConfig implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** The languages Comprehend's BatchDetectSentiment accepts; a configured default language must be one of them. */
+    public static final Set<String> COMPREHEND_LANGUAGES =
+            Set.of("en", "es", "fr", "de", "it", "pt", "ar", "hi", "ja", "ko", "zh", "zh-TW");
 
     public static final String SENTIMENT = "sentiment";
     public static final String TABLE = "table";
@@ -99,9 +102,9 @@ public final class SentimentConfig implements Serializable {
         if (engine == Engine.EMBEDDED && !language.equals("en")) {
             throw new ConfigException(SENTIMENT, LANGUAGE, "the embedded engine scores English only; use en, or engine comprehend");
         }
-        if (engine == Engine.COMPREHEND && !ComprehendSentimentEngine.LANGUAGES.contains(language)) {
+        if (engine == Engine.COMPREHEND && !COMPREHEND_LANGUAGES.contains(language)) {
             throw new ConfigException(SENTIMENT, LANGUAGE, "Comprehend does not score '" + language + "'; it supports "
-                    + new TreeSet<>(ComprehendSentimentEngine.LANGUAGES));
+                    + new TreeSet<>(COMPREHEND_LANGUAGES));
         }
         this.aws = new Properties();
         for (String k : g.keysWithPrefix("aws.")) {
@@ -215,7 +218,7 @@ public final class SentimentConfig implements Serializable {
         return cacheTable;
     }
 
-    /** A copy of the {@code aws.*} settings for the Comprehend and cache clients. */
+    /** A copy of the {@code aws.*} settings for the Comprehend client. */
     public Properties aws() {
         Properties p = new Properties();
         p.putAll(aws);

@@ -1,5 +1,7 @@
 package io.changeviews.job.materialize;
 
+import io.changeviews.job.common.JobMetricGroup;
+
 import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.sink.RowItemConverter;
 

@@ -2,7 +2,7 @@ package io.changeviews.job.normalize;
 
 import io.changeviews.connectors.change.ChangeType;
 import io.changeviews.job.config.SourceTableSpec;
-import io.changeviews.job.materialize.JobMetricGroup;
+import io.changeviews.job.common.JobMetricGroup;
 
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;

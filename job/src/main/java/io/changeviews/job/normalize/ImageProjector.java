@@ -5,21 +5,17 @@ import io.changeviews.connectors.change.DdbValue;
 import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.job.config.ColumnSpec;
 import io.changeviews.job.config.SourceTableSpec;
-import io.changeviews.job.materialize.JobMetricGroup;
+import io.changeviews.job.common.JobMetricGroup;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.types.Row;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Projects a change's images onto the table's declared columns. An attribute whose type does not
@@ -65,9 +61,8 @@ public final class ImageProjector extends ProcessFunction<ChangeEvent, ItemChang
         Row row = new Row(columns.size());
         for (int i = 0; i < columns.size(); i++) {
             ColumnSpec column = columns.get(i);
-            DdbValue value = lookup(image, column.path());
             try {
-                row.setField(i, convert(value, column));
+                row.setField(i, column.valueIn(image));
             } catch (IllegalArgumentException e) {
                 conversionErrors.inc();
                 ctx.output(deadLetters, new DeadLetter(
@@ -78,71 +73,5 @@ public final class ImageProjector extends ProcessFunction<ChangeEvent, ItemChang
             }
         }
         return row;
-    }
-
-    public static DdbValue lookup(Map<String, DdbValue> image, List<String> path) {
-        DdbValue v = image.get(path.get(0));
-        for (int i = 1; i < path.size() && v != null; i++) {
-            v = v.type() == DdbValue.Type.M ? v.asMap().get(path.get(i)) : null;
-        }
-        return v;
-    }
-
-    /** The column's Java value for {@code value}; null for a missing or NULL attribute. */
-    public static Object convert(DdbValue value, ColumnSpec column) {
-        if (value == null || value.type() == DdbValue.Type.NULL) {
-            return null;
-        }
-        switch (column.type().getTypeRoot()) {
-            case VARCHAR:
-                if (value.type() == DdbValue.Type.S || value.type() == DdbValue.Type.N) {
-                    return value.toKeyString();
-                }
-                if (value.type() == DdbValue.Type.BOOL) {
-                    return Boolean.toString(value.asBoolean());
-                }
-                break;
-            case BOOLEAN:
-                if (value.type() == DdbValue.Type.BOOL) {
-                    return value.asBoolean();
-                }
-                break;
-            case INTEGER:
-                if (value.type() == DdbValue.Type.N) {
-                    return exact(() -> value.asNumber().intValueExact(), value, column);
-                }
-                break;
-            case BIGINT:
-                if (value.type() == DdbValue.Type.N) {
-                    return exact(() -> value.asNumber().longValueExact(), value, column);
-                }
-                break;
-            case DOUBLE:
-                if (value.type() == DdbValue.Type.N) {
-                    return value.asNumber().doubleValue();
-                }
-                break;
-            case DECIMAL:
-                if (value.type() == DdbValue.Type.N) {
-                    DecimalType type = (DecimalType) column.type();
-                    BigDecimal scaled = value.asNumber().setScale(type.getScale(), RoundingMode.HALF_UP);
-                    if (scaled.precision() > type.getPrecision()) {
-                        throw new IllegalArgumentException(value.asNumber().toPlainString() + " does not fit " + type);
-                    }
-                    return scaled;
-                }
-                break;
-            default:
-                break;
-        }
-        throw new IllegalArgumentException("expected a value for " + column.type() + ", got type " + value.type());
-    }
-
-    private static Object exact(Supplier<Object> f, DdbValue value, ColumnSpec column) {
-        try {
-            return f.get();
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(value.asNumber().toPlainString() + " does not fit " + column.type());
-        }
     }
 }

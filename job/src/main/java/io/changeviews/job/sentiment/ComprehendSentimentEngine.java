@@ -1,7 +1,8 @@
 package io.changeviews.job.sentiment;
 
 import io.changeviews.connectors.aws.AsyncClientProvider;
-import io.changeviews.job.materialize.JobMetricGroup;
+import io.changeviews.job.common.JobMetricGroup;
+import io.changeviews.job.config.SentimentConfig;
 
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -18,7 +19,6 @@ import software.amazon.awssdk.services.comprehend.model.BatchItemError;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,8 +33,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ComprehendSentimentEngine implements SentimentEngine {
     public static final String NAME = "comprehend";
-    /** The languages BatchDetectSentiment accepts. */
-    public static final Set<String> LANGUAGES = Set.of("en", "es", "fr", "de", "it", "pt", "ar", "hi", "ja", "ko", "zh", "zh-TW");
 
     private static final Logger LOG = LoggerFactory.getLogger(ComprehendSentimentEngine.class);
     private static final String RETRYABLE_ITEM_ERROR = "INTERNAL_SERVER_ERROR";
@@ -78,7 +76,7 @@ public final class ComprehendSentimentEngine implements SentimentEngine {
     public CompletableFuture<List<SentimentScore>> score(String language, List<String> texts) {
         SentimentScore[] results = new SentimentScore[texts.size()];
         CompletableFuture<List<SentimentScore>> done = new CompletableFuture<>();
-        if (!LANGUAGES.contains(language)) {
+        if (!SentimentConfig.COMPREHEND_LANGUAGES.contains(language)) {
             Arrays.fill(results, SentimentScore.unknown(NAME, "Comprehend does not support the language '" + language + "'"));
             done.complete(Arrays.asList(results));
             return done;

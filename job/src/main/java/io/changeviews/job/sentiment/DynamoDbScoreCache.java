@@ -1,7 +1,7 @@
 package io.changeviews.job.sentiment;
 
 import io.changeviews.connectors.aws.AsyncClientProvider;
-import io.changeviews.job.materialize.JobMetricGroup;
+import io.changeviews.job.common.JobMetricGroup;
 
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;

@@ -1,7 +1,6 @@
 package io.changeviews.job.sentiment;
 
-import io.changeviews.connectors.aws.AsyncClients;
-import io.changeviews.job.ChangeViewsPipeline;
+import io.changeviews.job.common.Uids;
 import io.changeviews.job.config.ColumnSpec;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SentimentConfig;
@@ -35,11 +34,14 @@ public final class ReviewEnrichment {
 
     private ReviewEnrichment() {}
 
-    /** Wires the enrichment onto {@code reviews} (the table's current-state changelog) and registers the two enriched tables. */
-    public static void register(StreamTableEnvironment tEnv, JobConfig config, DataStream<Row> reviews) {
+    /**
+     * Wires the enrichment onto {@code reviews} (the table's current-state changelog), scored by
+     * {@code scoring}, and registers the two enriched tables.
+     */
+    public static void register(StreamTableEnvironment tEnv, JobConfig config, DataStream<Row> reviews, ReviewScoring scoring) {
         SentimentConfig s = config.sentiment();
         SourceTableSpec table = s.table();
-        String id = ChangeViewsPipeline.kebab(table.sqlName());
+        String id = Uids.kebab(table.sqlName());
 
         SingleOutputStreamOperator<ReviewChange> work = reviews
                 .keyBy(new ReviewKeySelector(fields(table, s.keyColumns())))
@@ -49,14 +51,7 @@ public final class ReviewEnrichment {
                 .uid("review-text-changes-" + id)
                 .name("Review text changes of " + table.sqlName());
 
-        ReviewScorer scorer = s.engine() == SentimentConfig.Engine.COMPREHEND
-                ? new ReviewScorer(
-                        ComprehendSentimentEngine.factory(AsyncClients.comprehend(s.aws(), s.callTimeout()),
-                                s.callsPerSecond(), backoff(s), s.maxAttempts()),
-                        DynamoDbScoreCache.factory(AsyncClients.dynamoDb(config.dynamoDbProperties(), s.callTimeout()),
-                                s.cacheTable(), backoff(s)),
-                        s.batchSize(), s.batchMaxWait())
-                : new ReviewScorer(LexiconSentimentEngine.factory(), null, s.batchSize(), s.batchMaxWait());
+        ReviewScorer scorer = scoring.scorer(s);
         long timeout = asyncTimeout(s, reviews.getExecutionEnvironment().getParallelism()).toMillis();
         DataStream<ReviewChange> scored = AsyncDataStream
                 .orderedWait(work, scorer, timeout, TimeUnit.MILLISECONDS, s.maxInFlight())
@@ -91,10 +86,6 @@ public final class ReviewEnrichment {
                 .plus(attempt.multipliedBy(s.maxAttempts()))
                 .plus(attempt.multipliedBy(2L * DynamoDbScoreCache.ATTEMPTS))
                 .plus(ASYNC_SLACK);
-    }
-
-    private static Backoff backoff(SentimentConfig s) {
-        return new Backoff(s.backoffBase(), s.backoffMax());
     }
 
     /** The positions of {@code names} among the table's declared columns. */

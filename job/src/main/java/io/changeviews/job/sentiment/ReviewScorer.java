@@ -1,6 +1,6 @@
 package io.changeviews.job.sentiment;
 
-import io.changeviews.job.materialize.JobMetricGroup;
+import io.changeviews.job.common.JobMetricGroup;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;

@@ -1,4 +1,4 @@
-package io.changeviews.job.materialize;
+package io.changeviews.job.common;
 
 import org.apache.flink.metrics.MetricGroup;
 

@@ -1,4 +1,6 @@
-package io.changeviews.job.materialize;
+package io.changeviews.job.ingest;
+
+import io.changeviews.job.common.JobMetricGroup;
 
 import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.DeadLetter;

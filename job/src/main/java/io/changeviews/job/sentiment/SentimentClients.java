@@ -1,4 +1,6 @@
-package io.changeviews.connectors.aws;
+package io.changeviews.job.sentiment;
+
+import io.changeviews.connectors.aws.AsyncClientProvider;
 
 import org.apache.flink.connector.aws.config.AWSConfigConstants;
 import org.apache.flink.connector.aws.util.AWSGeneralUtil;
@@ -21,8 +23,8 @@ import java.util.Properties;
  * are off: callers retry with their own backoff, rate limit and counters, and each call is bounded
  * by {@code callTimeout}.
  */
-public final class AsyncClients {
-    private AsyncClients() {}
+public final class SentimentClients {
+    private SentimentClients() {}
 
     /** Amazon Comprehend. */
     public static AsyncClientProvider<ComprehendAsyncClient> comprehend(Properties aws, Duration callTimeout) {
