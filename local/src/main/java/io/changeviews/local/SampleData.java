@@ -1,7 +1,7 @@
 package io.changeviews.local;
 
 import io.changeviews.connectors.change.ChangeType;
-import io.changeviews.connectors.change.DdbValue;
+import io.changeviews.connectors.ddb.DdbValue;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 

@@ -1,6 +1,6 @@
 package io.changeviews.local;
 
-import io.changeviews.connectors.change.DdbValue;
+import io.changeviews.connectors.ddb.DdbValue;
 
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

@@ -5,7 +5,7 @@ import io.changeviews.job.ChangeViewsPipeline;
 
 import io.changeviews.job.ops.EndpointProperties;
 
-import io.changeviews.connectors.change.DdbValue;
+import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;

@@ -2,7 +2,7 @@ package io.changeviews.local;
 
 import io.changeviews.job.ops.EndpointProperties;
 
-import io.changeviews.connectors.change.DdbValue;
+import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.ArchiveConfig;

@@ -1,5 +1,7 @@
 package io.changeviews.connectors.change;
 
+import io.changeviews.connectors.ddb.DdbValue;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;

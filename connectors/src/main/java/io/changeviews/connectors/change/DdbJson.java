@@ -1,5 +1,7 @@
 package io.changeviews.connectors.change;
 
+import io.changeviews.connectors.ddb.DdbValue;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

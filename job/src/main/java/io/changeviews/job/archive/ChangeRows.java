@@ -2,8 +2,8 @@ package io.changeviews.job.archive;
 
 import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.DdbJson;
-import io.changeviews.connectors.change.DdbValue;
 import io.changeviews.connectors.change.DecodeResult;
+import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.config.ColumnSpec;
 import io.changeviews.job.config.ConfigException;
 import io.changeviews.job.config.JobConfig;

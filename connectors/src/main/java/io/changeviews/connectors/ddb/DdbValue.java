@@ -1,4 +1,4 @@
-package io.changeviews.connectors.change;
+package io.changeviews.connectors.ddb;
 
 import java.io.Serializable;
 import java.math.BigDecimal;
