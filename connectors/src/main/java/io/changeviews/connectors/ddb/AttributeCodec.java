@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Converts DynamoDB attribute values between {@link DdbValue}, DynamoDB JSON ({@code {"qty":{"N":"10"}}}) and the SDK's {@link AttributeValue}. */
+/** Converts DynamoDB attribute values between {@link DdbValue}, DynamoDB JSON and the SDK's {@link AttributeValue}. */
 public final class AttributeCodec {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -191,9 +191,7 @@ public final class AttributeCodec {
     }
 
     public static Map<String, AttributeValue> toSdk(Map<String, DdbValue> item) {
-        Map<String, AttributeValue> out = new LinkedHashMap<>();
-        item.forEach((name, value) -> out.put(name, toSdk(value)));
-        return out;
+        return mapValues(item, AttributeCodec::toSdk);
     }
 
     public static AttributeValue toSdk(DdbValue value) {
@@ -224,12 +222,10 @@ public final class AttributeCodec {
     }
 
     public static Map<String, DdbValue> fromSdk(Map<String, AttributeValue> item) {
-        Map<String, DdbValue> out = new LinkedHashMap<>();
-        item.forEach((name, value) -> out.put(name, fromSdk(value)));
-        return out;
+        return mapValues(item, AttributeCodec::fromSdk);
     }
 
-    /** @throws IllegalArgumentException for a value of no (or no known) type, or an empty set */
+    /** The value in the job's model; an IllegalArgumentException for a value of no (or no known) type, or an empty set. */
     public static DdbValue fromSdk(AttributeValue value) {
         switch (value.type()) {
             case S:
@@ -267,6 +263,13 @@ public final class AttributeCodec {
         for (T e : in) {
             out.add(convert.apply(e));
         }
+        return out;
+    }
+
+    /** Keeps the attributes' order, which the DynamoDB JSON written from them shows. */
+    private static <T, R> Map<String, R> mapValues(Map<String, T> in, Function<? super T, R> convert) {
+        Map<String, R> out = new LinkedHashMap<>();
+        in.forEach((name, value) -> out.put(name, convert.apply(value)));
         return out;
     }
 

@@ -176,21 +176,26 @@ class AttributeCodecTest {
         assertThatThrownBy(() -> itemFromJson("{\"a\":{\"M\":{\"b\":{\"L\":[{\"S\":\"x\"},{\"N\":\"abc\"}]}}}}"))
                 .isInstanceOf(InvalidAttributeException.class).hasMessage("img.a.b[1]: not a number: 'abc'");
         assertThatThrownBy(() -> itemFromJson("[]")).hasMessage("img is not an object");
-        assertThatThrownBy(() -> fromJson("\"x\"")).hasMessage("img.a: not a typed attribute value");
-        assertThatThrownBy(() -> fromJson("{}")).hasMessage("img.a: not a typed attribute value");
-        assertThatThrownBy(() -> fromJson("{\"S\":null}")).hasMessage("img.a: no type descriptor");
-        assertThatThrownBy(() -> fromJson("{\"S\":\"x\",\"N\":\"1\"}")).hasMessage("img.a: more than one type descriptor (S, N)");
-        assertThatThrownBy(() -> fromJson("{\"X\":\"1\"}")).hasMessage("img.a: unknown type descriptor X");
-        assertThatThrownBy(() -> fromJson("{\"" + "X".repeat(150) + "\":\"1\"}")).hasMessage("img.a: unknown type descriptor " + "X".repeat(100) + "…");
-        assertThatThrownBy(() -> fromJson("{\"S\":1}")).hasMessage("img.a: expected a string, got NUMBER");
-        assertThatThrownBy(() -> fromJson("{\"N\":true}")).hasMessage("img.a: expected a number, got BOOLEAN");
-        assertThatThrownBy(() -> fromJson("{\"B\":\"not base64!\"}")).hasMessage("img.a: B is not base64");
-        assertThatThrownBy(() -> fromJson("{\"BS\":[\"AQ==\",\"?\"]}")).hasMessage("img.a: B is not base64");
-        assertThatThrownBy(() -> fromJson("{\"BOOL\":\"true\"}")).hasMessage("img.a: BOOL is not a boolean");
-        assertThatThrownBy(() -> fromJson("{\"M\":[1]}")).hasMessage("img.a: M is not an object");
-        assertThatThrownBy(() -> fromJson("{\"L\":{}}")).hasMessage("img.a: expected an array");
-        assertThatThrownBy(() -> fromJson("{\"SS\":\"a\"}")).hasMessage("img.a: expected an array");
-        assertThatThrownBy(() -> fromJson("{\"SS\":[\"a\",1]}")).hasMessage("img.a: expected a string, got NUMBER");
+        String[][] cases = {
+            {"\"x\"", "not a typed attribute value"},
+            {"{}", "not a typed attribute value"},
+            {"{\"S\":null}", "no type descriptor"},
+            {"{\"S\":\"x\",\"N\":\"1\"}", "more than one type descriptor (S, N)"},
+            {"{\"X\":\"1\"}", "unknown type descriptor X"},
+            {"{\"" + "X".repeat(150) + "\":\"1\"}", "unknown type descriptor " + "X".repeat(100) + "\u2026"},
+            {"{\"S\":1}", "expected a string, got NUMBER"},
+            {"{\"N\":true}", "expected a number, got BOOLEAN"},
+            {"{\"B\":\"not base64!\"}", "B is not base64"},
+            {"{\"BS\":[\"AQ==\",\"?\"]}", "B is not base64"},
+            {"{\"BOOL\":\"true\"}", "BOOL is not a boolean"},
+            {"{\"M\":[1]}", "M is not an object"},
+            {"{\"L\":{}}", "expected an array"},
+            {"{\"SS\":\"a\"}", "expected an array"},
+            {"{\"SS\":[\"a\",1]}", "expected a string, got NUMBER"},
+        };
+        for (String[] c : cases) {
+            assertThatThrownBy(() -> fromJson(c[0])).as(c[0]).isInstanceOf(InvalidAttributeException.class).hasMessage("img.a: " + c[1]);
+        }
     }
 
     @Test
