@@ -1,7 +1,8 @@
 package io.changeviews.local;
 
 import io.changeviews.connectors.change.ChangeType;
-import io.changeviews.connectors.change.DdbValue;
+import io.changeviews.connectors.ddb.AttributeCodec;
+import io.changeviews.connectors.ddb.DdbValue;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -65,9 +66,9 @@ public final class SampleData {
         /** Makes the change through the DynamoDB API: a put of the new item, or a delete of the key. */
         public void applyTo(DynamoDbClient ddb) {
             if (after != null) {
-                ddb.putItem(b -> b.tableName(table).item(SdkItems.toSdk(after)));
+                ddb.putItem(b -> b.tableName(table).item(AttributeCodec.toSdk(after)));
             } else {
-                ddb.deleteItem(b -> b.tableName(table).key(SdkItems.toSdk(keys)));
+                ddb.deleteItem(b -> b.tableName(table).key(AttributeCodec.toSdk(keys)));
             }
         }
     }

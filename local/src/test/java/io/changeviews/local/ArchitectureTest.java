@@ -1,6 +1,6 @@
 package io.changeviews.local;
 
-import io.changeviews.connectors.change.DdbValue;
+import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.ChangeViewsJob;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -39,7 +39,7 @@ class ArchitectureTest {
 
     @Test
     void allThreeModulesAreImported() {
-        assertThat(classes.containPackage("io.changeviews.connectors.change")).isTrue();
+        assertThat(classes.containPackage("io.changeviews.connectors.ddb")).isTrue();
         assertThat(classes.containPackage("io.changeviews.job.normalize")).isTrue();
         assertThat(classes.containPackage("io.changeviews.local")).isTrue();
     }

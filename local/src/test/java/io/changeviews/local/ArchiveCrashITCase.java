@@ -6,8 +6,8 @@ import io.changeviews.job.archive.ParquetArchive;
 
 import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.ChangeType;
-import io.changeviews.connectors.change.DdbValue;
 import io.changeviews.connectors.change.DecodeResult;
+import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;

@@ -114,7 +114,7 @@ final class CollectingPipelineIo implements PipelineIo {
             return writer(row -> {
                 DynamoDbWriteRequest write = converter.apply(row, null);
                 Map<String, String> item = new TreeMap<>();
-                write.getItem().forEach((name, value) -> item.put(name, SdkItems.text(value)));
+                write.getItem().forEach((name, value) -> item.put(name, LocalTables.text(value)));
                 List<String> keyValues = new ArrayList<>();
                 key.forEach(k -> keyValues.add(item.get(k)));
                 if (write.getType() == DynamoDbWriteRequestType.PUT) {

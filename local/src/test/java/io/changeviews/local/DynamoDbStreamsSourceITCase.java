@@ -5,7 +5,8 @@ import io.changeviews.job.ChangeViewsPipeline;
 
 import io.changeviews.job.ops.EndpointProperties;
 
-import io.changeviews.connectors.change.DdbValue;
+import io.changeviews.connectors.ddb.AttributeCodec;
+import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
@@ -66,7 +67,7 @@ class DynamoDbStreamsSourceITCase {
                 op.applyTo(ddb);
             }
             List<Map<String, DdbValue>> orders = new ArrayList<>();
-            ddb.scanPaginator(b -> b.tableName(SampleData.ORDERS)).items().forEach(item -> orders.add(SdkItems.fromSdk(item)));
+            ddb.scanPaginator(b -> b.tableName(SampleData.ORDERS)).items().forEach(item -> orders.add(AttributeCodec.fromSdk(item)));
             Map<String, List<Map<String, DdbValue>>> tables = new HashMap<>();
             tables.put(SampleData.ORDERS, orders);
             assertThat(new ExpectedViews(tables, List.of()).of("item_count_by_date")).isNotEmpty();

@@ -2,7 +2,8 @@ package io.changeviews.local;
 
 import io.changeviews.job.ops.EndpointProperties;
 
-import io.changeviews.connectors.change.DdbValue;
+import io.changeviews.connectors.ddb.AttributeCodec;
+import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.ArchiveConfig;
@@ -133,7 +134,7 @@ final class EmulatedPipeline {
         Map<String, List<Map<String, DdbValue>>> tables = new HashMap<>();
         for (String table : SampleData.TABLES) {
             List<Map<String, DdbValue>> items = new ArrayList<>();
-            ddb.scanPaginator(b -> b.tableName(table)).items().forEach(item -> items.add(SdkItems.fromSdk(item)));
+            ddb.scanPaginator(b -> b.tableName(table)).items().forEach(item -> items.add(AttributeCodec.fromSdk(item)));
             tables.put(table, items);
         }
         return tables;

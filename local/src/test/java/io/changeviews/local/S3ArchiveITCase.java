@@ -4,7 +4,7 @@ import io.changeviews.job.ChangeViewsJob;
 
 import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.ChangeRecordDecoder;
-import io.changeviews.connectors.change.DdbJson;
+import io.changeviews.connectors.ddb.AttributeCodec;
 import io.changeviews.job.archive.ArchivedDataset;
 import io.changeviews.job.archive.ParquetArchive;
 import io.changeviews.job.config.ArchiveConfig;
@@ -117,7 +117,7 @@ class S3ArchiveITCase {
         }
         return java.util.Arrays.asList(e.eventId(), e.tableName(), e.type().name(), Long.toString(e.changeTimeMillis()),
                 e.tableName(), time.substring(0, 10), time.substring(11, 13), quantity,
-                DdbJson.toJson(e.keys()), DdbJson.toJson(e.oldImage()), DdbJson.toJson(e.newImage()));
+                AttributeCodec.toJsonText(e.keys()), AttributeCodec.toJsonText(e.oldImage()), AttributeCodec.toJsonText(e.newImage()));
     }
 
     private static final String QUERY = "SELECT event_id, table_name, event_name, epoch_ms(change_time), \"table\", dt, hr,"

@@ -1,5 +1,7 @@
 package io.changeviews.connectors.change;
 
+import io.changeviews.connectors.ddb.DdbValue;
+
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
