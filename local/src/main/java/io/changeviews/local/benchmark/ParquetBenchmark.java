@@ -1,6 +1,7 @@
-package io.changeviews.local;
+package io.changeviews.local.benchmark;
 
 import io.changeviews.job.ops.RepoPaths;
+import io.changeviews.local.Warehouse;
 
 import io.changeviews.connectors.change.DecodeResult;
 import io.changeviews.connectors.source.ChangeRecordDeserializationSchema;

@@ -1,6 +1,12 @@
-package io.changeviews.local;
+package io.changeviews.local.benchmark;
 
 import io.changeviews.job.ops.EndpointProperties;
+import io.changeviews.local.LocalComprehend;
+import io.changeviews.local.LocalDynamoDb;
+import io.changeviews.local.LocalEnvironment;
+import io.changeviews.local.LocalTables;
+import io.changeviews.local.SampleData;
+import io.changeviews.local.StreamRelay;
 
 import io.changeviews.connectors.change.ChangeType;
 import io.changeviews.connectors.change.DecodeResult;

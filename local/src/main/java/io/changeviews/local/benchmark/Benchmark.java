@@ -1,8 +1,14 @@
-package io.changeviews.local;
+package io.changeviews.local.benchmark;
 
 import io.changeviews.job.ops.RepoPaths;
 import io.changeviews.job.ops.Options;
 import io.changeviews.job.ops.EndpointProperties;
+import io.changeviews.local.FaultyDynamoDbProxy;
+import io.changeviews.local.KinesisMock;
+import io.changeviews.local.LocalDynamoDb;
+import io.changeviews.local.LocalTables;
+import io.changeviews.local.SampleData;
+import io.changeviews.local.StreamRelay;
 
 import io.changeviews.connectors.change.ChangeType;
 import io.changeviews.connectors.change.DecodeResult;
