@@ -10,7 +10,6 @@ import io.changeviews.job.archive.ParquetArchive;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.ViewSpec;
 import io.changeviews.job.sentiment.ReviewScoring;
-
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -20,7 +19,8 @@ import org.apache.flink.types.Row;
 
 /**
  * The configured connectors: the Kinesis or DynamoDB Streams source, each view's DynamoDB table,
- * the dead-letter table, the Parquet archive under {@code archive.path}, the configured sentiment engine.
+ * the dead-letter table, the Parquet archive under {@code archive.path}, the configured sentiment
+ * engine.
  */
 public class AwsPipelineIo implements PipelineIo {
     private final JobConfig config;
@@ -31,10 +31,14 @@ public class AwsPipelineIo implements PipelineIo {
 
     @Override
     public DataStream<DecodeResult> changes(StreamExecutionEnvironment env) {
-        SourceFunction<DecodeResult> source = config.sourceType() == JobConfig.SourceType.KINESIS
-                ? ChangeSourceFactory.kinesis(config.stream(), config.sourceProperties())
-                : ChangeSourceFactory.dynamoDbStreams(config.stream(), config.streamTable(), config.sourceProperties());
-        return env.addSource(source).uid(config.sourceUid()).name("Changes from " + config.stream());
+        SourceFunction<DecodeResult> source =
+                config.sourceType() == JobConfig.SourceType.KINESIS
+                        ? ChangeSourceFactory.kinesis(config.stream(), config.sourceProperties())
+                        : ChangeSourceFactory.dynamoDbStreams(
+                                config.stream(), config.streamTable(), config.sourceProperties());
+        return env.addSource(source)
+                .uid(config.sourceUid())
+                .name("Changes from " + config.stream());
     }
 
     @Override

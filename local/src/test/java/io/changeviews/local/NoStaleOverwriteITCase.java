@@ -1,12 +1,20 @@
 package io.changeviews.local;
 
-import io.changeviews.job.materialize.ViewKeySelector;
-import io.changeviews.job.materialize.WriteCoalescer;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.sink.DynamoDbSinks;
 import io.changeviews.connectors.sink.RowItemConverter;
-
+import io.changeviews.job.materialize.ViewKeySelector;
+import io.changeviews.job.materialize.WriteCoalescer;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.restartstrategy.RestartStrategies;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -22,20 +30,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-
-import java.math.BigDecimal;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Writes ever-growing values of a few keys through the coalescer and the DynamoDB sink to DynamoDB
@@ -46,12 +42,18 @@ class NoStaleOverwriteITCase {
     private static final int KEYS = 7;
     private static final int VALUES = 3_000;
     private static final List<String> COLUMNS = Arrays.asList("k", "v");
-    private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<DeadLetter>("dead-letters") {};
-    private static final TypeInformation<Row> ROW = Types.ROW_NAMED(new String[] {"k", "v"}, Types.STRING, Types.BIG_DEC);
+    private static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<DeadLetter>("dead-letters") {};
+    private static final TypeInformation<Row> ROW =
+            Types.ROW_NAMED(new String[] {"k", "v"}, Types.STRING, Types.BIG_DEC);
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
 
     private static LocalDynamoDb dynamoDb;
     private static FaultyDynamoDbProxy proxy;
@@ -59,7 +61,11 @@ class NoStaleOverwriteITCase {
     @BeforeAll
     static void start() {
         dynamoDb = LocalDynamoDb.start();
-        proxy = FaultyDynamoDbProxy.start(dynamoDb.endpoint(), 5).throttleFraction(0.3).unprocessedFraction(0.3).delayMillis(0, 40);
+        proxy =
+                FaultyDynamoDbProxy.start(dynamoDb.endpoint(), 5)
+                        .throttleFraction(0.3)
+                        .unprocessedFraction(0.3)
+                        .delayMillis(0, 40);
     }
 
     @AfterAll
@@ -69,10 +75,12 @@ class NoStaleOverwriteITCase {
     }
 
     private static void createTable(DynamoDbClient ddb, String table) {
-        ddb.createTable(b -> b.tableName(table)
-                .keySchema(k -> k.attributeName("k").keyType("HASH"))
-                .attributeDefinitions(a -> a.attributeName("k").attributeType("S"))
-                .billingMode("PAY_PER_REQUEST"));
+        ddb.createTable(
+                b ->
+                        b.tableName(table)
+                                .keySchema(k -> k.attributeName("k").keyType("HASH"))
+                                .attributeDefinitions(a -> a.attributeName("k").attributeType("S"))
+                                .billingMode("PAY_PER_REQUEST"));
     }
 
     private static Properties aws() {
@@ -85,18 +93,37 @@ class NoStaleOverwriteITCase {
         return p;
     }
 
-    /** Value i goes to key i mod KEYS, in order from one source subtask: each key's values only grow. */
-    private static void pipeline(StreamExecutionEnvironment env, String table, MapFunction<Long, Long> beforeWrite) {
+    /**
+     * Value i goes to key i mod KEYS, in order from one source subtask: each key's values only
+     * grow.
+     */
+    private static void pipeline(
+            StreamExecutionEnvironment env, String table, MapFunction<Long, Long> beforeWrite) {
         RowItemConverter converter = new RowItemConverter(COLUMNS, List.of("k"));
-        DataStream<Row> rows = env.fromSequence(1, VALUES).setParallelism(1)
-                .map(beforeWrite).setParallelism(1)
-                .map(i -> Row.ofKind(RowKind.UPDATE_AFTER, "k" + (i % KEYS), BigDecimal.valueOf(i)), ROW).setParallelism(1);
+        DataStream<Row> rows =
+                env.fromSequence(1, VALUES)
+                        .setParallelism(1)
+                        .map(beforeWrite)
+                        .setParallelism(1)
+                        .map(
+                                i ->
+                                        Row.ofKind(
+                                                RowKind.UPDATE_AFTER,
+                                                "k" + (i % KEYS),
+                                                BigDecimal.valueOf(i)),
+                                ROW)
+                        .setParallelism(1);
         rows.keyBy(new ViewKeySelector(converter))
-                .process(new WriteCoalescer(table, converter, ROW, Duration.ofMillis(5), DEAD_LETTERS), ROW)
+                .process(
+                        new WriteCoalescer(
+                                table, converter, ROW, Duration.ofMillis(5), DEAD_LETTERS),
+                        ROW)
                 .sinkTo(DynamoDbSinks.rows(table, converter, aws()));
     }
 
-    /** Asserts that each key's values landed in increasing order; returns how many writes landed. */
+    /**
+     * Asserts that each key's values landed in increasing order; returns how many writes landed.
+     */
     private static int assertLandedInOrder(String table) {
         Map<String, Long> lastLanded = new HashMap<>();
         int writes = 0;
@@ -105,9 +132,12 @@ class NoStaleOverwriteITCase {
                 continue;
             }
             String key = w.key().replaceAll(".*\"S\":\"([^\"]+)\".*", "$1");
-            long value = Long.parseLong(w.item().replaceAll(".*\"v\":\\{\"N\":\"(\\d+)\"}.*", "$1"));
+            long value =
+                    Long.parseLong(w.item().replaceAll(".*\"v\":\\{\"N\":\"(\\d+)\"}.*", "$1"));
             Long previous = lastLanded.put(key, value);
-            assertThat(previous == null || previous < value).as("key %s: %s landed after %s", key, value, previous).isTrue();
+            assertThat(previous == null || previous < value)
+                    .as("key %s: %s landed after %s", key, value, previous)
+                    .isTrue();
             writes++;
         }
         return writes;
@@ -115,7 +145,8 @@ class NoStaleOverwriteITCase {
 
     private static Map<String, Long> finalValues(String table) {
         Map<String, Long> out = new HashMap<>();
-        for (Map<String, AttributeValue> item : dynamoDb.client().scan(b -> b.tableName(table)).items()) {
+        for (Map<String, AttributeValue> item :
+                dynamoDb.client().scan(b -> b.tableName(table)).items()) {
             out.put(item.get("k").s(), Long.parseLong(item.get("v").n()));
         }
         return out;
@@ -130,14 +161,17 @@ class NoStaleOverwriteITCase {
     }
 
     @Test
-    void noOlderValueLandsAfterANewerOneUnderThrottlingDelaysAndUnprocessedItems() throws Exception {
+    void noOlderValueLandsAfterANewerOneUnderThrottlingDelaysAndUnprocessedItems()
+            throws Exception {
         createTable(dynamoDb.client(), "stale_retries");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         pipeline(env, "stale_retries", new Pace());
         env.execute("no-stale-overwrite");
 
-        assertThat(assertLandedInOrder("stale_retries")).as("several writes per key").isGreaterThan(KEYS * 5);
+        assertThat(assertLandedInOrder("stale_retries"))
+                .as("several writes per key")
+                .isGreaterThan(KEYS * 5);
         assertThat(proxy.throttledCalls()).isPositive();
         assertThat(proxy.partialCalls()).isPositive();
         assertThat(finalValues("stale_retries")).isEqualTo(newestValues());
@@ -156,7 +190,10 @@ class NoStaleOverwriteITCase {
         assertThat(finalValues("stale_restart")).isEqualTo(newestValues());
     }
 
-    /** Spreads the values over a few seconds so that many flush intervals, and so many batches, pass. */
+    /**
+     * Spreads the values over a few seconds so that many flush intervals, and so many batches,
+     * pass.
+     */
     private static final class Pace implements MapFunction<Long, Long> {
         @Override
         public Long map(Long i) throws Exception {

@@ -1,20 +1,18 @@
 package io.changeviews.connectors.change;
 
-import io.changeviews.connectors.ddb.AttributeCodec;
-import io.changeviews.connectors.ddb.DdbValue;
-import io.changeviews.connectors.ddb.InvalidAttributeException;
+import static io.changeviews.connectors.ddb.AttributeCodec.abbreviate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.changeviews.connectors.ddb.AttributeCodec;
+import io.changeviews.connectors.ddb.DdbValue;
+import io.changeviews.connectors.ddb.InvalidAttributeException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.util.Map;
-
-import static io.changeviews.connectors.ddb.AttributeCodec.abbreviate;
 
 /**
  * Decodes a DynamoDB change record, in the Kinesis-Data-Streams-for-DynamoDB JSON format or the
@@ -34,7 +32,11 @@ public final class ChangeRecordDecoder implements Serializable {
     private static final BigDecimal MILLIS_LIMIT = new BigDecimal("1e14");
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000L);
     private static final BigDecimal THOUSAND = BigDecimal.valueOf(1_000L);
-    /** Change times after this (the year 9999) are garbage, and would not fit a long in microseconds anyway. */
+
+    /**
+     * Change times after this (the year 9999) are garbage, and would not fit a long in microseconds
+     * anyway.
+     */
     private static final BigDecimal MAX_MICROS = new BigDecimal("253402300800000000");
 
     private transient ObjectMapper mapper;
@@ -79,25 +81,41 @@ public final class ChangeRecordDecoder implements Serializable {
         for (Map.Entry<String, DdbValue> key : keys.entrySet()) {
             DdbValue.Type t = key.getValue().type();
             if (t != DdbValue.Type.S && t != DdbValue.Type.N && t != DdbValue.Type.B) {
-                throw new DecodeException("key attribute " + key.getKey() + " has type " + t + ", expected S, N or B");
+                throw new DecodeException(
+                        "key attribute "
+                                + key.getKey()
+                                + " has type "
+                                + t
+                                + ", expected S, N or B");
             }
         }
         Map<String, DdbValue> newImage = image(ddb, "NewImage");
         Map<String, DdbValue> oldImage = image(ddb, "OldImage");
         if (type != ChangeType.REMOVE && newImage == null) {
             throw new DecodeException(
-                    type + " without dynamodb.NewImage: the stream must include new images (NEW_IMAGE or NEW_AND_OLD_IMAGES)");
+                    type
+                            + " without dynamodb.NewImage: the stream must include new images"
+                            + " (NEW_IMAGE or NEW_AND_OLD_IMAGES)");
         }
         String sequence = text(ddb, "SequenceNumber");
         if (sequence == null) {
             sequence = sourceSequenceNumber;
         }
         JsonNode identity = root.get("userIdentity");
-        boolean ttl = identity != null
-                && "Service".equals(text(identity, "type"))
-                && "dynamodb.amazonaws.com".equals(text(identity, "principalId"));
+        boolean ttl =
+                identity != null
+                        && "Service".equals(text(identity, "type"))
+                        && "dynamodb.amazonaws.com".equals(text(identity, "principalId"));
         return new ChangeEvent(
-                table, type, keys, oldImage, newImage, micros, text(root, "eventID"), sequence, ttl);
+                table,
+                type,
+                keys,
+                oldImage,
+                newImage,
+                micros,
+                text(root, "eventID"),
+                sequence,
+                ttl);
     }
 
     private ObjectMapper mapper() {
@@ -114,7 +132,10 @@ public final class ChangeRecordDecoder implements Serializable {
         try {
             return ChangeType.valueOf(name);
         } catch (IllegalArgumentException e) {
-            throw new DecodeException("unknown eventName '" + abbreviate(name) + "', expected INSERT, MODIFY or REMOVE");
+            throw new DecodeException(
+                    "unknown eventName '"
+                            + abbreviate(name)
+                            + "', expected INSERT, MODIFY or REMOVE");
         }
     }
 
@@ -127,10 +148,13 @@ public final class ChangeRecordDecoder implements Serializable {
         try {
             value = node.isNumber() ? node.decimalValue() : new BigDecimal(node.asText());
         } catch (NumberFormatException e) {
-            throw new DecodeException("dynamodb.ApproximateCreationDateTime is not a number: " + abbreviate(node.toString()));
+            throw new DecodeException(
+                    "dynamodb.ApproximateCreationDateTime is not a number: "
+                            + abbreviate(node.toString()));
         }
         if (value.signum() <= 0) {
-            throw new DecodeException("dynamodb.ApproximateCreationDateTime is not positive: " + value);
+            throw new DecodeException(
+                    "dynamodb.ApproximateCreationDateTime is not positive: " + value);
         }
         String precision = text(ddb, "ApproximateCreationDateTimePrecision");
         BigDecimal micros;
@@ -146,7 +170,9 @@ public final class ChangeRecordDecoder implements Serializable {
             micros = value;
         }
         if (micros.compareTo(MAX_MICROS) > 0) {
-            throw new DecodeException("dynamodb.ApproximateCreationDateTime is after the year 9999: " + abbreviate(value.toString()));
+            throw new DecodeException(
+                    "dynamodb.ApproximateCreationDateTime is after the year 9999: "
+                            + abbreviate(value.toString()));
         }
         return micros.longValue();
     }

@@ -4,10 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -16,8 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Converts DynamoDB attribute values between {@link DdbValue}, DynamoDB JSON and the SDK's {@link AttributeValue}. */
+/**
+ * Converts DynamoDB attribute values between {@link DdbValue}, DynamoDB JSON and the SDK's {@link
+ * AttributeValue}.
+ */
 public final class AttributeCodec {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -28,7 +29,8 @@ public final class AttributeCodec {
      *
      * @param path where the object is, for error messages (attribute paths extend it)
      */
-    public static Map<String, DdbValue> itemFromJson(JsonNode object, String path) throws InvalidAttributeException {
+    public static Map<String, DdbValue> itemFromJson(JsonNode object, String path)
+            throws InvalidAttributeException {
         if (!object.isObject()) {
             throw new InvalidAttributeException(path + " is not an object");
         }
@@ -42,10 +44,10 @@ public final class AttributeCodec {
     }
 
     /**
-     * One typed attribute value from DynamoDB JSON; numbers may also be JSON numbers, and are read as exact
-     * decimals when the parser keeps them so. Serializers built on the AWS SDK v1 model (the DynamoDB Streams
-     * adapter) may write every descriptor with empty sets beside the real one, so null members and empty arrays
-     * are skipped when another descriptor is present.
+     * One typed attribute value from DynamoDB JSON; numbers may also be JSON numbers, and are read
+     * as exact decimals when the parser keeps them so. Serializers built on the AWS SDK v1 model
+     * (the DynamoDB Streams adapter) may write every descriptor with empty sets beside the real
+     * one, so null members and empty arrays are skipped when another descriptor is present.
      */
     public static DdbValue fromJson(JsonNode node, String path) throws InvalidAttributeException {
         if (node == null || !node.isObject() || node.size() == 0) {
@@ -69,7 +71,13 @@ public final class AttributeCodec {
                 continue;
             }
             if (descriptor != null) {
-                throw new InvalidAttributeException(path + ": more than one type descriptor (" + descriptor + ", " + e.getKey() + ")");
+                throw new InvalidAttributeException(
+                        path
+                                + ": more than one type descriptor ("
+                                + descriptor
+                                + ", "
+                                + e.getKey()
+                                + ")");
             }
             descriptor = e.getKey();
             content = v;
@@ -85,7 +93,8 @@ public final class AttributeCodec {
         try {
             type = DdbValue.Type.valueOf(descriptor);
         } catch (IllegalArgumentException e) {
-            throw new InvalidAttributeException(path + ": unknown type descriptor " + abbreviate(descriptor));
+            throw new InvalidAttributeException(
+                    path + ": unknown type descriptor " + abbreviate(descriptor));
         }
         switch (type) {
             case S:
@@ -147,7 +156,10 @@ public final class AttributeCodec {
         return out;
     }
 
-    /** The value as DynamoDB JSON, e.g. {@code {"N":"12.5"}}: numbers in plain notation, binaries in base64. */
+    /**
+     * The value as DynamoDB JSON, e.g. {@code {"N":"12.5"}}: numbers in plain notation, binaries in
+     * base64.
+     */
     public static ObjectNode toJson(DdbValue value) {
         ObjectNode out = NODES.objectNode();
         String type = value.type().name();
@@ -182,7 +194,8 @@ public final class AttributeCodec {
                 break;
             case BS:
                 ArrayNode binaries = out.putArray(type);
-                value.asSet().forEach(e -> binaries.add(Base64.getEncoder().encodeToString((byte[]) e)));
+                value.asSet()
+                        .forEach(e -> binaries.add(Base64.getEncoder().encodeToString((byte[]) e)));
                 break;
             default:
                 throw new IllegalStateException("unknown type " + value.type());
@@ -213,9 +226,11 @@ public final class AttributeCodec {
             case SS:
                 return AttributeValue.fromSs(map(value.asSet(), e -> (String) e));
             case NS:
-                return AttributeValue.fromNs(map(value.asSet(), e -> DdbValue.numberText((BigDecimal) e)));
+                return AttributeValue.fromNs(
+                        map(value.asSet(), e -> DdbValue.numberText((BigDecimal) e)));
             case BS:
-                return AttributeValue.fromBs(map(value.asSet(), e -> SdkBytes.fromByteArray((byte[]) e)));
+                return AttributeValue.fromBs(
+                        map(value.asSet(), e -> SdkBytes.fromByteArray((byte[]) e)));
             default:
                 throw new IllegalStateException("unknown type " + value.type());
         }
@@ -225,7 +240,10 @@ public final class AttributeCodec {
         return mapValues(item, AttributeCodec::fromSdk);
     }
 
-    /** The value in the job's model; an IllegalArgumentException for a value of no (or no known) type, or an empty set. */
+    /**
+     * The value in the job's model; an IllegalArgumentException for a value of no (or no known)
+     * type, or an empty set.
+     */
     public static DdbValue fromSdk(AttributeValue value) {
         switch (value.type()) {
             case S:
@@ -253,7 +271,9 @@ public final class AttributeCodec {
         }
     }
 
-    /** At most 100 characters of {@code s}, so a huge bad value does not make a huge error message. */
+    /**
+     * At most 100 characters of {@code s}, so a huge bad value does not make a huge error message.
+     */
     public static String abbreviate(String s) {
         return s.length() <= 100 ? s : s.substring(0, 100) + "…";
     }
@@ -267,7 +287,8 @@ public final class AttributeCodec {
     }
 
     /** Keeps the attributes' order, which the DynamoDB JSON written from them shows. */
-    private static <T, R> Map<String, R> mapValues(Map<String, T> in, Function<? super T, R> convert) {
+    private static <T, R> Map<String, R> mapValues(
+            Map<String, T> in, Function<? super T, R> convert) {
         Map<String, R> out = new LinkedHashMap<>();
         in.forEach((name, value) -> out.put(name, convert.apply(value)));
         return out;
@@ -280,16 +301,19 @@ public final class AttributeCodec {
         return node;
     }
 
-    private static JsonNode set(JsonNode node, DdbValue.Type type, String path) throws InvalidAttributeException {
+    private static JsonNode set(JsonNode node, DdbValue.Type type, String path)
+            throws InvalidAttributeException {
         if (array(node, path).size() == 0) {
-            throw new InvalidAttributeException(path + ": empty " + type + ", but DynamoDB has no empty sets");
+            throw new InvalidAttributeException(
+                    path + ": empty " + type + ", but DynamoDB has no empty sets");
         }
         return node;
     }
 
     private static String textual(JsonNode node, String path) throws InvalidAttributeException {
         if (!node.isTextual()) {
-            throw new InvalidAttributeException(path + ": expected a string, got " + node.getNodeType());
+            throw new InvalidAttributeException(
+                    path + ": expected a string, got " + node.getNodeType());
         }
         return node.textValue();
     }
@@ -302,15 +326,23 @@ public final class AttributeCodec {
             } else if (node.isTextual()) {
                 n = new BigDecimal(node.textValue());
             } else {
-                throw new InvalidAttributeException(path + ": expected a number, got " + node.getNodeType());
+                throw new InvalidAttributeException(
+                        path + ": expected a number, got " + node.getNodeType());
             }
         } catch (NumberFormatException e) {
-            throw new InvalidAttributeException(path + ": not a number: '" + abbreviate(node.asText()) + "'");
+            throw new InvalidAttributeException(
+                    path + ": not a number: '" + abbreviate(node.asText()) + "'");
         }
-        // DynamoDB itself holds no more: this also keeps absurd exponents from blowing up later arithmetic.
+        // DynamoDB itself holds no more: this also keeps absurd exponents from blowing up later
+        // arithmetic.
         if (!DynamoDbLimits.fitsNumber(n)) {
             throw new InvalidAttributeException(
-                    path + ": " + abbreviate(n.toString()) + " is not a DynamoDB number (" + DynamoDbLimits.NUMBER_LIMITS + ")");
+                    path
+                            + ": "
+                            + abbreviate(n.toString())
+                            + " is not a DynamoDB number ("
+                            + DynamoDbLimits.NUMBER_LIMITS
+                            + ")");
         }
         return n;
     }

@@ -1,15 +1,13 @@
 package io.changeviews.connectors.sink;
 
 import io.changeviews.connectors.change.DeadLetter;
-
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.dynamodb.sink.DynamoDbSink;
 import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequest;
 import org.apache.flink.types.Row;
-
-import java.util.Arrays;
-import java.util.List;
-import java.util.Properties;
 
 /**
  * Builds the job's {@link DynamoDbSink}s with the settings that keep writes ordered per key.
@@ -26,7 +24,8 @@ public final class DynamoDbSinks {
     /** How long a write may wait in the sink's buffer; coalescing already happened upstream. */
     static final long MAX_TIME_IN_BUFFER_MS = 200;
 
-    public static DynamoDbSink<Row> rows(String table, RowItemConverter converter, Properties awsProperties) {
+    public static DynamoDbSink<Row> rows(
+            String table, RowItemConverter converter, Properties awsProperties) {
         return build(table, converter, converter.keyColumns(), awsProperties);
     }
 

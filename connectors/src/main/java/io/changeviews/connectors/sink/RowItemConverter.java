@@ -4,21 +4,18 @@ import io.changeviews.connectors.change.CompositeKey;
 import io.changeviews.connectors.ddb.AttributeCodec;
 import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.connectors.ddb.DynamoDbLimits;
-
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequest;
 import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequestType;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
-
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-
-import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Turns a view's changelog row into a DynamoDB write of the absolute row: a put for +I/+U, a delete
@@ -43,7 +40,8 @@ public final class RowItemConverter implements ElementConverter<Row, DynamoDbWri
         for (int i = 0; i < keyColumns.size(); i++) {
             int pos = columns.indexOf(keyColumns.get(i));
             if (pos < 0) {
-                throw new IllegalArgumentException("key column " + keyColumns.get(i) + " is not a column of " + columns);
+                throw new IllegalArgumentException(
+                        "key column " + keyColumns.get(i) + " is not a column of " + columns);
             }
             keyPositions[i] = pos;
         }
@@ -70,9 +68,9 @@ public final class RowItemConverter implements ElementConverter<Row, DynamoDbWri
     }
 
     /**
-     * Why DynamoDB would reject this row's write, or null when it can be stored: a NULL or empty key,
-     * a key over DynamoDB's length limits, a number outside DynamoDB's range, or a put of an item
-     * over 400 KB. A rejected write is fatal to the sink, so such rows must not reach it.
+     * Why DynamoDB would reject this row's write, or null when it can be stored: a NULL or empty
+     * key, a key over DynamoDB's length limits, a number outside DynamoDB's range, or a put of an
+     * item over 400 KB. A rejected write is fatal to the sink, so such rows must not reach it.
      */
     public String problem(Row row) {
         if (keyString(row) == null) {
@@ -80,7 +78,10 @@ public final class RowItemConverter implements ElementConverter<Row, DynamoDbWri
         }
         for (int i = 0; i < keyPositions.length; i++) {
             Object v = row.getField(keyPositions[i]);
-            int limit = i == 0 ? DynamoDbLimits.MAX_PARTITION_KEY_BYTES : DynamoDbLimits.MAX_SORT_KEY_BYTES;
+            int limit =
+                    i == 0
+                            ? DynamoDbLimits.MAX_PARTITION_KEY_BYTES
+                            : DynamoDbLimits.MAX_SORT_KEY_BYTES;
             if (v instanceof String && Utf8.length((String) v) > limit) {
                 return "key " + columns[keyPositions[i]] + " is longer than " + limit + " bytes";
             }
@@ -93,12 +94,23 @@ public final class RowItemConverter implements ElementConverter<Row, DynamoDbWri
                 continue;
             }
             if (v.type() == DdbValue.Type.N && !DynamoDbLimits.fitsNumber(v.asNumber())) {
-                return "number " + columns[i] + "=" + v.toKeyString() + " is outside DynamoDB's range";
+                return "number "
+                        + columns[i]
+                        + "="
+                        + v.toKeyString()
+                        + " is outside DynamoDB's range";
             }
-            size += Utf8.length(columns[i]) + (v.type() == DdbValue.Type.S ? Utf8.length(v.asString())
-                    : v.type() == DdbValue.Type.N ? v.toKeyString().length() : v.type() == DdbValue.Type.B ? v.asBytes().length : 1);
+            size +=
+                    Utf8.length(columns[i])
+                            + (v.type() == DdbValue.Type.S
+                                    ? Utf8.length(v.asString())
+                                    : v.type() == DdbValue.Type.N
+                                            ? v.toKeyString().length()
+                                            : v.type() == DdbValue.Type.B ? v.asBytes().length : 1);
         }
-        return size > DynamoDbLimits.MAX_ITEM_BYTES ? "item of about " + size + " bytes is over DynamoDB's 400 KB limit" : null;
+        return size > DynamoDbLimits.MAX_ITEM_BYTES
+                ? "item of about " + size + " bytes is over DynamoDB's 400 KB limit"
+                : null;
     }
 
     @Override
@@ -123,7 +135,10 @@ public final class RowItemConverter implements ElementConverter<Row, DynamoDbWri
                 .build();
     }
 
-    /** The DynamoDB form of a SQL value; null for SQL NULL and for non-finite doubles, which DynamoDB cannot store. */
+    /**
+     * The DynamoDB form of a SQL value; null for SQL NULL and for non-finite doubles, which
+     * DynamoDB cannot store.
+     */
     static DdbValue attribute(Object v) {
         if (v == null) {
             return null;

@@ -1,10 +1,9 @@
 package io.changeviews.connectors.ddb;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** DynamoDB's number limits, at and beyond their edges. */
 class DynamoDbLimitsTest {
@@ -18,7 +17,9 @@ class DynamoDbLimitsTest {
         assertThat(fits("0E-500")).as("zero, whatever its scale").isTrue();
         assertThat(fits("9".repeat(38))).isTrue();
         assertThat(fits("-0." + "9".repeat(38))).isTrue();
-        assertThat(fits("1" + "0".repeat(60))).as("trailing zeros are no significant digits").isTrue();
+        assertThat(fits("1" + "0".repeat(60)))
+                .as("trailing zeros are no significant digits")
+                .isTrue();
         assertThat(fits("1" + "0".repeat(37) + "1")).isFalse();
         assertThat(fits("-1." + "0".repeat(37) + "1")).isFalse();
     }

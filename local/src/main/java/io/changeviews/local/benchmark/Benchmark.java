@@ -2,7 +2,10 @@ package io.changeviews.local.benchmark;
 
 import io.changeviews.local.LocalDynamoDb;
 
-/** Measures the job's throughput, DynamoDB writes and latency next to the seed Lambda's one UpdateItem per event. */
+/**
+ * Measures the job's throughput, DynamoDB writes and latency next to the seed Lambda's one
+ * UpdateItem per event.
+ */
 public final class Benchmark {
     private Benchmark() {}
 
@@ -14,7 +17,8 @@ public final class Benchmark {
             e.printStackTrace();
             status = 1;
         }
-        // Flink's and the SDKs' non-daemon threads would otherwise keep the JVM up after the report.
+        // Flink's and the SDKs' non-daemon threads would otherwise keep the JVM up after the
+        // report.
         System.exit(status);
     }
 
@@ -36,11 +40,25 @@ public final class Benchmark {
             endToEnd = EndToEnd.measure(dynamoDb, workload, progress);
             // Half a gigabyte the later phases have no use for.
             workload = null;
-            baseline = LambdaBaseline.measure(dynamoDb.client(), endToEnd.views, totals.lambdaUpdates, progress);
+            baseline =
+                    LambdaBaseline.measure(
+                            dynamoDb.client(), endToEnd.views, totals.lambdaUpdates, progress);
             latency = Latency.measure(dynamoDb, options, progress);
-            sentiment = SentimentBenchmark.measure(dynamoDb, options.reviews, options.comprehendReviews, progress);
+            sentiment =
+                    SentimentBenchmark.measure(
+                            dynamoDb, options.reviews, options.comprehendReviews, progress);
         }
         progress.print("done");
-        new Report(machine, options, totals, decodeOnly, endToEnd, baseline, latency, sentiment, parquet).print();
+        new Report(
+                        machine,
+                        options,
+                        totals,
+                        decodeOnly,
+                        endToEnd,
+                        baseline,
+                        latency,
+                        sentiment,
+                        parquet)
+                .print();
     }
 }

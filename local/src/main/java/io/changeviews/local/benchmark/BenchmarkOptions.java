@@ -1,13 +1,16 @@
 package io.changeviews.local.benchmark;
 
 import io.changeviews.job.ops.Options;
-
 import java.util.Map;
 
-/** The benchmark's command-line options with their defaults, and the seed and parallelism its report names beside them. */
+/**
+ * The benchmark's command-line options with their defaults, and the seed and parallelism its report
+ * names beside them.
+ */
 final class BenchmarkOptions {
     /** The order workload's random seed. */
     static final long SEED = 2026;
+
     static final int PARALLELISM = 2;
 
     final int events;
@@ -29,7 +32,22 @@ final class BenchmarkOptions {
     }
 
     static BenchmarkOptions parse(String[] args) {
-        return new BenchmarkOptions(Options.parse(args, "events", "1000000", "items", "1000", "latency-seconds", "30",
-                "latency-rate", "20", "baseline-events", "20000", "reviews", "100000", "comprehend-reviews", "20000"));
+        return new BenchmarkOptions(
+                Options.parse(
+                        args,
+                        "events",
+                        "1000000",
+                        "items",
+                        "1000",
+                        "latency-seconds",
+                        "30",
+                        "latency-rate",
+                        "20",
+                        "baseline-events",
+                        "20000",
+                        "reviews",
+                        "100000",
+                        "comprehend-reviews",
+                        "20000"));
     }
 }

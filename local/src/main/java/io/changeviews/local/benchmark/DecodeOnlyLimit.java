@@ -1,7 +1,6 @@
 package io.changeviews.local.benchmark;
 
 import io.changeviews.connectors.source.ChangeRecordDeserializationSchema;
-
 import java.util.Locale;
 
 /** The decode step's limit: ChangeRecordDeserializationSchema alone on one thread. */
@@ -19,11 +18,19 @@ final class DecodeOnlyLimit {
     }
 
     private static double pass(byte[][] records, Progress progress) {
-        ChangeRecordDeserializationSchema schema = new ChangeRecordDeserializationSchema("benchmark", null);
+        ChangeRecordDeserializationSchema schema =
+                new ChangeRecordDeserializationSchema("benchmark", null);
         long failed = 0;
         long t0 = System.nanoTime();
         for (int i = 0; i < records.length; i++) {
-            if (schema.deserialize(records[i], "", Integer.toString(i), 0L, JobUnderTest.STREAM, "shardId-0").isDeadLetter()) {
+            if (schema.deserialize(
+                            records[i],
+                            "",
+                            Integer.toString(i),
+                            0L,
+                            JobUnderTest.STREAM,
+                            "shardId-0")
+                    .isDeadLetter()) {
                 failed++;
             }
         }
@@ -32,7 +39,13 @@ final class DecodeOnlyLimit {
             throw new IllegalStateException(failed + " generated records did not decode");
         }
         double rate = records.length / s;
-        progress.print(String.format(Locale.ROOT, "decode-only: %,d records in %.2f s = %,.0f events/s", records.length, s, rate));
+        progress.print(
+                String.format(
+                        Locale.ROOT,
+                        "decode-only: %,d records in %.2f s = %,.0f events/s",
+                        records.length,
+                        s,
+                        rate));
         return rate;
     }
 }

@@ -2,7 +2,11 @@ package io.changeviews.local.benchmark;
 
 import io.changeviews.connectors.change.DecodeResult;
 import io.changeviews.connectors.source.ChangeRecordDeserializationSchema;
-
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -14,16 +18,15 @@ import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
-
-/** Encoded KDS-for-DynamoDB records fed to a job on this JVM's MiniCluster, decoded as the Kinesis source decodes them. */
+/**
+ * Encoded KDS-for-DynamoDB records fed to a job on this JVM's MiniCluster, decoded as the Kinesis
+ * source decodes them.
+ */
 final class EncodedFeed implements AutoCloseable {
-    // Flink gives each task its own deserialized copy of the functions: the records in a function would
-    // be copied into the job graph, half a gigabyte of it. The functions carry the feed's id instead and
+    // Flink gives each task its own deserialized copy of the functions: the records in a function
+    // would
+    // be copied into the job graph, half a gigabyte of it. The functions carry the feed's id
+    // instead and
     // find the feed here, in the JVM they share with the benchmark, until it is closed.
     private static final Map<String, EncodedFeed> OPEN = new ConcurrentHashMap<>();
 
@@ -38,14 +41,19 @@ final class EncodedFeed implements AutoCloseable {
     }
 
     /**
-     * The records as a stream of {@code env}, decoded as records of {@code stream}. DataGeneratorSource
-     * hands each reader one contiguous index range, so each reader replays one range in order.
+     * The records as a stream of {@code env}, decoded as records of {@code stream}.
+     * DataGeneratorSource hands each reader one contiguous index range, so each reader replays one
+     * range in order.
      */
-    DataStream<DecodeResult> decoded(StreamExecutionEnvironment env, String sourceName, String stream) {
-        return env
-                .fromSource(new DataGeneratorSource<>(new Records(id), records.length,
+    DataStream<DecodeResult> decoded(
+            StreamExecutionEnvironment env, String sourceName, String stream) {
+        return env.fromSource(
+                        new DataGeneratorSource<>(
+                                new Records(id),
+                                records.length,
                                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
-                        WatermarkStrategy.noWatermarks(), sourceName)
+                        WatermarkStrategy.noWatermarks(),
+                        sourceName)
                 .uid("pre-encoded-records")
                 .map(new Decode(id, stream), TypeInformation.of(DecodeResult.class))
                 .uid("decode")
@@ -90,13 +98,17 @@ final class EncodedFeed implements AutoCloseable {
         }
     }
 
-    /** Decodes as the Kinesis source does, a per-reader counter standing in for the shard's sequence numbers. */
+    /**
+     * Decodes as the Kinesis source does, a per-reader counter standing in for the shard's sequence
+     * numbers.
+     */
     private static final class Decode extends RichMapFunction<byte[], DecodeResult> {
         private static final long serialVersionUID = 1L;
 
         private final String feed;
         private final String stream;
-        private final ChangeRecordDeserializationSchema schema = new ChangeRecordDeserializationSchema("benchmark", null);
+        private final ChangeRecordDeserializationSchema schema =
+                new ChangeRecordDeserializationSchema("benchmark", null);
         private transient EncodedFeed counts;
         private long sequence;
 
@@ -116,7 +128,8 @@ final class EncodedFeed implements AutoCloseable {
                 counts.firstDecodeNanos.compareAndSet(0, System.nanoTime());
             }
             counts.decoded.increment();
-            return schema.deserialize(record, "", Long.toString(++sequence), 0L, stream, "shardId-benchmark");
+            return schema.deserialize(
+                    record, "", Long.toString(++sequence), 0L, stream, "shardId-benchmark");
         }
     }
 }

@@ -5,11 +5,6 @@ import io.changeviews.job.config.JobConfig;
 import io.changeviews.local.FaultyDynamoDbProxy;
 import io.changeviews.local.LocalDynamoDb;
 import io.changeviews.local.LocalTables;
-
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,27 +13,50 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** The job end to end on a MiniCluster: the workload's records in, DynamoDB Local behind the counting proxy out. */
+/**
+ * The job end to end on a MiniCluster: the workload's records in, DynamoDB Local behind the
+ * counting proxy out.
+ */
 final class EndToEnd {
     /** What each view is materialized as. */
     final List<MaterializedView> views;
+
     final long flushIntervalMs;
     final double seconds;
+
     /** From submission to the first record decoded. */
     final double startUpSeconds;
+
     /** Item writes to {@link JobUnderTest#VIEW_TABLE}. */
     final long viewWrites;
+
     /** Item writes to the views' tables and the dead-letter table. */
     final long allWrites;
+
     final long batchCalls;
+
     /** Item writes per table, e.g. {@code item_count_by_date 16,007, dead letters 0}. */
     final String writesPerTable;
-    /** Whether {@link JobUnderTest#VIEW_TABLE} holds the generator's final state, e.g. {@code OK (5,353 keys)}. */
+
+    /**
+     * Whether {@link JobUnderTest#VIEW_TABLE} holds the generator's final state, e.g. {@code OK
+     * (5,353 keys)}.
+     */
     final String check;
 
-    private EndToEnd(List<MaterializedView> views, long flushIntervalMs, double seconds, double startUpSeconds, long viewWrites,
-            long allWrites, long batchCalls, String writesPerTable, String check) {
+    private EndToEnd(
+            List<MaterializedView> views,
+            long flushIntervalMs,
+            double seconds,
+            double startUpSeconds,
+            long viewWrites,
+            long allWrites,
+            long batchCalls,
+            String writesPerTable,
+            String check) {
         this.views = Collections.unmodifiableList(views);
         this.flushIntervalMs = flushIntervalMs;
         this.seconds = seconds;
@@ -50,31 +68,52 @@ final class EndToEnd {
         this.check = check;
     }
 
-    static EndToEnd measure(LocalDynamoDb dynamoDb, Workload workload, Progress progress) throws Exception {
+    static EndToEnd measure(LocalDynamoDb dynamoDb, Workload workload, Progress progress)
+            throws Exception {
         DynamoDbClient ddb = dynamoDb.client();
         int events = workload.records.length;
         try (FaultyDynamoDbProxy proxy = FaultyDynamoDbProxy.start(dynamoDb.endpoint());
                 EncodedFeed feed = new EncodedFeed(workload.records)) {
             JobConfig config = JobUnderTest.config(proxy.endpoint(), null);
             long flushIntervalMs = config.flushInterval().toMillis();
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(BenchmarkOptions.PARALLELISM);
-            List<MaterializedView> views = JobUnderTest.build(env, config,
-                    feed.decoded(env, "Pre-encoded KDS records", JobUnderTest.STREAM));
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.createLocalEnvironment(BenchmarkOptions.PARALLELISM);
+            List<MaterializedView> views =
+                    JobUnderTest.build(
+                            env,
+                            config,
+                            feed.decoded(env, "Pre-encoded KDS records", JobUnderTest.STREAM));
             LocalTables.createTargetTables(ddb, views);
             LocalTables.createDeadLetterTable(ddb, config.deadLetterTable());
 
-            progress.print(String.format(Locale.ROOT, "pipeline: %,d events through a MiniCluster (parallelism %d),"
-                    + " flush interval %d ms, DynamoDB Local behind a counting proxy", events, BenchmarkOptions.PARALLELISM,
-                    flushIntervalMs));
-            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(task -> {
-                Thread thread = new Thread(task, "benchmark-progress");
-                thread.setDaemon(true);
-                return thread;
-            });
-            ticker.scheduleAtFixedRate(() -> progress.print(String.format(Locale.ROOT,
-                    "pipeline: %,d decoded, %,d item writes in %,d BatchWriteItem calls", feed.decodedCount(),
-                    totalWrites(proxy, views, config), proxy.calls(FaultyDynamoDbProxy.BATCH_WRITE_ITEM))),
-                    5, 5, TimeUnit.SECONDS);
+            progress.print(
+                    String.format(
+                            Locale.ROOT,
+                            "pipeline: %,d events through a MiniCluster (parallelism %d), flush"
+                                    + " interval %d ms, DynamoDB Local behind a counting proxy",
+                            events,
+                            BenchmarkOptions.PARALLELISM,
+                            flushIntervalMs));
+            ScheduledExecutorService ticker =
+                    Executors.newSingleThreadScheduledExecutor(
+                            task -> {
+                                Thread thread = new Thread(task, "benchmark-progress");
+                                thread.setDaemon(true);
+                                return thread;
+                            });
+            ticker.scheduleAtFixedRate(
+                    () ->
+                            progress.print(
+                                    String.format(
+                                            Locale.ROOT,
+                                            "pipeline: %,d decoded, %,d item writes in %,d"
+                                                    + " BatchWriteItem calls",
+                                            feed.decodedCount(),
+                                            totalWrites(proxy, views, config),
+                                            proxy.calls(FaultyDynamoDbProxy.BATCH_WRITE_ITEM))),
+                    5,
+                    5,
+                    TimeUnit.SECONDS);
             long t0 = System.nanoTime();
             try {
                 env.execute("changeviews-benchmark");
@@ -94,19 +133,39 @@ final class EndToEnd {
                     perTable.add(String.format(Locale.ROOT, "%s %,d", v.spec.targetTable(), n));
                 }
             }
-            perTable.add(String.format(Locale.ROOT, "dead letters %,d", proxy.itemWrites(config.deadLetterTable())));
+            perTable.add(
+                    String.format(
+                            Locale.ROOT,
+                            "dead letters %,d",
+                            proxy.itemWrites(config.deadLetterTable())));
             String writesPerTable = String.join(", ", perTable);
-            progress.print(String.format(Locale.ROOT, "pipeline: done in %.1f s (%.1f s until the first record): %s events/s;"
-                    + " item writes: %s; %,d BatchWriteItem calls", seconds, startUpSeconds,
-                    Report.rate(events / seconds), writesPerTable, batchCalls));
+            progress.print(
+                    String.format(
+                            Locale.ROOT,
+                            "pipeline: done in %.1f s (%.1f s until the first record): %s events/s;"
+                                    + " item writes: %s; %,d BatchWriteItem calls",
+                            seconds,
+                            startUpSeconds,
+                            Report.rate(events / seconds),
+                            writesPerTable,
+                            batchCalls));
             String check = verify(ddb, workload.totals.expectedSums, progress);
-            return new EndToEnd(views, flushIntervalMs, seconds, startUpSeconds, viewWrites, allWrites, batchCalls,
-                    writesPerTable, check);
+            return new EndToEnd(
+                    views,
+                    flushIntervalMs,
+                    seconds,
+                    startUpSeconds,
+                    viewWrites,
+                    allWrites,
+                    batchCalls,
+                    writesPerTable,
+                    check);
         }
     }
 
     /** Item writes that landed in the views' tables and the dead-letter table. */
-    private static long totalWrites(FaultyDynamoDbProxy proxy, List<MaterializedView> views, JobConfig config) {
+    private static long totalWrites(
+            FaultyDynamoDbProxy proxy, List<MaterializedView> views, JobConfig config) {
         long n = proxy.itemWrites(config.deadLetterTable());
         for (MaterializedView v : views) {
             n += proxy.itemWrites(v.spec.targetTable());
@@ -115,8 +174,10 @@ final class EndToEnd {
     }
 
     /** Compares the view's table with the sums of the generator's live orders. */
-    private static String verify(DynamoDbClient ddb, Map<String, Long> expectedSums, Progress progress) {
-        Map<String, Map<String, String>> actual = LocalTables.scanAsText(ddb, JobUnderTest.VIEW_TABLE, JobUnderTest.VIEW_KEY);
+    private static String verify(
+            DynamoDbClient ddb, Map<String, Long> expectedSums, Progress progress) {
+        Map<String, Map<String, String>> actual =
+                LocalTables.scanAsText(ddb, JobUnderTest.VIEW_TABLE, JobUnderTest.VIEW_KEY);
         long matching = 0;
         long wrong = 0;
         long missing = 0;
@@ -131,10 +192,16 @@ final class EndToEnd {
             }
         }
         long extra = actual.keySet().stream().filter(k -> !expectedSums.containsKey(k)).count();
-        String verdict = wrong + missing + extra == 0
-                ? String.format(Locale.ROOT, "OK (%,d keys)", matching)
-                : String.format(Locale.ROOT, "MISMATCH (%,d ok, %,d wrong, %,d missing, %,d extra)",
-                        matching, wrong, missing, extra);
+        String verdict =
+                wrong + missing + extra == 0
+                        ? String.format(Locale.ROOT, "OK (%,d keys)", matching)
+                        : String.format(
+                                Locale.ROOT,
+                                "MISMATCH (%,d ok, %,d wrong, %,d missing, %,d extra)",
+                                matching,
+                                wrong,
+                                missing,
+                                extra);
         progress.print("verify: " + JobUnderTest.VIEW_TABLE + " " + verdict);
         return verdict;
     }

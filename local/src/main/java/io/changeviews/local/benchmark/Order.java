@@ -3,12 +3,10 @@ package io.changeviews.local.benchmark;
 import io.changeviews.connectors.change.ChangeType;
 import io.changeviews.local.SampleData;
 import io.changeviews.local.StreamRelay;
-
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** One order item of {@code Order_by_item}; immutable, a change replaces it. */
 final class Order {
@@ -31,8 +29,14 @@ final class Order {
     /** The change as a KDS-for-DynamoDB record, encoded by the relay's own encoder. */
     static byte[] encode(String eventId, ChangeType type, Instant time, Order before, Order after) {
         Order current = after != null ? after : before;
-        return StreamRelay.kdsRecord(SampleData.ORDERS, eventId, type, time, current.keys(),
-                before == null ? null : before.image(), after == null ? null : after.image());
+        return StreamRelay.kdsRecord(
+                SampleData.ORDERS,
+                eventId,
+                type,
+                time,
+                current.keys(),
+                before == null ? null : before.image(),
+                after == null ? null : after.image());
     }
 
     private Map<String, AttributeValue> keys() {
