@@ -17,6 +17,9 @@ import java.util.TreeMap;
 public final class ChangeEvent implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The sequence number of snapshot items: lower than any stream's. */
+    public static final String SNAPSHOT_SEQUENCE_NUMBER = "0";
+
     private final String tableName;
     private final ChangeType type;
     private final Map<String, DdbValue> keys;
@@ -26,6 +29,7 @@ public final class ChangeEvent implements Serializable {
     private final String eventId;
     private final String sequenceNumber;
     private final boolean ttlDelete;
+    private final boolean snapshot;
 
     public ChangeEvent(
             String tableName,
@@ -37,6 +41,30 @@ public final class ChangeEvent implements Serializable {
             String eventId,
             String sequenceNumber,
             boolean ttlDelete) {
+        this(
+                tableName,
+                type,
+                keys,
+                oldImage,
+                newImage,
+                changeTimeMicros,
+                eventId,
+                sequenceNumber,
+                ttlDelete,
+                false);
+    }
+
+    private ChangeEvent(
+            String tableName,
+            ChangeType type,
+            Map<String, DdbValue> keys,
+            Map<String, DdbValue> oldImage,
+            Map<String, DdbValue> newImage,
+            long changeTimeMicros,
+            String eventId,
+            String sequenceNumber,
+            boolean ttlDelete,
+            boolean snapshot) {
         this.tableName = Objects.requireNonNull(tableName);
         this.type = Objects.requireNonNull(type);
         this.keys = copy(Objects.requireNonNull(keys));
@@ -46,6 +74,30 @@ public final class ChangeEvent implements Serializable {
         this.eventId = eventId;
         this.sequenceNumber = sequenceNumber;
         this.ttlDelete = ttlDelete;
+        this.snapshot = snapshot;
+    }
+
+    /**
+     * An item as a table snapshot read it: an INSERT of its image at the snapshot time, with {@link
+     * #SNAPSHOT_SEQUENCE_NUMBER}, so that a stream change of the same time is taken as the newer
+     * one; it has no event id (a snapshot reads each item once).
+     */
+    public static ChangeEvent snapshotItem(
+            String tableName,
+            Map<String, DdbValue> keys,
+            Map<String, DdbValue> image,
+            long snapshotTimeMicros) {
+        return new ChangeEvent(
+                tableName,
+                ChangeType.INSERT,
+                keys,
+                null,
+                image,
+                snapshotTimeMicros,
+                null,
+                SNAPSHOT_SEQUENCE_NUMBER,
+                false,
+                true);
     }
 
     /**
@@ -102,6 +154,14 @@ public final class ChangeEvent implements Serializable {
     }
 
     /**
+     * True for an item read by a table snapshot rather than a change of the stream: it sets the
+     * item's state but is no change event (it is not in {@code <Table>_changes}).
+     */
+    public boolean snapshot() {
+        return snapshot;
+    }
+
+    /**
      * The item's primary key as one string, stable across records: {@code name=value} parts sorted
      * by name.
      */
@@ -115,7 +175,8 @@ public final class ChangeEvent implements Serializable {
 
     @Override
     public String toString() {
-        return type
+        return (snapshot ? "SNAPSHOT " : "")
+                + type
                 + " "
                 + tableName
                 + " "
