@@ -33,8 +33,11 @@ import org.apache.flink.streaming.connectors.kinesis.config.ConsumerConfigConsta
  *       {@value #DEAD_LETTER_TABLE}.
  *   <li>{@value #PIPELINE}: {@value #OUT_OF_ORDERNESS_MS}, {@value #IDLE_TIMEOUT_MS}, {@value
  *       #DEDUPE_RETENTION_MS}, {@value #TOMBSTONE_RETENTION_MS}, {@value #TTL_DELETES_RETRACT}.
- *   <li>{@code table.<SqlName>}: {@value #TABLE_DYNAMODB_NAME} (defaults to the SQL name) and one
- *       {@code column.<name> = <SQL type> [FROM <attribute path>]} per column.
+ *   <li>{@code table.<SqlName>}: {@value #TABLE_DYNAMODB_NAME} (defaults to the SQL name), one
+ *       {@code column.<name> = <SQL type> [FROM <attribute path>]} per column, and the bootstrap:
+ *       {@value #TABLE_SNAPSHOT} ({@code none} | {@code scan}), {@value #SNAPSHOT_TOTAL_SEGMENTS},
+ *       {@value #SNAPSHOT_PAGE_SIZE}, {@value #SNAPSHOT_CONSISTENT_READ}, {@value
+ *       #SNAPSHOT_RCU_PER_SECOND}, {@value #SNAPSHOT_CLOCK_MARGIN_MS}.
  *   <li>{@value SentimentConfig#SENTIMENT}: see {@link SentimentConfig}.
  *   <li>{@code view.<name>}: {@value #VIEW_SQL}, {@value #VIEW_TARGET_TABLE}, {@value
  *       #VIEW_TARGET_KEY} (comma-separated, partition key first).
@@ -67,6 +70,20 @@ public final class JobConfig implements Serializable {
     public static final String TABLE_PREFIX = "table.";
     public static final String TABLE_DYNAMODB_NAME = "dynamodb.table";
     public static final String COLUMN_PREFIX = "column.";
+    public static final String TABLE_SNAPSHOT = "snapshot";
+    public static final String SNAPSHOT_TOTAL_SEGMENTS = "snapshot.total-segments";
+    public static final String SNAPSHOT_PAGE_SIZE = "snapshot.page-size";
+    public static final String SNAPSHOT_CONSISTENT_READ = "snapshot.consistent-read";
+    public static final String SNAPSHOT_RCU_PER_SECOND = "snapshot.rcu-per-second";
+    public static final String SNAPSHOT_CLOCK_MARGIN_MS = "snapshot.clock-margin.ms";
+
+    /** How a table is bootstrapped on a fresh start. */
+    public enum SnapshotKind {
+        /** Not at all: the views count what the stream still holds. */
+        NONE,
+        /** A parallel Scan of the live table. */
+        SCAN
+    }
 
     public static final String VIEW_PREFIX = "view.";
     public static final String VIEW_SQL = "sql";
@@ -253,7 +270,16 @@ public final class JobConfig implements Serializable {
 
     private static SourceTableSpec table(PropertyGroup g, String sqlName) {
         requireIdentifier(g.id(), null, sqlName);
-        g.rejectUnknown(set(TABLE_DYNAMODB_NAME), COLUMN_PREFIX);
+        g.rejectUnknown(
+                set(
+                        TABLE_DYNAMODB_NAME,
+                        TABLE_SNAPSHOT,
+                        SNAPSHOT_TOTAL_SEGMENTS,
+                        SNAPSHOT_PAGE_SIZE,
+                        SNAPSHOT_CONSISTENT_READ,
+                        SNAPSHOT_RCU_PER_SECOND,
+                        SNAPSHOT_CLOCK_MARGIN_MS),
+                COLUMN_PREFIX);
         List<ColumnSpec> columns = new ArrayList<>();
         for (String key : g.keysWithPrefix(COLUMN_PREFIX)) {
             String name = key.substring(COLUMN_PREFIX.length());
@@ -269,7 +295,25 @@ public final class JobConfig implements Serializable {
             throw new ConfigException(
                     g.id(), COLUMN_PREFIX + "<name>", "declare at least one column");
         }
-        return new SourceTableSpec(sqlName, g.optional(TABLE_DYNAMODB_NAME, sqlName), columns);
+        return new SourceTableSpec(
+                sqlName, g.optional(TABLE_DYNAMODB_NAME, sqlName), columns, snapshot(g));
+    }
+
+    /** The table's bootstrap; null for {@code none}, whose group may set no other snapshot key. */
+    private static SnapshotSpec snapshot(PropertyGroup g) {
+        if (g.oneOf(TABLE_SNAPSHOT, SnapshotKind.class, SnapshotKind.NONE) == SnapshotKind.NONE) {
+            for (String key : g.keysWithPrefix(TABLE_SNAPSHOT + ".")) {
+                throw new ConfigException(
+                        g.id(), key, "applies only with " + TABLE_SNAPSHOT + " = scan");
+            }
+            return null;
+        }
+        return new SnapshotSpec(
+                (int) g.wholeNumber(SNAPSHOT_TOTAL_SEGMENTS, 0, 1, 1_000_000),
+                (int) g.wholeNumber(SNAPSHOT_PAGE_SIZE, 1000, 1, 100_000),
+                g.bool(SNAPSHOT_CONSISTENT_READ, true),
+                g.positiveNumber(SNAPSHOT_RCU_PER_SECOND, 100),
+                g.positiveMillis(SNAPSHOT_CLOCK_MARGIN_MS, 2_000));
     }
 
     private static ViewSpec view(PropertyGroup g, String name) {
@@ -372,6 +416,18 @@ public final class JobConfig implements Serializable {
 
     public List<SourceTableSpec> tables() {
         return tables;
+    }
+
+    /** The declared tables that are bootstrapped by a snapshot on a fresh start. */
+    public List<SourceTableSpec> snapshotTables() {
+        List<SourceTableSpec> out = new ArrayList<>();
+        tables.forEach(
+                t -> {
+                    if (t.snapshot() != null) {
+                        out.add(t);
+                    }
+                });
+        return out;
     }
 
     public List<ViewSpec> views() {

@@ -22,11 +22,18 @@ public final class SourceTableSpec implements Serializable {
     private final String sqlName;
     private final String dynamoDbTable;
     private final List<ColumnSpec> columns;
+    private final SnapshotSpec snapshot;
 
     public SourceTableSpec(String sqlName, String dynamoDbTable, List<ColumnSpec> columns) {
+        this(sqlName, dynamoDbTable, columns, null);
+    }
+
+    public SourceTableSpec(
+            String sqlName, String dynamoDbTable, List<ColumnSpec> columns, SnapshotSpec snapshot) {
         this.sqlName = sqlName;
         this.dynamoDbTable = dynamoDbTable;
         this.columns = columns;
+        this.snapshot = snapshot;
     }
 
     /** The current-state table's name in SQL. */
@@ -45,5 +52,10 @@ public final class SourceTableSpec implements Serializable {
 
     public List<ColumnSpec> columns() {
         return columns;
+    }
+
+    /** How the table is bootstrapped on a fresh start; null when it is not ({@code none}). */
+    public SnapshotSpec snapshot() {
+        return snapshot;
     }
 }

@@ -128,6 +128,36 @@ class JobConfigTest {
     }
 
     @Test
+    void snapshotsAreOffByDefaultAndTheirSettingsAreValidatedAndNamed() throws Exception {
+        assertThat(JobConfig.from(shipped()).snapshotTables()).isEmpty();
+        SnapshotSpec scan =
+                JobConfig.from(with("table.Order_by_item", "snapshot", "scan"))
+                        .snapshotTables()
+                        .get(0)
+                        .snapshot();
+        assertThat(scan.totalSegments(2)).isEqualTo(8);
+        assertThat(scan.pageSize()).isEqualTo(1000);
+        assertThat(scan.consistentRead()).isTrue();
+        assertThat(scan.readCapacityPerSecond()).isEqualTo(100);
+        assertThat(scan.clockMarginMillis()).isEqualTo(2000);
+        assertThatThrownBy(() -> JobConfig.from(with("table.Order_by_item", "snapshot", "export")))
+                .hasMessageContaining(
+                        "table.Order_by_item / snapshot: must be one of [NONE, SCAN]");
+        assertThatThrownBy(
+                        () ->
+                                JobConfig.from(
+                                        with("table.Order_by_item", "snapshot.page-size", "10")))
+                .hasMessage(
+                        "configuration table.Order_by_item / snapshot.page-size: applies only with"
+                                + " snapshot = scan");
+        Map<String, Map<String, String>> bad = new HashMap<>();
+        bad.put("table.Order_by_item", Map.of("snapshot", "scan", "snapshot.rcu-per-second", "0"));
+        assertThatThrownBy(
+                        () -> JobConfig.from(ApplicationProperties.withOverrides(shipped(), bad)))
+                .hasMessageContaining("table.Order_by_item / snapshot.rcu-per-second: must be a");
+    }
+
+    @Test
     void readsColumnsFromNestedAttributePaths() throws Exception {
         JobConfig c =
                 JobConfig.from(
