@@ -32,6 +32,12 @@ import org.apache.flink.util.OutputTag;
  * for {@code tombstoneRetention}, so that a late older change cannot resurrect the item; seen event
  * ids are kept for {@code dedupeRetention}. Both are then cleared, so a deleted item leaves no
  * state behind.
+ *
+ * <p>A snapshot item (a table's bootstrap) is ordered like any change, at its snapshot time with
+ * the lowest sequence number: a newer stream change replaces it, an older one is stale, a REMOVE
+ * retracts it. But it is the item's state, not a change of it, so it is not in the changes side
+ * output (windowed views over {@code <Table>_changes} count only what happened) and is never
+ * counted late.
  */
 public final class ChangelogNormalizer extends KeyedProcessFunction<String, ItemChange, Row> {
     private static final long serialVersionUID = 1L;
@@ -111,13 +117,15 @@ public final class ChangelogNormalizer extends KeyedProcessFunction<String, Item
             seenEventIds.put(change.eventId, expiry);
             ctx.timerService().registerProcessingTimeTimer(expiry);
         }
-        if (change.changeTimeMicros / 1000 < ctx.timerService().currentWatermark()) {
-            // Behind the watermark: window TVFs over the changes table will not count it.
-            late.inc();
-        }
         AppliedVersion last = version.value();
         Row before = image.value();
-        ctx.output(changes, changeRow(change, before));
+        if (!change.snapshot) {
+            if (change.changeTimeMicros / 1000 < ctx.timerService().currentWatermark()) {
+                // Behind the watermark: window TVFs over the changes table will not count it.
+                late.inc();
+            }
+            ctx.output(changes, changeRow(change, before));
+        }
         if (last != null
                 && compare(
                                 change.changeTimeMicros,

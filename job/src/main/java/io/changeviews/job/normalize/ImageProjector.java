@@ -48,6 +48,7 @@ public final class ImageProjector extends ProcessFunction<ChangeEvent, ItemChang
         change.sequenceNumber = event.sequenceNumber();
         change.eventId = event.eventId();
         change.ttlDelete = event.ttlDelete();
+        change.snapshot = event.snapshot();
         change.oldRow = project(event, "old", event.oldImage(), ctx);
         change.newRow = project(event, "new", event.newImage(), ctx);
         out.collect(change);

@@ -28,6 +28,9 @@ public class ItemChange {
 
     public boolean ttlDelete;
 
+    /** An item read by a table snapshot: it sets the item's state but is no change event. */
+    public boolean snapshot;
+
     /** Declared columns of the old image; null when the record has none. */
     public Row oldRow;
 
@@ -47,6 +50,7 @@ public class ItemChange {
             fields.add(new PojoField(ItemChange.class.getField("sequenceNumber"), Types.STRING));
             fields.add(new PojoField(ItemChange.class.getField("eventId"), Types.STRING));
             fields.add(new PojoField(ItemChange.class.getField("ttlDelete"), Types.BOOLEAN));
+            fields.add(new PojoField(ItemChange.class.getField("snapshot"), Types.BOOLEAN));
             fields.add(new PojoField(ItemChange.class.getField("oldRow"), imageType));
             fields.add(new PojoField(ItemChange.class.getField("newRow"), imageType));
             return new PojoTypeInfo<>(ItemChange.class, fields);
@@ -57,7 +61,8 @@ public class ItemChange {
 
     @Override
     public String toString() {
-        return type
+        return (snapshot ? "SNAPSHOT " : "")
+                + type
                 + " "
                 + itemKey
                 + " @"

@@ -2,6 +2,7 @@ package io.changeviews.job.normalize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.ChangeType;
 import io.changeviews.job.HarnessRecords;
 import io.changeviews.job.config.ColumnSpec;
@@ -113,6 +114,47 @@ class ChangelogNormalizerTest {
             side.clear();
         }
         return out;
+    }
+
+    private static ItemChange snapshotItem(String key, long timeMillis, Row image) {
+        ItemChange c =
+                change(
+                        key,
+                        ChangeType.INSERT,
+                        timeMillis,
+                        ChangeEvent.SNAPSHOT_SEQUENCE_NUMBER,
+                        null,
+                        null,
+                        image);
+        c.snapshot = true;
+        return c;
+    }
+
+    @Test
+    void aSnapshotItemIsStateButNoChangeAndTheStreamHandsOffByChangeTime() throws Exception {
+        send(snapshotItem("only", 5000, image("itemA", 1)));
+        // A change newer than the snapshot replaces it, even at the same time.
+        send(snapshotItem("newer", 5000, image("itemA", 2)));
+        send(change("newer", ChangeType.MODIFY, 5000, "9", "e1", null, image("itemA", 3)));
+        // One older than the snapshot (which already reflects it) is stale.
+        send(snapshotItem("older", 5000, image("itemA", 5)));
+        send(change("older", ChangeType.MODIFY, 4000, "8", "e2", null, image("itemA", 4)));
+        // A delete after the scan retracts; one before it finds the item absent.
+        send(snapshotItem("deleted", 5000, image("itemA", 6)));
+        send(change("deleted", ChangeType.REMOVE, 6000, "7", "e3", image("itemA", 6), null));
+        send(change("gone", ChangeType.REMOVE, 4000, "6", "e4", image("itemA", 7), null));
+        assertThat(HarnessRecords.drain(harness))
+                .containsExactly(
+                        state(RowKind.INSERT, "itemA", 1, 5000),
+                        state(RowKind.INSERT, "itemA", 2, 5000),
+                        state(RowKind.UPDATE_BEFORE, "itemA", 2, 5000),
+                        state(RowKind.UPDATE_AFTER, "itemA", 3, 5000),
+                        state(RowKind.INSERT, "itemA", 5, 5000),
+                        state(RowKind.INSERT, "itemA", 6, 5000),
+                        state(RowKind.DELETE, "itemA", 6, 5000));
+        assertThat(drainChanges())
+                .as("only the stream's changes")
+                .containsExactly("MODIFY itemA", "MODIFY itemA", "REMOVE itemA", "REMOVE itemA");
     }
 
     @Test
