@@ -1,28 +1,44 @@
 package io.changeviews.job;
 
+import io.changeviews.connectors.aws.AsyncClientProvider;
 import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.change.DecodeResult;
 import io.changeviews.connectors.sink.DynamoDbSinks;
 import io.changeviews.connectors.sink.RowItemConverter;
+import io.changeviews.connectors.snapshot.ScanOptions;
+import io.changeviews.connectors.snapshot.ScanSnapshotSource;
+import io.changeviews.connectors.snapshot.SnapshotRecord;
 import io.changeviews.connectors.source.ChangeSourceFactory;
 import io.changeviews.job.archive.ArchivedDataset;
 import io.changeviews.job.archive.ParquetArchive;
+import io.changeviews.job.bootstrap.StreamStart;
+import io.changeviews.job.common.Uids;
 import io.changeviews.job.config.JobConfig;
+import io.changeviews.job.config.SnapshotSpec;
+import io.changeviews.job.config.SourceTableSpec;
 import io.changeviews.job.config.ViewSpec;
 import io.changeviews.job.sentiment.ReviewScoring;
+import io.changeviews.job.sentiment.SentimentClients;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.source.SourceFunction;
 import org.apache.flink.types.Row;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
- * The configured connectors: the Kinesis or DynamoDB Streams source, each view's DynamoDB table,
- * the dead-letter table, the Parquet archive under {@code archive.path}, the configured sentiment
- * engine.
+ * The configured connectors: the Kinesis or DynamoDB Streams source (started early enough to
+ * overlap the snapshots), the tables' Scan snapshots, each view's DynamoDB table, the dead-letter
+ * table, the Parquet archive under {@code archive.path}, the configured sentiment engine.
  */
 public class AwsPipelineIo implements PipelineIo {
+    private static final Duration SCAN_CALL_TIMEOUT = Duration.ofSeconds(30);
+
     private final JobConfig config;
 
     public AwsPipelineIo(JobConfig config) {
@@ -31,14 +47,43 @@ public class AwsPipelineIo implements PipelineIo {
 
     @Override
     public DataStream<DecodeResult> changes(StreamExecutionEnvironment env) {
+        Properties position = StreamStart.overlapping(config, Instant.now());
         SourceFunction<DecodeResult> source =
                 config.sourceType() == JobConfig.SourceType.KINESIS
-                        ? ChangeSourceFactory.kinesis(config.stream(), config.sourceProperties())
+                        ? ChangeSourceFactory.kinesis(config.stream(), position)
                         : ChangeSourceFactory.dynamoDbStreams(
-                                config.stream(), config.streamTable(), config.sourceProperties());
+                                config.stream(), config.streamTable(), position);
         return env.addSource(source)
                 .uid(config.sourceUid())
                 .name("Changes from " + config.stream());
+    }
+
+    /**
+     * A parallel Scan of the table, with the {@code dynamodb} group's {@code aws.*} settings (the
+     * source tables are in the account and region of the view tables).
+     */
+    @Override
+    public DataStream<SnapshotRecord> snapshot(
+            StreamExecutionEnvironment env, SourceTableSpec table, int totalSegments) {
+        SnapshotSpec s = table.snapshot();
+        ScanOptions options =
+                new ScanOptions(
+                        table.dynamoDbTable(),
+                        totalSegments,
+                        s.pageSize(),
+                        s.consistentRead(),
+                        s.readCapacityPerSecond(),
+                        s.clockMarginMillis());
+        return env.fromSource(
+                        new ScanSnapshotSource(options, scanClients()),
+                        WatermarkStrategy.noWatermarks(),
+                        "Scan of " + table.dynamoDbTable())
+                .uid("snapshot-" + Uids.kebab(table.sqlName()));
+    }
+
+    /** The DynamoDB client of the snapshot scans; tests put a faulty one in between. */
+    protected AsyncClientProvider<DynamoDbAsyncClient> scanClients() {
+        return SentimentClients.dynamoDb(config.dynamoDbProperties(), SCAN_CALL_TIMEOUT);
     }
 
     @Override

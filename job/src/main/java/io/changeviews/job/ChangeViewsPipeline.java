@@ -4,7 +4,10 @@ import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.change.DecodeResult;
 import io.changeviews.connectors.sink.RowItemConverter;
+import io.changeviews.connectors.snapshot.SnapshotRecord;
 import io.changeviews.job.archive.ParquetArchive;
+import io.changeviews.job.bootstrap.SnapshotProgress;
+import io.changeviews.job.bootstrap.SnapshotSplitter;
 import io.changeviews.job.common.Uids;
 import io.changeviews.job.config.ConfigException;
 import io.changeviews.job.config.JobConfig;
@@ -26,8 +29,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -40,6 +46,8 @@ import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the whole topology from injected I/O ({@link PipelineIo}): dead-letter split → change-time
@@ -51,8 +59,13 @@ import org.apache.flink.util.OutputTag;
 public final class ChangeViewsPipeline {
     private ChangeViewsPipeline() {}
 
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeViewsPipeline.class);
+
     private static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<DeadLetter>("dead-letters") {};
+
+    private static final OutputTag<SnapshotRecord> SEGMENTS_DONE =
+            new OutputTag<SnapshotRecord>("snapshot-segments-done") {};
 
     /** Sets the SQL options the views rely on: UTC for time functions, mini-batch coalescing. */
     private static void configureSql(StreamTableEnvironment tEnv, JobConfig config) {
@@ -89,11 +102,12 @@ public final class ChangeViewsPipeline {
             StreamExecutionEnvironment env, JobConfig config, PipelineIo io) {
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
         DataStream<DecodeResult> records = io.changes(env);
+        Bootstrap bootstrap = bootstrap(env, config, io, records);
         DataStream<DeadLetter> deadLetters =
                 registerSourceTables(
                         tEnv,
                         config,
-                        records,
+                        bootstrap.changesAndItems,
                         config.sentiment() == null ? null : io.reviewScoring());
         if (config.archive().enabled()) {
             ParquetArchive.changes(config, records, io::archive);
@@ -110,13 +124,79 @@ public final class ChangeViewsPipeline {
         }
         List<MaterializedView> out = new ArrayList<>();
         for (ViewResult view : createViews(tEnv, config)) {
-            deadLetters = deadLetters.union(materialize(tEnv, config, view, io, out));
+            deadLetters = deadLetters.union(materialize(tEnv, config, view, io, bootstrap, out));
         }
         deadLetters
                 .sinkTo(io.deadLetters())
                 .uid("dead-letter-sink")
                 .name("Dead letters → DynamoDB");
         return out;
+    }
+
+    /** The changes with every snapshot's items joined in, and when each snapshot is done. */
+    private static final class Bootstrap {
+        final DataStream<DecodeResult> changesAndItems;
+
+        /** Each bootstrapped table's name once its snapshot is done; null without snapshots. */
+        final DataStream<String> tablesDone;
+
+        final Set<String> tables;
+
+        Bootstrap(
+                DataStream<DecodeResult> changesAndItems,
+                DataStream<String> tablesDone,
+                Set<String> tables) {
+            this.changesAndItems = changesAndItems;
+            this.tablesDone = tablesDone;
+            this.tables = tables;
+        }
+    }
+
+    /**
+     * Joins each snapshotted table's items into the change stream before anything else sees it, so
+     * that a snapshot item enters the normalizer as a change of its item (the archive gets the
+     * stream's changes only); the segments' done records go to one {@link SnapshotProgress}.
+     */
+    private static Bootstrap bootstrap(
+            StreamExecutionEnvironment env,
+            JobConfig config,
+            PipelineIo io,
+            DataStream<DecodeResult> changes) {
+        Map<String, Integer> segments = new TreeMap<>();
+        DataStream<DecodeResult> joined = changes;
+        DataStream<SnapshotRecord> segmentsDone = null;
+        for (SourceTableSpec table : config.snapshotTables()) {
+            int total = table.snapshot().totalSegments(env.getParallelism());
+            segments.put(table.dynamoDbTable(), total);
+            SingleOutputStreamOperator<DecodeResult> items =
+                    io.snapshot(env, table, total)
+                            .process(
+                                    new SnapshotSplitter(SEGMENTS_DONE),
+                                    TypeInformation.of(DecodeResult.class))
+                            .uid("snapshot-items-" + Uids.kebab(table.sqlName()))
+                            .name("Items of the snapshot of " + table.sqlName());
+            joined = joined.union(items);
+            DataStream<SnapshotRecord> done = items.getSideOutput(SEGMENTS_DONE);
+            segmentsDone = segmentsDone == null ? done : segmentsDone.union(done);
+        }
+        if (segmentsDone == null) {
+            return new Bootstrap(changes, null, Set.of());
+        }
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            LOG.warn(
+                    "Tables {} are snapshotted but checkpointing is off: views are written only"
+                            + " after the first checkpoint following the snapshots, so never"
+                            + " unless the input ends",
+                    segments.keySet());
+        }
+        DataStream<String> tablesDone =
+                segmentsDone
+                        .process(new SnapshotProgress(segments), Types.STRING)
+                        .setParallelism(1)
+                        .setMaxParallelism(1)
+                        .uid("snapshot-progress")
+                        .name("Snapshot progress");
+        return new Bootstrap(joined, tablesDone, segments.keySet());
     }
 
     /**
@@ -251,6 +331,7 @@ public final class ChangeViewsPipeline {
             JobConfig config,
             ViewResult view,
             PipelineIo io,
+            Bootstrap bootstrap,
             List<MaterializedView> out) {
         ViewSpec spec = view.spec;
         List<String> columns = view.table.getResolvedSchema().getColumnNames();
@@ -294,17 +375,23 @@ public final class ChangeViewsPipeline {
         DataStream<Row> changelog = tEnv.toChangelogStream(view.table);
         // Keyed straight off the SQL output: a rebalance in between would reorder a key's changes.
         KeyedStream<Row, String> byKey = changelog.keyBy(new ViewKeySelector(converter));
+        // Every view waits for every snapshot: simpler than finding the tables its plan reads,
+        // and the snapshots all start together.
+        WriteCoalescer coalescer =
+                new WriteCoalescer(
+                        spec.name(),
+                        converter,
+                        changelog.getType(),
+                        config.flushInterval(),
+                        DEAD_LETTERS,
+                        bootstrap.tables);
+        String name = "Coalesce writes of " + spec.name();
         SingleOutputStreamOperator<Row> coalesced =
-                byKey.process(
-                                new WriteCoalescer(
-                                        spec.name(),
-                                        converter,
-                                        changelog.getType(),
-                                        config.flushInterval(),
-                                        DEAD_LETTERS),
-                                changelog.getType())
-                        .uid("coalesce-" + id)
-                        .name("Coalesce writes of " + spec.name());
+                (bootstrap.tablesDone == null
+                                ? byKey.transform(name, changelog.getType(), coalescer)
+                                : byKey.connect(bootstrap.tablesDone.broadcast())
+                                        .transform(name, changelog.getType(), coalescer))
+                        .uid("coalesce-" + id);
         coalesced
                 .sinkTo(io.view(spec, converter))
                 .uid("sink-" + id)

@@ -3,7 +3,9 @@ package io.changeviews.job;
 import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.change.DecodeResult;
 import io.changeviews.connectors.sink.RowItemConverter;
+import io.changeviews.connectors.snapshot.SnapshotRecord;
 import io.changeviews.job.archive.ArchivedDataset;
+import io.changeviews.job.config.SourceTableSpec;
 import io.changeviews.job.config.ViewSpec;
 import io.changeviews.job.sentiment.ReviewScoring;
 import org.apache.avro.generic.GenericRecord;
@@ -17,8 +19,20 @@ import org.apache.flink.types.Row;
  * real connectors, tests inject in-memory sources and collecting sinks.
  */
 public interface PipelineIo {
-    /** The change records, decoded (or dead letters), with the source's stable uid. */
+    /**
+     * The change records, decoded (or dead letters), with the source's stable uid. With tables to
+     * snapshot, a fresh start must begin early enough to overlap them ({@link
+     * io.changeviews.job.bootstrap.StreamStart}).
+     */
     DataStream<DecodeResult> changes(StreamExecutionEnvironment env);
+
+    /**
+     * The bounded snapshot of a table whose {@link SourceTableSpec#snapshot()} is set: its items,
+     * and a done record after each of its {@code totalSegments} segments; with the stable uid
+     * {@code snapshot-<table>}. Asked for only on tables with a snapshot.
+     */
+    DataStream<SnapshotRecord> snapshot(
+            StreamExecutionEnvironment env, SourceTableSpec table, int totalSegments);
 
     /**
      * The sink of a view's writes: rows of kind INSERT or UPDATE_AFTER are puts, DELETE a delete of

@@ -1,11 +1,15 @@
 package io.changeviews.local;
 
+import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.change.DecodeResult;
 import io.changeviews.connectors.sink.RowItemConverter;
+import io.changeviews.connectors.snapshot.SnapshotRecord;
 import io.changeviews.job.PipelineIo;
 import io.changeviews.job.archive.ArchivedDataset;
+import io.changeviews.job.common.Uids;
 import io.changeviews.job.config.JobConfig;
+import io.changeviews.job.config.SourceTableSpec;
 import io.changeviews.job.config.ViewSpec;
 import io.changeviews.job.sentiment.ReviewScoring;
 import java.util.ArrayList;
@@ -41,10 +45,22 @@ final class CollectingPipelineIo implements PipelineIo {
     private final String run = UUID.randomUUID().toString();
     private final JobConfig config;
     private final List<DecodeResult> records;
+    private final Map<String, List<ChangeEvent>> snapshots;
 
     CollectingPipelineIo(JobConfig config, List<DecodeResult> records) {
+        this(config, records, Map.of());
+    }
+
+    /**
+     * @param snapshots per DynamoDB table of a table with a snapshot, the items its snapshot reads
+     */
+    CollectingPipelineIo(
+            JobConfig config,
+            List<DecodeResult> records,
+            Map<String, List<ChangeEvent>> snapshots) {
         this.config = config;
         this.records = records;
+        this.snapshots = snapshots;
     }
 
     @Override
@@ -53,6 +69,24 @@ final class CollectingPipelineIo implements PipelineIo {
                 .setParallelism(1)
                 .uid(config.sourceUid())
                 .name("Recorded changes");
+    }
+
+    /** The table's given items, all in its first segment; every other segment is empty. */
+    @Override
+    public DataStream<SnapshotRecord> snapshot(
+            StreamExecutionEnvironment env, SourceTableSpec table, int totalSegments) {
+        List<SnapshotRecord> out = new ArrayList<>();
+        List<ChangeEvent> items = snapshots.getOrDefault(table.dynamoDbTable(), List.of());
+        items.forEach(e -> out.add(SnapshotRecord.item(e)));
+        for (int s = 0; s < totalSegments; s++) {
+            out.add(
+                    SnapshotRecord.segmentDone(
+                            table.dynamoDbTable(), s, totalSegments, s == 0 ? items.size() : 0));
+        }
+        return env.fromData(out, TypeInformation.of(SnapshotRecord.class))
+                .setParallelism(1)
+                .uid("snapshot-" + Uids.kebab(table.sqlName()))
+                .name("Recorded snapshot of " + table.sqlName());
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.restartstrategy.RestartStrategies;
@@ -114,10 +115,16 @@ class NoStaleOverwriteITCase {
                                 ROW)
                         .setParallelism(1);
         rows.keyBy(new ViewKeySelector(converter))
-                .process(
+                .transform(
+                        "Coalesce writes of " + table,
+                        ROW,
                         new WriteCoalescer(
-                                table, converter, ROW, Duration.ofMillis(5), DEAD_LETTERS),
-                        ROW)
+                                table,
+                                converter,
+                                ROW,
+                                Duration.ofMillis(5),
+                                DEAD_LETTERS,
+                                Set.of()))
                 .sinkTo(DynamoDbSinks.rows(table, converter, aws()));
     }
 

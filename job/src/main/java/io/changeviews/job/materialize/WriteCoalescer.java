@@ -4,14 +4,31 @@ import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.sink.RowItemConverter;
 import io.changeviews.job.common.JobMetricGroup;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.types.Row;
-import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -23,59 +40,101 @@ import org.apache.flink.util.OutputTag;
  * and those must disappear from the table. Rows DynamoDB could not store become dead letters. The
  * pending row is keyed state, so it survives a restore; at the end of a bounded input the final
  * watermark flushes what is pending.
+ *
+ * <p><b>Held during a bootstrap.</b> With tables to snapshot ({@code awaitedSnapshots}), the
+ * operator has a second, broadcast input on which each table's name arrives once its snapshot's
+ * last segment is done. Until then writes stay pending (still coalesced per key), so no view is
+ * written half counted. The gate opens at the first checkpoint barrier after the last name arrived,
+ * in {@link #prepareSnapshotPreBarrier}, and every pending key is written then: the names come
+ * after each segment's last item in the snapshot readers' output, so with aligned checkpoints every
+ * item is before that barrier in every channel, and everything derived from them (SQL's
+ * mini-batches flush before a barrier too) has reached this operator. Each key's first write is
+ * therefore its value over the whole snapshot plus the stream so far. The names seen are operator
+ * state (union, so a rescaled job keeps them); a restore from a checkpoint taken after the gate
+ * opened starts open, an earlier one waits again.
  */
-public final class WriteCoalescer extends KeyedProcessFunction<String, Row, Row> {
+public final class WriteCoalescer extends AbstractStreamOperator<Row>
+        implements OneInputStreamOperator<Row, Row>,
+                TwoInputStreamOperator<Row, String, Row>,
+                Triggerable<String, VoidNamespace> {
     private static final long serialVersionUID = 1L;
 
     private static final long DRAIN = Long.MAX_VALUE;
+    private static final String PENDING = "pending-write";
 
     private final String view;
     private final RowItemConverter converter;
     private final TypeInformation<Row> rowType;
     private final long flushIntervalMs;
     private final OutputTag<DeadLetter> deadLetters;
+    private final Set<String> awaitedSnapshots;
 
     private transient ValueState<Row> pending;
+    private transient ListState<String> snapshotsDoneState;
+    private transient Set<String> snapshotsDone;
+    private transient boolean open;
+    private transient InternalTimerService<VoidNamespace> timers;
     private transient Counter writes;
     private transient Counter coalesced;
     private transient Counter unwritable;
 
+    /**
+     * @param awaitedSnapshots the tables whose snapshots must be done before the first write; empty
+     *     when nothing is bootstrapped (the operator then has one input)
+     */
     public WriteCoalescer(
             String view,
             RowItemConverter converter,
             TypeInformation<Row> rowType,
             Duration flushInterval,
-            OutputTag<DeadLetter> deadLetters) {
+            OutputTag<DeadLetter> deadLetters,
+            Set<String> awaitedSnapshots) {
         this.view = view;
         this.converter = converter;
         this.rowType = rowType;
         this.flushIntervalMs = flushInterval.toMillis();
         this.deadLetters = deadLetters;
+        this.awaitedSnapshots = new HashSet<>(awaitedSnapshots);
     }
 
     @Override
-    public void open(Configuration parameters) {
-        pending =
-                getRuntimeContext().getState(new ValueStateDescriptor<>("pending-write", rowType));
-        writes = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("aggregateWrites");
-        coalesced =
-                JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("coalescedChanges");
-        unwritable =
-                JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("rowsWithoutKey");
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        snapshotsDoneState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>("snapshots-done", Types.STRING));
+        snapshotsDone = new HashSet<>();
+        snapshotsDoneState.get().forEach(snapshotsDone::add);
+        open = snapshotsDone.containsAll(awaitedSnapshots);
     }
 
     @Override
-    public void processElement(Row row, Context ctx, Collector<Row> out) throws Exception {
-        if (ctx.getCurrentKey().equals(ViewKeySelector.NO_KEY)) {
+    public void open() throws Exception {
+        super.open();
+        pending = getPartitionedState(new ValueStateDescriptor<>(PENDING, rowType));
+        // The names of KeyedProcessOperator's: savepoints of earlier versions restore.
+        timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
+        writes = JobMetricGroup.of(getMetricGroup()).counter("aggregateWrites");
+        coalesced = JobMetricGroup.of(getMetricGroup()).counter("coalescedChanges");
+        unwritable = JobMetricGroup.of(getMetricGroup()).counter("rowsWithoutKey");
+        JobMetricGroup.of(getMetricGroup()).gauge("viewWritesHeld", () -> open ? 0 : 1);
+    }
+
+    @Override
+    public void processElement(StreamRecord<Row> record) throws Exception {
+        Row row = record.getValue();
+        if (getCurrentKey().equals(ViewKeySelector.NO_KEY)) {
             unwritable.inc();
-            ctx.output(deadLetters, ViewKeySelector.unwritable(view, converter, row));
+            output.collect(
+                    deadLetters,
+                    new StreamRecord<>(ViewKeySelector.unwritable(view, converter, row)));
             return;
         }
         if (pending.value() == null) {
-            ctx.timerService()
-                    .registerProcessingTimeTimer(
-                            ctx.timerService().currentProcessingTime() + flushIntervalMs);
-            ctx.timerService().registerEventTimeTimer(DRAIN);
+            timers.registerProcessingTimeTimer(
+                    VoidNamespace.INSTANCE, timers.currentProcessingTime() + flushIntervalMs);
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, DRAIN);
         } else {
             coalesced.inc();
         }
@@ -83,16 +142,62 @@ public final class WriteCoalescer extends KeyedProcessFunction<String, Row, Row>
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Row> out) throws Exception {
+    public void processElement1(StreamRecord<Row> record) throws Exception {
+        processElement(record);
+    }
+
+    /** A table whose snapshot is done. */
+    @Override
+    public void processElement2(StreamRecord<String> table) {
+        snapshotsDone.add(table.getValue());
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        if (!open && snapshotsDone.containsAll(awaitedSnapshots)) {
+            open = true;
+            List<String> keys;
+            try (Stream<String> held =
+                    this.<String>getKeyedStateBackend().getKeys(PENDING, VoidNamespace.INSTANCE)) {
+                keys = held.collect(Collectors.toCollection(ArrayList::new));
+            }
+            for (String key : keys) {
+                setCurrentKey(key);
+                flush(false);
+            }
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        snapshotsDoneState.update(new ArrayList<>(snapshotsDone));
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        if (open) {
+            flush(false);
+        }
+    }
+
+    /** The final watermark: every input has ended, so nothing can be half counted any more. */
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        flush(true);
+    }
+
+    private void flush(boolean draining) throws Exception {
         Row row = pending.value();
         if (row == null) {
             return;
         }
-        out.collect(row);
+        output.collect(new StreamRecord<>(row));
         writes.inc();
         pending.clear();
-        if (timestamp != DRAIN) {
-            ctx.timerService().deleteEventTimeTimer(DRAIN);
+        if (!draining) {
+            timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, DRAIN);
         }
     }
 }

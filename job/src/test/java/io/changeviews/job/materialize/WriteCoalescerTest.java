@@ -7,9 +7,9 @@ import io.changeviews.connectors.sink.RowItemConverter;
 import io.changeviews.job.HarnessRecords;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.RowTypeInfo;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -31,17 +31,19 @@ class WriteCoalescerTest {
     void open() throws Exception {
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new WriteCoalescer(
-                                        "v",
-                                        CONVERTER,
-                                        new RowTypeInfo(Types.STRING, Types.LONG),
-                                        Duration.ofSeconds(1),
-                                        DEAD_LETTERS)),
-                        new ViewKeySelector(CONVERTER),
-                        Types.STRING);
+                        coalescer(Set.of()), new ViewKeySelector(CONVERTER), Types.STRING);
         harness.setProcessingTime(0);
         harness.open();
+    }
+
+    private static WriteCoalescer coalescer(Set<String> awaitedSnapshots) {
+        return new WriteCoalescer(
+                "v",
+                CONVERTER,
+                new RowTypeInfo(Types.STRING, Types.LONG),
+                Duration.ofSeconds(1),
+                DEAD_LETTERS,
+                awaitedSnapshots);
     }
 
     @AfterEach
@@ -100,15 +102,7 @@ class WriteCoalescerTest {
         harness.close();
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new WriteCoalescer(
-                                        "v",
-                                        CONVERTER,
-                                        new RowTypeInfo(Types.STRING, Types.LONG),
-                                        Duration.ofSeconds(1),
-                                        DEAD_LETTERS)),
-                        new ViewKeySelector(CONVERTER),
-                        Types.STRING);
+                        coalescer(Set.of()), new ViewKeySelector(CONVERTER), Types.STRING);
         harness.setProcessingTime(0);
         harness.initializeState(snapshot);
         harness.open();
