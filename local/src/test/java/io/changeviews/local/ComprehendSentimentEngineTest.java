@@ -1,6 +1,6 @@
 package io.changeviews.local;
 
-import io.changeviews.job.sentiment.Backoff;
+import io.changeviews.connectors.aws.Backoff;
 import io.changeviews.job.sentiment.ComprehendSentimentEngine;
 import io.changeviews.job.sentiment.LexiconSentimentEngine;
 import io.changeviews.job.sentiment.Sentiment;
