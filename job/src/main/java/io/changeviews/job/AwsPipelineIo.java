@@ -19,7 +19,8 @@ import org.apache.flink.streaming.api.functions.source.SourceFunction;
 import org.apache.flink.types.Row;
 
 /**
- * The configured connectors: the Kinesis or DynamoDB Streams source, each view's DynamoDB table,
+ * The configured connectors: the Kinesis or DynamoDB Streams source, each view's DynamoDB table
+ * (written in the configured {@code write.mode}),
  * the dead-letter table, the Parquet archive under {@code archive.path}, the configured sentiment engine.
  */
 public class AwsPipelineIo implements PipelineIo {
@@ -39,7 +40,9 @@ public class AwsPipelineIo implements PipelineIo {
 
     @Override
     public Sink<Row> view(ViewSpec view, RowItemConverter converter) {
-        return DynamoDbSinks.rows(view.targetTable(), converter, config.dynamoDbProperties());
+        return config.writeMode() == JobConfig.WriteMode.ON_CHECKPOINT
+                ? DynamoDbSinks.onCheckpoint(view.targetTable(), converter, config.dynamoDbProperties(), config.writeMaxInFlight())
+                : DynamoDbSinks.keyOrdered(view.targetTable(), converter, config.dynamoDbProperties(), config.writeMaxInFlight());
     }
 
     @Override
