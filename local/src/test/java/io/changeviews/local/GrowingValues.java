@@ -2,6 +2,7 @@ package io.changeviews.local;
 
 import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.sink.RowItemConverter;
+import io.changeviews.job.ops.EndpointProperties;
 import io.changeviews.job.materialize.ViewKeySelector;
 import io.changeviews.job.materialize.WriteCoalescer;
 
@@ -56,11 +57,7 @@ final class GrowingValues {
 
     static Properties aws(String endpoint) {
         Properties p = new Properties();
-        p.setProperty("aws.region", "us-east-1");
-        p.setProperty("aws.endpoint", endpoint);
-        p.setProperty("aws.credentials.provider", "BASIC");
-        p.setProperty("aws.credentials.provider.basic.accesskeyid", "local");
-        p.setProperty("aws.credentials.provider.basic.secretkey", "local");
+        p.putAll(EndpointProperties.forEndpoint(endpoint));
         return p;
     }
 
