@@ -205,10 +205,6 @@ final class KeyOrderedBatcher {
         return requestsInFlight < concurrency.limit();
     }
 
-    boolean hasReady() {
-        return !ready.isEmpty();
-    }
-
     /** Nothing waits, nothing is in flight, nothing is to be retried. */
     boolean isIdle() {
         return ready.isEmpty() && waiting.isEmpty() && retries.isEmpty() && requestsInFlight == 0;

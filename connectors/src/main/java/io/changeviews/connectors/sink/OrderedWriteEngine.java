@@ -87,7 +87,8 @@ final class OrderedWriteEngine {
         this.mailbox = mailbox;
         // Enough to fill every request a few times over; beyond it the task waits (backpressure).
         this.maxBuffered = 4 * maxInFlight * KeyOrderedBatcher.MAX_BATCH;
-        this.metrics = new ViewWriteMetrics(metricGroup, batcher::requestsInFlight, batcher::pendingWrites, batcher::concurrencyLimit);
+        this.metrics = new ViewWriteMetrics(metricGroup, batcher::requestsInFlight, batcher::pendingWrites, batcher::concurrencyLimit,
+                batcher::replacedWrites);
     }
 
     /** Takes a write; waits (running answers) while too many writes are buffered. */

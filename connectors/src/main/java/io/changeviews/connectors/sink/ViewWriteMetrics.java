@@ -6,6 +6,7 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The view writer's metrics, in the {@code kinesisanalytics} group that Managed Service for Apache
@@ -21,7 +22,8 @@ final class ViewWriteMetrics {
     final Counter retried;
     final Histogram latencyMillis;
 
-    ViewWriteMetrics(MetricGroup operatorGroup, IntSupplier inFlight, IntSupplier pending, IntSupplier concurrencyLimit) {
+    ViewWriteMetrics(MetricGroup operatorGroup, IntSupplier inFlight, IntSupplier pending, IntSupplier concurrencyLimit,
+            LongSupplier replaced) {
         MetricGroup group = operatorGroup.addGroup(GROUP);
         itemsWritten = group.counter("viewItemsWritten");
         requests = group.counter("viewWriteRequests");
@@ -32,5 +34,6 @@ final class ViewWriteMetrics {
         group.gauge("viewWriteRequestsInFlight", inFlight::getAsInt);
         group.gauge("viewWriteConcurrencyLimit", concurrencyLimit::getAsInt);
         group.gauge("viewItemsPending", pending::getAsInt);
+        group.gauge("viewItemsReplacedWhileWaiting", replaced::getAsLong);
     }
 }
