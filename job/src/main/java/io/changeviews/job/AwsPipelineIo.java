@@ -10,7 +10,6 @@ import io.changeviews.job.archive.ParquetArchive;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.ViewSpec;
 import io.changeviews.job.sentiment.ReviewScoring;
-
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -20,8 +19,8 @@ import org.apache.flink.types.Row;
 
 /**
  * The configured connectors: the Kinesis or DynamoDB Streams source, each view's DynamoDB table
- * (written in the configured {@code write.mode}),
- * the dead-letter table, the Parquet archive under {@code archive.path}, the configured sentiment engine.
+ * (written in the configured {@code write.mode}), the dead-letter table, the Parquet archive under
+ * {@code archive.path}, the configured sentiment engine.
  */
 public class AwsPipelineIo implements PipelineIo {
     private final JobConfig config;
@@ -32,17 +31,29 @@ public class AwsPipelineIo implements PipelineIo {
 
     @Override
     public DataStream<DecodeResult> changes(StreamExecutionEnvironment env) {
-        SourceFunction<DecodeResult> source = config.sourceType() == JobConfig.SourceType.KINESIS
-                ? ChangeSourceFactory.kinesis(config.stream(), config.sourceProperties())
-                : ChangeSourceFactory.dynamoDbStreams(config.stream(), config.streamTable(), config.sourceProperties());
-        return env.addSource(source).uid(config.sourceUid()).name("Changes from " + config.stream());
+        SourceFunction<DecodeResult> source =
+                config.sourceType() == JobConfig.SourceType.KINESIS
+                        ? ChangeSourceFactory.kinesis(config.stream(), config.sourceProperties())
+                        : ChangeSourceFactory.dynamoDbStreams(
+                                config.stream(), config.streamTable(), config.sourceProperties());
+        return env.addSource(source)
+                .uid(config.sourceUid())
+                .name("Changes from " + config.stream());
     }
 
     @Override
     public Sink<Row> view(ViewSpec view, RowItemConverter converter) {
         return config.writeMode() == JobConfig.WriteMode.ON_CHECKPOINT
-                ? DynamoDbSinks.onCheckpoint(view.targetTable(), converter, config.dynamoDbProperties(), config.writeMaxInFlight())
-                : DynamoDbSinks.keyOrdered(view.targetTable(), converter, config.dynamoDbProperties(), config.writeMaxInFlight());
+                ? DynamoDbSinks.onCheckpoint(
+                        view.targetTable(),
+                        converter,
+                        config.dynamoDbProperties(),
+                        config.writeMaxInFlight())
+                : DynamoDbSinks.keyOrdered(
+                        view.targetTable(),
+                        converter,
+                        config.dynamoDbProperties(),
+                        config.writeMaxInFlight());
     }
 
     @Override

@@ -10,7 +10,6 @@ import io.changeviews.job.config.ConfigException;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SourceTableSpec;
 import io.changeviews.job.config.ViewSpec;
-import io.changeviews.job.ingest.DeadLetterSplitter;
 import io.changeviews.job.ingest.ChangeTimeWatermarks;
 import io.changeviews.job.ingest.DeadLetterSplitter;
 import io.changeviews.job.materialize.ViewKeySelector;
@@ -22,7 +21,12 @@ import io.changeviews.job.normalize.TableTypes;
 import io.changeviews.job.sentiment.EnrichedReviewTypes;
 import io.changeviews.job.sentiment.ReviewEnrichment;
 import io.changeviews.job.sentiment.ReviewScoring;
-
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -37,34 +41,34 @@ import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.OutputTag;
 
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Set;
-
 /**
- * Builds the whole topology from injected I/O ({@link PipelineIo}): dead-letter split →
- * change-time watermarks → per source table projection and normalization → the two SQL tables
- * per source (and the enriched reviews) → the configured SQL views → per view write coalescing by
- * target key and the view's sink; beside it, the Parquet archive when {@code archive.path} is set.
- * {@code main} and the tests differ only in what they inject.
+ * Builds the whole topology from injected I/O ({@link PipelineIo}): dead-letter split → change-time
+ * watermarks → per source table projection and normalization → the two SQL tables per source (and
+ * the enriched reviews) → the configured SQL views → per view write coalescing by target key and
+ * the view's sink; beside it, the Parquet archive when {@code archive.path} is set. {@code main}
+ * and the tests differ only in what they inject.
  */
 public final class ChangeViewsPipeline {
     private ChangeViewsPipeline() {}
 
-    private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<DeadLetter>("dead-letters") {};
+    private static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<DeadLetter>("dead-letters") {};
 
     /** Sets the SQL options the views rely on: UTC for time functions, mini-batch coalescing. */
     private static void configureSql(StreamTableEnvironment tEnv, JobConfig config) {
         tEnv.getConfig().setLocalTimeZone(ZoneOffset.UTC);
         tEnv.getConfig().set("table.exec.mini-batch.enabled", "true");
-        tEnv.getConfig().set("table.exec.mini-batch.allow-latency", Math.max(1, config.flushInterval().toMillis() / 2) + " ms");
+        tEnv.getConfig()
+                .set(
+                        "table.exec.mini-batch.allow-latency",
+                        Math.max(1, config.flushInterval().toMillis() / 2) + " ms");
         tEnv.getConfig().set("table.exec.mini-batch.size", "5000");
     }
 
-    /** What a view is materialized as: its target table, its columns and the DynamoDB types ({@code S} or {@code N}) of its key. */
+    /**
+     * What a view is materialized as: its target table, its columns and the DynamoDB types ({@code
+     * S} or {@code N}) of its key.
+     */
     public static final class MaterializedView {
         public final ViewSpec spec;
         public final List<String> columns;
@@ -77,26 +81,41 @@ public final class ChangeViewsPipeline {
         }
     }
 
-    /** Adds the whole pipeline to {@code env}, reading and writing through {@code io}; returns what each view is materialized as. */
-    public static List<MaterializedView> build(StreamExecutionEnvironment env, JobConfig config, PipelineIo io) {
+    /**
+     * Adds the whole pipeline to {@code env}, reading and writing through {@code io}; returns what
+     * each view is materialized as.
+     */
+    public static List<MaterializedView> build(
+            StreamExecutionEnvironment env, JobConfig config, PipelineIo io) {
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
         DataStream<DecodeResult> records = io.changes(env);
-        DataStream<DeadLetter> deadLetters = registerSourceTables(tEnv, config, records,
-                config.sentiment() == null ? null : io.reviewScoring());
+        DataStream<DeadLetter> deadLetters =
+                registerSourceTables(
+                        tEnv,
+                        config,
+                        records,
+                        config.sentiment() == null ? null : io.reviewScoring());
         if (config.archive().enabled()) {
             ParquetArchive.changes(config, records, io::archive);
             if (config.sentiment() != null) {
                 SourceTableSpec reviews = config.sentiment().table();
                 String enriched = reviews.sqlName() + EnrichedReviewTypes.ENRICHED_SUFFIX;
-                ParquetArchive.rows(config.archive(), enriched, reviews.dynamoDbTable(),
-                        tEnv.toDataStream(tEnv.from(enriched + SourceTableSpec.CHANGES_SUFFIX)), io::archive);
+                ParquetArchive.rows(
+                        config.archive(),
+                        enriched,
+                        reviews.dynamoDbTable(),
+                        tEnv.toDataStream(tEnv.from(enriched + SourceTableSpec.CHANGES_SUFFIX)),
+                        io::archive);
             }
         }
         List<MaterializedView> out = new ArrayList<>();
         for (ViewResult view : createViews(tEnv, config)) {
             deadLetters = deadLetters.union(materialize(tEnv, config, view, io, out));
         }
-        deadLetters.sinkTo(io.deadLetters()).uid("dead-letter-sink").name("Dead letters → DynamoDB");
+        deadLetters
+                .sinkTo(io.deadLetters())
+                .uid("dead-letter-sink")
+                .name("Dead letters → DynamoDB");
         return out;
     }
 
@@ -106,52 +125,77 @@ public final class ChangeViewsPipeline {
      * when sentiment is configured; returns the dead letters found on the way.
      */
     public static DataStream<DeadLetter> registerSourceTables(
-            StreamTableEnvironment tEnv, JobConfig config, DataStream<DecodeResult> records, ReviewScoring scoring) {
+            StreamTableEnvironment tEnv,
+            JobConfig config,
+            DataStream<DecodeResult> records,
+            ReviewScoring scoring) {
         configureSql(tEnv, config);
         Set<String> followed = new HashSet<>();
         config.tables().forEach(t -> followed.add(t.dynamoDbTable()));
 
-        SingleOutputStreamOperator<ChangeEvent> decoded = records
-                .process(new DeadLetterSplitter(DEAD_LETTERS, followed))
-                .uid("split-dead-letters")
-                .name("Split dead letters");
+        SingleOutputStreamOperator<ChangeEvent> decoded =
+                records.process(new DeadLetterSplitter(DEAD_LETTERS, followed))
+                        .uid("split-dead-letters")
+                        .name("Split dead letters");
         DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DEAD_LETTERS);
 
-        DataStream<ChangeEvent> timed = decoded
-                .assignTimestampsAndWatermarks(ChangeTimeWatermarks.strategy(config.outOfOrderness(), config.idleTimeout()))
-                .uid("change-time-watermarks")
-                .name("Change-time watermarks");
+        DataStream<ChangeEvent> timed =
+                decoded.assignTimestampsAndWatermarks(
+                                ChangeTimeWatermarks.strategy(
+                                        config.outOfOrderness(), config.idleTimeout()))
+                        .uid("change-time-watermarks")
+                        .name("Change-time watermarks");
 
         for (SourceTableSpec table : config.tables()) {
-            deadLetters = deadLetters.union(registerSourceTable(tEnv, config, table, timed, scoring));
+            deadLetters =
+                    deadLetters.union(registerSourceTable(tEnv, config, table, timed, scoring));
         }
         return deadLetters;
     }
 
-    private static DataStream<DeadLetter> registerSourceTable(StreamTableEnvironment tEnv, JobConfig config,
-            SourceTableSpec table, DataStream<ChangeEvent> events, ReviewScoring scoring) {
+    private static DataStream<DeadLetter> registerSourceTable(
+            StreamTableEnvironment tEnv,
+            JobConfig config,
+            SourceTableSpec table,
+            DataStream<ChangeEvent> events,
+            ReviewScoring scoring) {
         String id = Uids.kebab(table.sqlName());
         TypeInformation<Row> imageType = TableTypes.typeInfo(TableTypes.image(table));
-        SingleOutputStreamOperator<ItemChange> projected = events
-                .filter(e -> e.tableName().equals(table.dynamoDbTable()))
-                .name("Only " + table.dynamoDbTable())
-                .process(new ImageProjector(table, DEAD_LETTERS), ItemChange.typeInfo(imageType))
-                .uid("project-" + id)
-                .name("Project " + table.sqlName());
-        OutputTag<Row> changesTag = new OutputTag<>("changes-" + id, TableTypes.typeInfo(TableTypes.changes(table)));
-        SingleOutputStreamOperator<Row> state = projected
-                .keyBy(c -> c.itemKey)
-                .process(
-                        new ChangelogNormalizer(table, changesTag, config.dedupeRetention(),
-                                config.tombstoneRetention(), config.ttlDeletesRetract()),
-                        TableTypes.typeInfo(TableTypes.state(table)))
-                .uid("normalize-" + id)
-                .name("Normalize " + table.sqlName());
-        tEnv.createTemporaryView(table.sqlName(), tEnv.fromChangelogStream(
-                state, Schema.newBuilder().fromRowDataType(TableTypes.state(table)).build(), ChangelogMode.all()));
-        tEnv.createTemporaryView(table.changesSqlName(),
-                tEnv.fromDataStream(state.getSideOutput(changesTag), TableTypes.changesSchema(table)));
-        if (config.sentiment() != null && config.sentiment().table().sqlName().equals(table.sqlName())) {
+        SingleOutputStreamOperator<ItemChange> projected =
+                events.filter(e -> e.tableName().equals(table.dynamoDbTable()))
+                        .name("Only " + table.dynamoDbTable())
+                        .process(
+                                new ImageProjector(table, DEAD_LETTERS),
+                                ItemChange.typeInfo(imageType))
+                        .uid("project-" + id)
+                        .name("Project " + table.sqlName());
+        OutputTag<Row> changesTag =
+                new OutputTag<>("changes-" + id, TableTypes.typeInfo(TableTypes.changes(table)));
+        SingleOutputStreamOperator<Row> state =
+                projected
+                        .keyBy(c -> c.itemKey)
+                        .process(
+                                new ChangelogNormalizer(
+                                        table,
+                                        changesTag,
+                                        config.dedupeRetention(),
+                                        config.tombstoneRetention(),
+                                        config.ttlDeletesRetract()),
+                                TableTypes.typeInfo(TableTypes.state(table)))
+                        .uid("normalize-" + id)
+                        .name("Normalize " + table.sqlName());
+        tEnv.createTemporaryView(
+                table.sqlName(),
+                tEnv.fromChangelogStream(
+                        state,
+                        Schema.newBuilder().fromRowDataType(TableTypes.state(table)).build(),
+                        ChangelogMode.all()));
+        tEnv.createTemporaryView(
+                table.changesSqlName(),
+                tEnv.fromDataStream(
+                        state.getSideOutput(changesTag), TableTypes.changesSchema(table)));
+        if (config.sentiment() != null
+                && config.sentiment().table().sqlName().equals(table.sqlName())) {
             ReviewEnrichment.register(tEnv, config, state, scoring);
         }
         return projected.getSideOutput(DEAD_LETTERS);
@@ -193,7 +237,9 @@ public final class ChangeViewsPipeline {
                 }
             }
             if (!progress) {
-                throw new ConfigException(JobConfig.VIEW_PREFIX + lastFailed.name(), JobConfig.VIEW_SQL,
+                throw new ConfigException(
+                        JobConfig.VIEW_PREFIX + lastFailed.name(),
+                        JobConfig.VIEW_SQL,
                         "invalid SQL: " + rootMessage(lastError));
             }
         }
@@ -201,27 +247,45 @@ public final class ChangeViewsPipeline {
     }
 
     private static DataStream<DeadLetter> materialize(
-            StreamTableEnvironment tEnv, JobConfig config, ViewResult view, PipelineIo io, List<MaterializedView> out) {
+            StreamTableEnvironment tEnv,
+            JobConfig config,
+            ViewResult view,
+            PipelineIo io,
+            List<MaterializedView> out) {
         ViewSpec spec = view.spec;
         List<String> columns = view.table.getResolvedSchema().getColumnNames();
         List<String> keyTypes = new ArrayList<>();
         for (String key : spec.targetKey()) {
             int pos = columns.indexOf(key);
             if (pos < 0) {
-                throw new ConfigException(JobConfig.VIEW_PREFIX + spec.name(), JobConfig.VIEW_TARGET_KEY,
+                throw new ConfigException(
+                        JobConfig.VIEW_PREFIX + spec.name(),
+                        JobConfig.VIEW_TARGET_KEY,
                         "key " + key + " is not a column of the view " + columns);
             }
-            LogicalType type = view.table.getResolvedSchema().getColumnDataTypes().get(pos).getLogicalType();
+            LogicalType type =
+                    view.table.getResolvedSchema().getColumnDataTypes().get(pos).getLogicalType();
             switch (type.getTypeRoot()) {
-                case CHAR: case VARCHAR:
+                case CHAR:
+                case VARCHAR:
                     keyTypes.add("S");
                     break;
-                case TINYINT: case SMALLINT: case INTEGER: case BIGINT: case DECIMAL:
+                case TINYINT:
+                case SMALLINT:
+                case INTEGER:
+                case BIGINT:
+                case DECIMAL:
                     keyTypes.add("N");
                     break;
                 default:
-                    throw new ConfigException(JobConfig.VIEW_PREFIX + spec.name(), JobConfig.VIEW_TARGET_KEY,
-                            "key " + key + " has type " + type + "; a DynamoDB key must be a string or a number");
+                    throw new ConfigException(
+                            JobConfig.VIEW_PREFIX + spec.name(),
+                            JobConfig.VIEW_TARGET_KEY,
+                            "key "
+                                    + key
+                                    + " has type "
+                                    + type
+                                    + "; a DynamoDB key must be a string or a number");
             }
         }
         out.add(new MaterializedView(spec, columns, keyTypes));
@@ -230,12 +294,19 @@ public final class ChangeViewsPipeline {
         DataStream<Row> changelog = tEnv.toChangelogStream(view.table);
         // Keyed straight off the SQL output: a rebalance in between would reorder a key's changes.
         KeyedStream<Row, String> byKey = changelog.keyBy(new ViewKeySelector(converter));
-        SingleOutputStreamOperator<Row> coalesced = byKey
-                .process(new WriteCoalescer(spec.name(), converter, changelog.getType(), config.flushInterval(), DEAD_LETTERS),
-                        changelog.getType())
-                .uid("coalesce-" + id)
-                .name("Coalesce writes of " + spec.name());
-        coalesced.sinkTo(io.view(spec, converter))
+        SingleOutputStreamOperator<Row> coalesced =
+                byKey.process(
+                                new WriteCoalescer(
+                                        spec.name(),
+                                        converter,
+                                        changelog.getType(),
+                                        config.flushInterval(),
+                                        DEAD_LETTERS),
+                                changelog.getType())
+                        .uid("coalesce-" + id)
+                        .name("Coalesce writes of " + spec.name());
+        coalesced
+                .sinkTo(io.view(spec, converter))
                 .uid("sink-" + id)
                 .name(spec.name() + " → DynamoDB " + spec.targetTable());
         return coalesced.getSideOutput(DEAD_LETTERS);

@@ -1,10 +1,9 @@
 package io.changeviews.job;
 
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 
 /** Reads what an operator test harness emitted since the last look. */
 public final class HarnessRecords {

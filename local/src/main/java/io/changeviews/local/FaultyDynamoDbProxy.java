@@ -25,7 +25,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -36,8 +35,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 
 /**
- * An HTTP proxy in front of a DynamoDB endpoint that counts calls, records the item writes that landed and
- * injects throttling, unprocessed items and latency into BatchWriteItem.
+ * An HTTP proxy in front of a DynamoDB endpoint that counts calls, records the item writes that
+ * landed and injects throttling, unprocessed items and latency into BatchWriteItem.
  */
 public final class FaultyDynamoDbProxy implements AutoCloseable {
 
@@ -46,19 +45,35 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FaultyDynamoDbProxy.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONTENT_TYPE = "application/x-amz-json-1.0";
-    private static final String THROTTLED_BODY = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#"
-            + "ProvisionedThroughputExceededException\",\"message\":\"Rate exceeded (injected)\"}";
+    private static final String THROTTLED_BODY =
+            "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\",\"message\":\"Rate"
+                + " exceeded (injected)\"}";
     private static final int THREADS = 16;
+
     /**
-     * Headers java.net.http refuses to set (JDK 11's list) or that belong to one hop. Host is signed by SigV4, but
-     * DynamoDB Local does not check signatures.
+     * Headers java.net.http refuses to set (JDK 11's list) or that belong to one hop. Host is
+     * signed by SigV4, but DynamoDB Local does not check signatures.
      */
-    private static final Set<String> UNFORWARDED_HEADERS = Set.of("host", "content-length", "connection", "expect",
-            "upgrade", "date", "from", "origin", "referer", "via", "warning", "transfer-encoding", "keep-alive");
+    private static final Set<String> UNFORWARDED_HEADERS =
+            Set.of(
+                    "host",
+                    "content-length",
+                    "connection",
+                    "expect",
+                    "upgrade",
+                    "date",
+                    "from",
+                    "origin",
+                    "referer",
+                    "via",
+                    "warning",
+                    "transfer-encoding",
+                    "keep-alive");
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final URI upstream;
     private final DynamoDbClient upstreamClient;
     private final Random random;
@@ -76,7 +91,8 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
     // Replaced, never mutated, so a reader always sees a consistent pair.
     private volatile long[] delayRangeMillis = {0, 0};
 
-    private FaultyDynamoDbProxy(HttpServer server, ExecutorService executor, String upstream, long seed) {
+    private FaultyDynamoDbProxy(
+            HttpServer server, ExecutorService executor, String upstream, long seed) {
         this.server = server;
         this.executor = executor;
         this.upstream = URI.create(upstream);
@@ -86,17 +102,24 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
     }
 
     static {
-        // The JDK HTTP server leaves Nagle's algorithm on, so every proxied call would wait ~40 ms for a
-        // delayed ACK and the proxy would set the pace of the writes. It reads this once, at its first server.
+        // The JDK HTTP server leaves Nagle's algorithm on, so every proxied call would wait ~40 ms
+        // for a
+        // delayed ACK and the proxy would set the pace of the writes. It reads this once, at its
+        // first server.
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
-    /** Starts a proxy on a free port in front of the endpoint, faults off, with a fixed random seed. */
+    /**
+     * Starts a proxy on a free port in front of the endpoint, faults off, with a fixed random seed.
+     */
     public static FaultyDynamoDbProxy start(String upstreamEndpoint) {
         return start(upstreamEndpoint, 42);
     }
 
-    /** Starts a proxy on a free port in front of the endpoint, faults off, drawing faults from the seed. */
+    /**
+     * Starts a proxy on a free port in front of the endpoint, faults off, drawing faults from the
+     * seed.
+     */
     public static FaultyDynamoDbProxy start(String upstreamEndpoint, long seed) {
         HttpServer server;
         try {
@@ -105,12 +128,16 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
             throw new IllegalStateException("Could not open the proxy's port", e);
         }
         // Several threads: a delayed BatchWriteItem must not hold up other calls.
-        ExecutorService executor = Executors.newFixedThreadPool(THREADS, task -> {
-            Thread thread = new Thread(task, "faulty-dynamodb-proxy");
-            thread.setDaemon(true);
-            return thread;
-        });
-        FaultyDynamoDbProxy proxy = new FaultyDynamoDbProxy(server, executor, upstreamEndpoint, seed);
+        ExecutorService executor =
+                Executors.newFixedThreadPool(
+                        THREADS,
+                        task -> {
+                            Thread thread = new Thread(task, "faulty-dynamodb-proxy");
+                            thread.setDaemon(true);
+                            return thread;
+                        });
+        FaultyDynamoDbProxy proxy =
+                new FaultyDynamoDbProxy(server, executor, upstreamEndpoint, seed);
         server.createContext("/", proxy::handle);
         server.setExecutor(executor);
         server.start();
@@ -121,13 +148,19 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
         return "http://localhost:" + server.getAddress().getPort();
     }
 
-    /** Answers this fraction of BatchWriteItem calls with ProvisionedThroughputExceededException, unforwarded. */
+    /**
+     * Answers this fraction of BatchWriteItem calls with ProvisionedThroughputExceededException,
+     * unforwarded.
+     */
     public FaultyDynamoDbProxy throttleFraction(double fraction) {
         this.throttleFraction = fraction;
         return this;
     }
 
-    /** For this fraction of forwarded BatchWriteItem calls, writes only the first half of each table's items. */
+    /**
+     * For this fraction of forwarded BatchWriteItem calls, writes only the first half of each
+     * table's items.
+     */
     public FaultyDynamoDbProxy unprocessedFraction(double fraction) {
         this.unprocessedFraction = fraction;
         return this;
@@ -142,7 +175,10 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
         return this;
     }
 
-    /** Calls received for an {@code X-Amz-Target}, e.g. {@link #BATCH_WRITE_ITEM}, faulted ones included. */
+    /**
+     * Calls received for an {@code X-Amz-Target}, e.g. {@link #BATCH_WRITE_ITEM}, faulted ones
+     * included.
+     */
     public long calls(String operation) {
         LongAdder count = calls.get(operation);
         return count == null ? 0 : count.sum();
@@ -169,7 +205,10 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
         return count == null ? 0 : count.sum();
     }
 
-    /** The item writes that succeeded, in the order their BatchWriteItem calls completed upstream (and nanoTime order). */
+    /**
+     * The item writes that succeeded, in the order their BatchWriteItem calls completed upstream
+     * (and nanoTime order).
+     */
     public List<ObservedWrite> writes() {
         synchronized (writes) {
             return List.copyOf(writes);
@@ -200,17 +239,26 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
                 respond(exchange, response.statusCode(), response.headers().map(), response.body());
             }
         } catch (Exception e) {
-            LOG.warn("Proxying {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-            String error = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\",\"message\":\""
-                    + "proxy: " + e.getClass().getSimpleName() + "\"}";
+            LOG.warn(
+                    "Proxying {} {} failed",
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI(),
+                    e);
+            String error =
+                    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\",\"message\":\"proxy:"
+                        + " "
+                            + e.getClass().getSimpleName()
+                            + "\"}";
             respondQuietly(exchange, 500, error);
         } finally {
             exchange.close();
         }
     }
 
-    private void batchWriteItem(HttpExchange exchange, byte[] body) throws IOException, InterruptedException {
-        maxBatchWritesInProgress.accumulateAndGet(batchWritesInProgress.incrementAndGet(), Math::max);
+    private void batchWriteItem(HttpExchange exchange, byte[] body)
+            throws IOException, InterruptedException {
+        maxBatchWritesInProgress.accumulateAndGet(
+                batchWritesInProgress.incrementAndGet(), Math::max);
         try {
             faultyBatchWriteItem(exchange, body);
         } finally {
@@ -218,14 +266,18 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
         }
     }
 
-    private void faultyBatchWriteItem(HttpExchange exchange, byte[] body) throws IOException, InterruptedException {
+    private void faultyBatchWriteItem(HttpExchange exchange, byte[] body)
+            throws IOException, InterruptedException {
         long[] delay = delayRangeMillis;
         if (delay[1] > 0) {
             Thread.sleep(delay[0] + (long) (draw() * (delay[1] - delay[0] + 1)));
         }
         if (draw() < throttleFraction) {
             throttledCalls.incrementAndGet();
-            respond(exchange, 400, Map.of("x-amzn-ErrorType", List.of("ProvisionedThroughputExceededException")),
+            respond(
+                    exchange,
+                    400,
+                    Map.of("x-amzn-ErrorType", List.of("ProvisionedThroughputExceededException")),
                     THROTTLED_BODY.getBytes(StandardCharsets.UTF_8));
             return;
         }
@@ -233,11 +285,17 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
         ObjectNode withheld = JSON.createObjectNode();
         if (draw() < unprocessedFraction) {
             partialCalls.incrementAndGet();
-            request.set("RequestItems", withholdSecondHalves((ObjectNode) request.get("RequestItems"), withheld));
+            request.set(
+                    "RequestItems",
+                    withholdSecondHalves((ObjectNode) request.get("RequestItems"), withheld));
         }
         ObjectNode forwarded = (ObjectNode) request.get("RequestItems");
         if (forwarded.isEmpty()) {
-            respond(exchange, 200, Map.of(), unprocessedResponse(JSON.createObjectNode(), withheld));
+            respond(
+                    exchange,
+                    200,
+                    Map.of(),
+                    unprocessedResponse(JSON.createObjectNode(), withheld));
             return;
         }
         HttpResponse<byte[]> response = forward(exchange, JSON.writeValueAsBytes(request));
@@ -247,73 +305,105 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
         }
         ObjectNode result = (ObjectNode) JSON.readTree(response.body());
         record(forwarded, result.path("UnprocessedItems"));
-        byte[] answer = withheld.isEmpty() ? response.body() : unprocessedResponse(result, withheld);
+        byte[] answer =
+                withheld.isEmpty() ? response.body() : unprocessedResponse(result, withheld);
         respond(exchange, 200, response.headers().map(), answer);
     }
 
-    /** Moves the second half of each table's writes into {@code withheld}; returns the first halves. */
+    /**
+     * Moves the second half of each table's writes into {@code withheld}; returns the first halves.
+     */
     private static ObjectNode withholdSecondHalves(ObjectNode requestItems, ObjectNode withheld) {
         ObjectNode kept = JSON.createObjectNode();
-        requestItems.fields().forEachRemaining(table -> {
-            ArrayNode all = (ArrayNode) table.getValue();
-            int half = all.size() / 2;
-            ArrayNode first = kept.putArray(table.getKey());
-            ArrayNode second = withheld.putArray(table.getKey());
-            for (int i = 0; i < all.size(); i++) {
-                (i < half ? first : second).add(all.get(i));
-            }
-            // DynamoDB rejects a table with an empty list of writes.
-            if (first.isEmpty()) {
-                kept.remove(table.getKey());
-            }
-        });
+        requestItems
+                .fields()
+                .forEachRemaining(
+                        table -> {
+                            ArrayNode all = (ArrayNode) table.getValue();
+                            int half = all.size() / 2;
+                            ArrayNode first = kept.putArray(table.getKey());
+                            ArrayNode second = withheld.putArray(table.getKey());
+                            for (int i = 0; i < all.size(); i++) {
+                                (i < half ? first : second).add(all.get(i));
+                            }
+                            // DynamoDB rejects a table with an empty list of writes.
+                            if (first.isEmpty()) {
+                                kept.remove(table.getKey());
+                            }
+                        });
         return kept;
     }
 
     /** The upstream result with the withheld writes added to its UnprocessedItems. */
-    private static byte[] unprocessedResponse(ObjectNode result, ObjectNode withheld) throws IOException {
+    private static byte[] unprocessedResponse(ObjectNode result, ObjectNode withheld)
+            throws IOException {
         JsonNode existing = result.get("UnprocessedItems");
-        ObjectNode unprocessed = existing instanceof ObjectNode
-                ? (ObjectNode) existing : result.putObject("UnprocessedItems");
-        withheld.fields().forEachRemaining(table -> {
-            JsonNode upstreamTable = unprocessed.get(table.getKey());
-            ArrayNode writes = upstreamTable instanceof ArrayNode
-                    ? (ArrayNode) upstreamTable : unprocessed.putArray(table.getKey());
-            writes.addAll((ArrayNode) table.getValue());
-        });
+        ObjectNode unprocessed =
+                existing instanceof ObjectNode
+                        ? (ObjectNode) existing
+                        : result.putObject("UnprocessedItems");
+        withheld.fields()
+                .forEachRemaining(
+                        table -> {
+                            JsonNode upstreamTable = unprocessed.get(table.getKey());
+                            ArrayNode writes =
+                                    upstreamTable instanceof ArrayNode
+                                            ? (ArrayNode) upstreamTable
+                                            : unprocessed.putArray(table.getKey());
+                            writes.addAll((ArrayNode) table.getValue());
+                        });
         return JSON.writeValueAsBytes(result);
     }
 
-    /** Counts and records the forwarded writes, except those DynamoDB itself returned as unprocessed. */
+    /**
+     * Counts and records the forwarded writes, except those DynamoDB itself returned as
+     * unprocessed.
+     */
     private void record(ObjectNode forwarded, JsonNode upstreamUnprocessed) {
         // Outside the lock: the first write to a table looks up its key schema upstream.
         forwarded.fieldNames().forEachRemaining(this::keyAttributes);
         synchronized (writes) {
             // Taken under the lock, so the list is in nanoTime order.
             long nanoTime = System.nanoTime();
-            forwarded.fields().forEachRemaining(table -> {
-                List<JsonNode> notWritten = new ArrayList<>();
-                upstreamUnprocessed.path(table.getKey()).forEach(notWritten::add);
-                for (JsonNode write : table.getValue()) {
-                    if (!notWritten.remove(write)) {
-                        writes.add(ObservedWrite.of(table.getKey(), keyAttributes(table.getKey()), write, nanoTime));
-                        itemWrites.computeIfAbsent(table.getKey(), name -> new LongAdder()).increment();
-                    }
-                }
-            });
+            forwarded
+                    .fields()
+                    .forEachRemaining(
+                            table -> {
+                                List<JsonNode> notWritten = new ArrayList<>();
+                                upstreamUnprocessed.path(table.getKey()).forEach(notWritten::add);
+                                for (JsonNode write : table.getValue()) {
+                                    if (!notWritten.remove(write)) {
+                                        writes.add(
+                                                ObservedWrite.of(
+                                                        table.getKey(),
+                                                        keyAttributes(table.getKey()),
+                                                        write,
+                                                        nanoTime));
+                                        itemWrites
+                                                .computeIfAbsent(
+                                                        table.getKey(), name -> new LongAdder())
+                                                .increment();
+                                    }
+                                }
+                            });
         }
     }
 
     private List<String> keyAttributes(String table) {
-        return keyAttributes.computeIfAbsent(table, name -> {
-            List<String> names = new ArrayList<>();
-            // The key schema lists the partition key first, then the sort key.
-            for (KeySchemaElement element : upstreamClient.describeTable(request -> request.tableName(name))
-                    .table().keySchema()) {
-                names.add(element.attributeName());
-            }
-            return names;
-        });
+        return keyAttributes.computeIfAbsent(
+                table,
+                name -> {
+                    List<String> names = new ArrayList<>();
+                    // The key schema lists the partition key first, then the sort key.
+                    for (KeySchemaElement element :
+                            upstreamClient
+                                    .describeTable(request -> request.tableName(name))
+                                    .table()
+                                    .keySchema()) {
+                        names.add(element.attributeName());
+                    }
+                    return names;
+                });
     }
 
     private double draw() {
@@ -322,25 +412,36 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
         }
     }
 
-    private HttpResponse<byte[]> forward(HttpExchange exchange, byte[] body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(upstream.resolve(exchange.getRequestURI().toString()))
-                .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            if (!UNFORWARDED_HEADERS.contains(name.toLowerCase())) {
-                values.forEach(value -> request.header(name, value));
-            }
-        });
+    private HttpResponse<byte[]> forward(HttpExchange exchange, byte[] body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(upstream.resolve(exchange.getRequestURI().toString()))
+                        .method(
+                                exchange.getRequestMethod(),
+                                HttpRequest.BodyPublishers.ofByteArray(body));
+        exchange.getRequestHeaders()
+                .forEach(
+                        (name, values) -> {
+                            if (!UNFORWARDED_HEADERS.contains(name.toLowerCase())) {
+                                values.forEach(value -> request.header(name, value));
+                            }
+                        });
         return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    private static void respond(HttpExchange exchange, int status, Map<String, List<String>> upstreamHeaders,
-            byte[] body) throws IOException {
+    private static void respond(
+            HttpExchange exchange,
+            int status,
+            Map<String, List<String>> upstreamHeaders,
+            byte[] body)
+            throws IOException {
         Headers headers = exchange.getResponseHeaders();
-        upstreamHeaders.forEach((name, values) -> {
-            if (!UNFORWARDED_HEADERS.contains(name.toLowerCase())) {
-                headers.put(name, values);
-            }
-        });
+        upstreamHeaders.forEach(
+                (name, values) -> {
+                    if (!UNFORWARDED_HEADERS.contains(name.toLowerCase())) {
+                        headers.put(name, values);
+                    }
+                });
         headers.putIfAbsent("Content-Type", List.of(CONTENT_TYPE));
         headers.putIfAbsent("x-amzn-RequestId", List.of(UUID.randomUUID().toString()));
         // The SDK checks DynamoDB's body checksum, and the body may have been rewritten.
@@ -376,21 +477,27 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
         }
 
         /** From one element of BatchWriteItem's list of PutRequest / DeleteRequest writes. */
-        static ObservedWrite of(String table, List<String> keyNames, JsonNode write, long nanoTime) {
+        static ObservedWrite of(
+                String table, List<String> keyNames, JsonNode write, long nanoTime) {
             JsonNode put = write.path("PutRequest").path("Item");
-            JsonNode attributes = put.isMissingNode() ? write.path("DeleteRequest").path("Key") : put;
+            JsonNode attributes =
+                    put.isMissingNode() ? write.path("DeleteRequest").path("Key") : put;
             ObjectNode key = JSON.createObjectNode();
             for (String name : keyNames) {
                 key.set(name, attributes.get(name));
             }
-            return new ObservedWrite(table, key.toString(), put.isMissingNode() ? null : put.toString(), nanoTime);
+            return new ObservedWrite(
+                    table, key.toString(), put.isMissingNode() ? null : put.toString(), nanoTime);
         }
 
         public String table() {
             return table;
         }
 
-        /** The key attributes in DynamoDB JSON, partition key first: the same string for every write of an item. */
+        /**
+         * The key attributes in DynamoDB JSON, partition key first: the same string for every write
+         * of an item.
+         */
         public String key() {
             return key;
         }

@@ -1,9 +1,8 @@
 package io.changeviews.local;
 
-import io.changeviews.job.ops.RepoPaths;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.changeviews.job.ops.RepoPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -21,11 +20,15 @@ import java.util.stream.Collectors;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
-/** kinesis-mock (npm {@code kinesis-local}) run with node as a child process, with an SDK client pointed at it. */
+/**
+ * kinesis-mock (npm {@code kinesis-local}) run with node as a child process, with an SDK client
+ * pointed at it.
+ */
 public final class KinesisMock implements AutoCloseable {
 
     public static final String PACKAGE = "kinesis-local";
     public static final String VERSION = "0.6.2";
+
     /** System property naming the folder that caches the npm install and holds the logs. */
     public static final String DIR_PROPERTY = "changeviews.kinesis-local.dir";
 
@@ -49,7 +52,8 @@ public final class KinesisMock implements AutoCloseable {
         // A JVM stopped with Ctrl-C never reaches close(); an orphaned node would keep the port.
         this.killOnExit = new Thread(this::destroyProcessTree, "kinesis-mock-shutdown");
         Runtime.getRuntime().addShutdownHook(killOnExit);
-        // SDK v2 speaks CBOR to Kinesis by default; kinesis-mock understands it (EmulatorKitITCase), so it stays on.
+        // SDK v2 speaks CBOR to Kinesis by default; kinesis-mock understands it
+        // (EmulatorKitITCase), so it stays on.
         this.client = LocalEnvironment.client(KinesisClient.builder(), endpoint());
     }
 
@@ -58,31 +62,40 @@ public final class KinesisMock implements AutoCloseable {
         return start(LocalEnvironment.freePort(), Map.of());
     }
 
-    /** Starts kinesis-mock on a free port with the given streams (name to shard count), ACTIVE on return. */
+    /**
+     * Starts kinesis-mock on a free port with the given streams (name to shard count), ACTIVE on
+     * return.
+     */
     public static KinesisMock start(Map<String, Integer> initialStreams) {
         return start(LocalEnvironment.freePort(), initialStreams);
     }
 
-    /** Starts kinesis-mock on the given plain-HTTP port with the given streams, ACTIVE on return. */
+    /**
+     * Starts kinesis-mock on the given plain-HTTP port with the given streams, ACTIVE on return.
+     */
     public static KinesisMock start(int port, Map<String, Integer> initialStreams) {
         requireFree(port);
         Path dir = cacheDir();
         Path packageDir = install(dir);
         Path log = dir.resolve("kinesis-mock-" + port + ".log");
-        ProcessBuilder builder = new ProcessBuilder("node", mainScript(packageDir))
-                // It reads its TLS certificate (server.json) relative to the working directory.
-                .directory(packageDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder("node", mainScript(packageDir))
+                        // It reads its TLS certificate (server.json) relative to the working
+                        // directory.
+                        .directory(packageDir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.put("KINESIS_MOCK_PLAIN_PORT", String.valueOf(port));
         env.put("KINESIS_MOCK_TLS_PORT", String.valueOf(LocalEnvironment.freePort()));
         env.put("AWS_REGION", LocalEnvironment.REGION.id());
         env.put("LOG_LEVEL", "WARN");
         if (!initialStreams.isEmpty()) {
-            env.put("INITIALIZE_STREAMS", initialStreams.entrySet().stream()
-                    .map(stream -> stream.getKey() + ":" + stream.getValue())
-                    .collect(Collectors.joining(",")));
+            env.put(
+                    "INITIALIZE_STREAMS",
+                    initialStreams.entrySet().stream()
+                            .map(stream -> stream.getKey() + ":" + stream.getValue())
+                            .collect(Collectors.joining(",")));
         }
         KinesisMock mock = new KinesisMock(launch(builder, "node"), port, log);
         try {
@@ -126,9 +139,10 @@ public final class KinesisMock implements AutoCloseable {
 
     private static Path cacheDir() {
         String configured = System.getProperty(DIR_PROPERTY);
-        Path dir = configured != null
-                ? Paths.get(configured).toAbsolutePath()
-                : RepoPaths.localDir().resolve(PACKAGE);
+        Path dir =
+                configured != null
+                        ? Paths.get(configured).toAbsolutePath()
+                        : RepoPaths.localDir().resolve(PACKAGE);
         try {
             return Files.createDirectories(dir);
         } catch (IOException e) {
@@ -136,22 +150,33 @@ public final class KinesisMock implements AutoCloseable {
         }
     }
 
-    /** Installs the pinned package into the cache folder unless it is already there; returns the package folder. */
+    /**
+     * Installs the pinned package into the cache folder unless it is already there; returns the
+     * package folder.
+     */
     private static Path install(Path dir) {
         Path packageDir = dir.resolve("node_modules").resolve(PACKAGE);
         if (VERSION.equals(packageJson(packageDir).path("version").asText())) {
             return packageDir;
         }
         Path log = dir.resolve("npm-install.log");
-        ProcessBuilder npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund",
-                "--prefix", dir.toString(), PACKAGE + "@" + VERSION)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        ProcessBuilder npm =
+                new ProcessBuilder(
+                                "npm",
+                                "install",
+                                "--no-audit",
+                                "--no-fund",
+                                "--prefix",
+                                dir.toString(),
+                                PACKAGE + "@" + VERSION)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile());
         Process process = launch(npm, "npm");
         try {
             if (!process.waitFor(INSTALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException("npm install of " + PACKAGE + " timed out; see " + log);
+                throw new IllegalStateException(
+                        "npm install of " + PACKAGE + " timed out; see " + log);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -159,17 +184,27 @@ public final class KinesisMock implements AutoCloseable {
             throw new IllegalStateException("Interrupted while installing " + PACKAGE, e);
         }
         if (process.exitValue() != 0) {
-            throw new IllegalStateException("npm install of " + PACKAGE + "@" + VERSION + " failed (exit "
-                    + process.exitValue() + "):\n" + tail(log));
+            throw new IllegalStateException(
+                    "npm install of "
+                            + PACKAGE
+                            + "@"
+                            + VERSION
+                            + " failed (exit "
+                            + process.exitValue()
+                            + "):\n"
+                            + tail(log));
         }
         return packageDir;
     }
 
-    /** The script that package.json names as its entry point (main.js at the package root in 0.6.2). */
+    /**
+     * The script that package.json names as its entry point (main.js at the package root in 0.6.2).
+     */
     private static String mainScript(Path packageDir) {
         String main = packageJson(packageDir).path("main").asText("main.js");
         if (!Files.isRegularFile(packageDir.resolve(main))) {
-            throw new IllegalStateException("No " + main + " in " + packageDir + "; delete the folder to reinstall");
+            throw new IllegalStateException(
+                    "No " + main + " in " + packageDir + "; delete the folder to reinstall");
         }
         return main;
     }
@@ -190,17 +225,24 @@ public final class KinesisMock implements AutoCloseable {
         try {
             return builder.start();
         } catch (IOException e) {
-            throw new IllegalStateException(tool + " could not be started; kinesis-mock needs Node.js (20+) and npm"
-                    + " on the PATH", e);
+            throw new IllegalStateException(
+                    tool
+                            + " could not be started; kinesis-mock needs Node.js (20+) and npm"
+                            + " on the PATH",
+                    e);
         }
     }
 
-    /** Otherwise a leftover mock on a fixed port would answer the readiness probe and take the traffic. */
+    /**
+     * Otherwise a leftover mock on a fixed port would answer the readiness probe and take the
+     * traffic.
+     */
     private static void requireFree(int port) {
         try {
             new ServerSocket(port).close();
         } catch (IOException e) {
-            throw new IllegalStateException("Port " + port + " is in use (an earlier kinesis-mock still running?)", e);
+            throw new IllegalStateException(
+                    "Port " + port + " is in use (an earlier kinesis-mock still running?)", e);
         }
     }
 
@@ -208,7 +250,8 @@ public final class KinesisMock implements AutoCloseable {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("kinesis-mock exited with " + process.exitValue() + ":\n" + tail(log));
+                throw new IllegalStateException(
+                        "kinesis-mock exited with " + process.exitValue() + ":\n" + tail(log));
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("localhost", port), (int) POLL.toMillis());
@@ -217,16 +260,24 @@ public final class KinesisMock implements AutoCloseable {
                 sleep(POLL);
             }
         }
-        throw new IllegalStateException("kinesis-mock did not open port " + port + " within " + START_TIMEOUT
-                + ":\n" + tail(log));
+        throw new IllegalStateException(
+                "kinesis-mock did not open port "
+                        + port
+                        + " within "
+                        + START_TIMEOUT
+                        + ":\n"
+                        + tail(log));
     }
 
     private void awaitActive(String stream) {
         long deadline = System.nanoTime() + STREAM_TIMEOUT.toNanos();
         while (client.describeStreamSummary(request -> request.streamName(stream))
-                .streamDescriptionSummary().streamStatus() != StreamStatus.ACTIVE) {
+                        .streamDescriptionSummary()
+                        .streamStatus()
+                != StreamStatus.ACTIVE) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Stream " + stream + " not ACTIVE within " + STREAM_TIMEOUT);
+                throw new IllegalStateException(
+                        "Stream " + stream + " not ACTIVE within " + STREAM_TIMEOUT);
             }
             sleep(POLL);
         }
@@ -248,7 +299,8 @@ public final class KinesisMock implements AutoCloseable {
     private static String tail(Path file) {
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+            return String.join(
+                    "\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
         } catch (IOException e) {
             return "(no output: " + e + ")";
         }

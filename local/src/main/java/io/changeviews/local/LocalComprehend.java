@@ -1,16 +1,14 @@
 package io.changeviews.local;
 
-import io.changeviews.job.sentiment.LexiconSentimentEngine;
-import io.changeviews.job.sentiment.ReviewText;
-import io.changeviews.job.sentiment.SentimentScore;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
+import io.changeviews.job.sentiment.LexiconSentimentEngine;
+import io.changeviews.job.sentiment.ReviewText;
+import io.changeviews.job.sentiment.SentimentScore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -70,11 +68,14 @@ public final class LocalComprehend implements AutoCloseable {
             throw new IllegalStateException("Could not open the local Comprehend port", e);
         }
         // Several threads: a slow answer must not hold up the others.
-        ExecutorService executor = Executors.newFixedThreadPool(THREADS, task -> {
-            Thread thread = new Thread(task, "local-comprehend");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService executor =
+                Executors.newFixedThreadPool(
+                        THREADS,
+                        task -> {
+                            Thread thread = new Thread(task, "local-comprehend");
+                            thread.setDaemon(true);
+                            return thread;
+                        });
         LocalComprehend comprehend = new LocalComprehend(server, executor, seed);
         server.createContext("/", comprehend::handle);
         server.setExecutor(executor);
@@ -86,7 +87,10 @@ public final class LocalComprehend implements AutoCloseable {
         return "http://localhost:" + server.getAddress().getPort();
     }
 
-    /** Answers this fraction of calls with a TooManyRequestsException (HTTP 400), as Comprehend throttles. */
+    /**
+     * Answers this fraction of calls with a TooManyRequestsException (HTTP 400), as Comprehend
+     * throttles.
+     */
     public LocalComprehend throttleFraction(double fraction) {
         this.throttleFraction = fraction;
         return this;
@@ -98,20 +102,28 @@ public final class LocalComprehend implements AutoCloseable {
         return this;
     }
 
-    /** Holds this fraction of calls for {@code millis} before answering (beyond a client's timeout, the call times out). */
+    /**
+     * Holds this fraction of calls for {@code millis} before answering (beyond a client's timeout,
+     * the call times out).
+     */
     public LocalComprehend slowFraction(double fraction, long millis) {
         this.slowFraction = fraction;
         this.slowMillis = millis;
         return this;
     }
 
-    /** Fails this fraction of documents in a batch with a per-document INTERNAL_SERVER_ERROR in the ErrorList. */
+    /**
+     * Fails this fraction of documents in a batch with a per-document INTERNAL_SERVER_ERROR in the
+     * ErrorList.
+     */
     public LocalComprehend documentErrorFraction(double fraction) {
         this.documentErrorFraction = fraction;
         return this;
     }
 
-    /** Calls received of an operation (e.g. {@link #BATCH_DETECT_SENTIMENT}), faulty ones included. */
+    /**
+     * Calls received of an operation (e.g. {@link #BATCH_DETECT_SENTIMENT}), faulty ones included.
+     */
     public long calls(String operation) {
         LongAdder n = calls.get(operation);
         return n == null ? 0 : n.sum();
@@ -181,7 +193,11 @@ public final class LocalComprehend implements AutoCloseable {
                 writeScore(answer, score(request.path("LanguageCode").asText(), text));
                 respond(exchange, 200, answer);
             } else {
-                error(exchange, 400, "InvalidRequestException", "unsupported operation " + operation);
+                error(
+                        exchange,
+                        400,
+                        "InvalidRequestException",
+                        "unsupported operation " + operation);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -201,10 +217,16 @@ public final class LocalComprehend implements AutoCloseable {
         for (int i = 0; i < texts.size(); i++) {
             String text = texts.get(i).asText();
             if (text.getBytes(StandardCharsets.UTF_8).length >= 5_000) {
-                errors.addObject().put("Index", i).put("ErrorCode", "TEXT_SIZE_LIMIT_EXCEEDED").put("ErrorMessage", "text is 5000 bytes or more");
+                errors.addObject()
+                        .put("Index", i)
+                        .put("ErrorCode", "TEXT_SIZE_LIMIT_EXCEEDED")
+                        .put("ErrorMessage", "text is 5000 bytes or more");
             } else if (draw() < documentErrorFraction) {
                 documentErrors.incrementAndGet();
-                errors.addObject().put("Index", i).put("ErrorCode", "INTERNAL_SERVER_ERROR").put("ErrorMessage", "injected");
+                errors.addObject()
+                        .put("Index", i)
+                        .put("ErrorCode", "INTERNAL_SERVER_ERROR")
+                        .put("ErrorMessage", "injected");
             } else {
                 ObjectNode result = results.addObject().put("Index", i);
                 writeScore(result, score(language, text));
@@ -214,24 +236,30 @@ public final class LocalComprehend implements AutoCloseable {
     }
 
     private SentimentScore score(String language, String text) {
-        scoredTexts.computeIfAbsent(ReviewText.hash(language, text), h -> new LongAdder()).increment();
+        scoredTexts
+                .computeIfAbsent(ReviewText.hash(language, text), h -> new LongAdder())
+                .increment();
         return lexicon.score(text);
     }
 
     private static void writeScore(ObjectNode node, SentimentScore s) {
         node.put("Sentiment", s.label().name());
         node.putObject("SentimentScore")
-                .put("Positive", s.positive()).put("Negative", s.negative())
-                .put("Neutral", s.neutral()).put("Mixed", s.mixed());
+                .put("Positive", s.positive())
+                .put("Negative", s.negative())
+                .put("Neutral", s.neutral())
+                .put("Mixed", s.mixed());
     }
 
-    private static void error(HttpExchange exchange, int status, String type, String message) throws IOException {
+    private static void error(HttpExchange exchange, int status, String type, String message)
+            throws IOException {
         exchange.getResponseHeaders().add("x-amzn-ErrorType", type);
         ObjectNode body = JSON.createObjectNode().put("__type", type).put("Message", message);
         respond(exchange, status, body);
     }
 
-    private static void respond(HttpExchange exchange, int status, ObjectNode body) throws IOException {
+    private static void respond(HttpExchange exchange, int status, ObjectNode body)
+            throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(body);
         exchange.getResponseHeaders().add("Content-Type", CONTENT_TYPE);
         exchange.sendResponseHeaders(status, bytes.length);

@@ -1,9 +1,8 @@
 package io.changeviews.local;
 
-import io.changeviews.job.ops.RepoPaths;
-
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import io.changeviews.job.ops.RepoPaths;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
@@ -31,14 +30,20 @@ public final class LocalDynamoDb implements AutoCloseable {
 
     /** Starts DynamoDB Local on the given port. */
     public static LocalDynamoDb start(int port) {
-        // Surefire and the local runner pass the path; a plain `java` launch falls back to the build's copy.
+        // Surefire and the local runner pass the path; a plain `java` launch falls back to the
+        // build's copy.
         if (System.getProperty(SQLITE_LIBRARY_PATH) == null) {
-            System.setProperty(SQLITE_LIBRARY_PATH,
+            System.setProperty(
+                    SQLITE_LIBRARY_PATH,
                     RepoPaths.root().resolve("local/target/native").toString());
         }
-        // -sharedDb: one database for every access key and region, so the AWS CLI sees the job's tables.
-        // -disableTelemetry: no calls home, and no metadata file dropped into the working directory.
-        String[] args = {"-inMemory", "-sharedDb", "-disableTelemetry", "-port", String.valueOf(port)};
+        // -sharedDb: one database for every access key and region, so the AWS CLI sees the job's
+        // tables.
+        // -disableTelemetry: no calls home, and no metadata file dropped into the working
+        // directory.
+        String[] args = {
+            "-inMemory", "-sharedDb", "-disableTelemetry", "-port", String.valueOf(port)
+        };
         try {
             DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args);
             server.start();

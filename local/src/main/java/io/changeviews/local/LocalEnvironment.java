@@ -1,7 +1,6 @@
 package io.changeviews.local;
 
 import io.changeviews.job.ops.EndpointProperties;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -24,7 +23,10 @@ final class LocalEnvironment {
 
     private LocalEnvironment() {}
 
-    /** A port that was free a moment ago; good enough for emulators that must be told their port up front. */
+    /**
+     * A port that was free a moment ago; good enough for emulators that must be told their port up
+     * front.
+     */
     static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -33,8 +35,12 @@ final class LocalEnvironment {
         }
     }
 
-    /** Builds a sync SDK client for a local endpoint; the HTTP client is named because several are on the classpath. */
-    static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder, String endpoint) {
+    /**
+     * Builds a sync SDK client for a local endpoint; the HTTP client is named because several are
+     * on the classpath.
+     */
+    static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(
+            B builder, String endpoint) {
         return builder.region(REGION)
                 .credentialsProvider(CREDENTIALS)
                 .endpointOverride(URI.create(endpoint))

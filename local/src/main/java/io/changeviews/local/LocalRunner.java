@@ -1,25 +1,14 @@
 package io.changeviews.local;
 
-import io.changeviews.job.ops.EndpointProperties;
-import io.changeviews.job.ops.RepoPaths;
-import io.changeviews.job.ops.Options;
-
 import io.changeviews.job.ChangeViewsJob;
 import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SentimentConfig;
-
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.GlobalConfiguration;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-
+import io.changeviews.job.ops.EndpointProperties;
+import io.changeviews.job.ops.Options;
+import io.changeviews.job.ops.RepoPaths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +16,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The whole pipeline on this machine, no AWS account needed: DynamoDB Local, the Kinesis emulator,
@@ -46,18 +42,38 @@ public final class LocalRunner {
     private LocalRunner() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = Options.parse(args, "orders", "2000", "rate", "20", "dynamodb-port", "8000",
-                "kinesis-port", "4568", "web-port", "8081", "seed", "1", "sentiment", "embedded");
+        Map<String, String> options =
+                Options.parse(
+                        args,
+                        "orders",
+                        "2000",
+                        "rate",
+                        "20",
+                        "dynamodb-port",
+                        "8000",
+                        "kinesis-port",
+                        "4568",
+                        "web-port",
+                        "8081",
+                        "seed",
+                        "1",
+                        "sentiment",
+                        "embedded");
         long orders = Long.parseLong(options.get("orders"));
         double rate = Double.parseDouble(options.get("rate"));
 
         System.out.println("Starting DynamoDB Local and the Kinesis emulator ...");
-        LocalDynamoDb dynamoDb = LocalDynamoDb.start(Integer.parseInt(options.get("dynamodb-port")));
-        KinesisMock kinesis = KinesisMock.start(Integer.parseInt(options.get("kinesis-port")), Map.of());
+        LocalDynamoDb dynamoDb =
+                LocalDynamoDb.start(Integer.parseInt(options.get("dynamodb-port")));
+        KinesisMock kinesis =
+                KinesisMock.start(Integer.parseInt(options.get("kinesis-port")), Map.of());
         Map<String, Map<String, String>> overrides = localOverrides(dynamoDb, kinesis);
         LocalComprehend localComprehend = sentimentOverrides(options.get("sentiment"), overrides);
-        JobConfig config = JobConfig.from(ApplicationProperties.withOverrides(
-                ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()), overrides));
+        JobConfig config =
+                JobConfig.from(
+                        ApplicationProperties.withOverrides(
+                                ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()),
+                                overrides));
         DynamoDbClient ddb = dynamoDb.client();
         kinesis.createStream(config.stream(), 2);
         LocalTables.createSourceTables(ddb);
@@ -65,13 +81,20 @@ public final class LocalRunner {
         LocalTables.createSentimentCacheTable(ddb, config.sentiment().cacheTable());
         List<StreamRelay> relays = new ArrayList<>();
         for (String table : SampleData.TABLES) {
-            relays.add(StreamRelay.start(dynamoDb.streamsClient(), table, kinesis.client(), config.stream()));
+            relays.add(
+                    StreamRelay.start(
+                            dynamoDb.streamsClient(), table, kinesis.client(), config.stream()));
         }
 
-        Configuration flink = GlobalConfiguration.loadConfiguration(RepoPaths.root().resolve("flink-conf").toString());
+        Configuration flink =
+                GlobalConfiguration.loadConfiguration(
+                        RepoPaths.root().resolve("flink-conf").toString());
         flink.set(RestOptions.PORT, Integer.parseInt(options.get("web-port")));
-        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, RepoPaths.localDir().resolve("checkpoints").toUri().toString());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+        flink.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                RepoPaths.localDir().resolve("checkpoints").toUri().toString());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
         List<MaterializedView> views = ChangeViewsJob.build(env, config);
         LocalTables.createTargetTables(ddb, views);
         JobClient job = env.executeAsync("changeviews-local");
@@ -81,31 +104,36 @@ public final class LocalRunner {
         generator.start();
         AggregateDisplay display = new AggregateDisplay(ddb, views);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("\nStopping ...");
-            generator.interrupt();
-            try {
-                job.cancel().get(30, TimeUnit.SECONDS);
-                for (StreamRelay relay : relays) {
-                    relay.close();
-                }
-                kinesis.close();
-                dynamoDb.close();
-                if (localComprehend != null) {
-                    localComprehend.close();
-                }
-            } catch (Exception e) {
-                System.err.println("While stopping: " + e);
-            }
-            stopped.countDown();
-        }, "local-runner-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    System.out.println("\nStopping ...");
+                                    generator.interrupt();
+                                    try {
+                                        job.cancel().get(30, TimeUnit.SECONDS);
+                                        for (StreamRelay relay : relays) {
+                                            relay.close();
+                                        }
+                                        kinesis.close();
+                                        dynamoDb.close();
+                                        if (localComprehend != null) {
+                                            localComprehend.close();
+                                        }
+                                    } catch (Exception e) {
+                                        System.err.println("While stopping: " + e);
+                                    }
+                                    stopped.countDown();
+                                },
+                                "local-runner-shutdown"));
         while (!stopped.await(DISPLAY_INTERVAL_MS, TimeUnit.MILLISECONDS)) {
             display.showChanges(generator.progress());
         }
     }
 
     /** Points the shipped configuration's source and sinks at the local emulators. */
-    private static Map<String, Map<String, String>> localOverrides(LocalDynamoDb dynamoDb, KinesisMock kinesis) {
+    private static Map<String, Map<String, String>> localOverrides(
+            LocalDynamoDb dynamoDb, KinesisMock kinesis) {
         Map<String, Map<String, String>> overrides = new HashMap<>();
         Map<String, String> source = EndpointProperties.forEndpoint(kinesis.endpoint());
         source.put(JobConfig.INITIAL_POSITION, "TRIM_HORIZON");
@@ -121,10 +149,11 @@ public final class LocalRunner {
 
     /**
      * Chooses the sentiment engine: the shipped configuration's embedded one, Comprehend's protocol
-     * against a local endpoint (started here, returned), or Amazon Comprehend with the environment's
-     * credentials (the score cache stays in DynamoDB Local).
+     * against a local endpoint (started here, returned), or Amazon Comprehend with the
+     * environment's credentials (the score cache stays in DynamoDB Local).
      */
-    private static LocalComprehend sentimentOverrides(String choice, Map<String, Map<String, String>> overrides) {
+    private static LocalComprehend sentimentOverrides(
+            String choice, Map<String, Map<String, String>> overrides) {
         switch (choice) {
             case "embedded":
                 return null;
@@ -135,41 +164,77 @@ public final class LocalRunner {
                 overrides.put(SentimentConfig.SENTIMENT, local);
                 return comprehend;
             case "comprehend":
-                overrides.put(SentimentConfig.SENTIMENT, Map.of(SentimentConfig.ENGINE, "comprehend"));
+                overrides.put(
+                        SentimentConfig.SENTIMENT, Map.of(SentimentConfig.ENGINE, "comprehend"));
                 return null;
             default:
-                throw new IllegalArgumentException("--sentiment must be embedded, local-comprehend or comprehend, got '" + choice + "'");
+                throw new IllegalArgumentException(
+                        "--sentiment must be embedded, local-comprehend or comprehend, got '"
+                                + choice
+                                + "'");
         }
     }
 
-
-    private static void printEndpoints(LocalDynamoDb dynamoDb, KinesisMock kinesis, JobConfig config,
-            List<MaterializedView> views, String webPort) {
+    private static void printEndpoints(
+            LocalDynamoDb dynamoDb,
+            KinesisMock kinesis,
+            JobConfig config,
+            List<MaterializedView> views,
+            String webPort) {
         String ddb = dynamoDb.endpoint();
         System.out.println();
         System.out.println("changeviews is running locally.");
         System.out.println("  Flink Web UI      http://localhost:" + webPort);
-        System.out.println("  DynamoDB Local    " + ddb + "   (source tables: " + String.join(", ", SampleData.TABLES) + ")");
-        System.out.println("  Kinesis emulator  " + kinesis.endpoint() + "   (stream " + config.stream() + ")");
-        System.out.println("  Parquet archive   " + config.archive().path() + "   (parts appear at each checkpoint, every 10 s;"
-                + " query: mvn -q -pl local exec:exec@query)");
+        System.out.println(
+                "  DynamoDB Local    "
+                        + ddb
+                        + "   (source tables: "
+                        + String.join(", ", SampleData.TABLES)
+                        + ")");
+        System.out.println(
+                "  Kinesis emulator  "
+                        + kinesis.endpoint()
+                        + "   (stream "
+                        + config.stream()
+                        + ")");
+        System.out.println(
+                "  Parquet archive   "
+                        + config.archive().path()
+                        + "   (parts appear at each checkpoint, every 10 s;"
+                        + " query: mvn -q -pl local exec:exec@query)");
         System.out.print("  Views             ");
         views.forEach(v -> System.out.print(v.spec.name() + " → " + v.spec.targetTable() + "  "));
         System.out.println();
-        System.out.println("  Sentiment engine  " + config.sentiment().engine().name().toLowerCase(Locale.ROOT));
+        System.out.println(
+                "  Sentiment engine  "
+                        + config.sentiment().engine().name().toLowerCase(Locale.ROOT));
         System.out.println("Drive it with the AWS CLI (any key pair works):");
-        System.out.println("  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1");
-        System.out.println("  aws dynamodb put-item --endpoint-url " + ddb + " --table-name Order_by_item --item "
-                + "'{\"orderid\":{\"S\":\"cli-1\"},\"order_date\":{\"S\":\"2026-11-22T10:00:00\"},\"item_number\":{\"S\":\"item123\"},\"quantity\":{\"N\":\"10\"}}'");
-        System.out.println("  aws dynamodb get-item --endpoint-url " + ddb + " --table-name item_count_by_date --key "
-                + "'{\"item_number\":{\"S\":\"item123\"},\"order_date\":{\"S\":\"2026-11-22\"}}'");
-        System.out.println("  aws dynamodb get-item --endpoint-url " + ddb + " --table-name review_summary --key "
-                + "'{\"pk\":{\"S\":\"B00004U2JW\"},\"sk\":{\"S\":\"2099-12-31#REVIEWSUMMARY\"}}'");
+        System.out.println(
+                "  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local"
+                        + " AWS_DEFAULT_REGION=us-east-1");
+        System.out.println(
+                "  aws dynamodb put-item --endpoint-url "
+                        + ddb
+                        + " --table-name Order_by_item --item "
+                        + "'{\"orderid\":{\"S\":\"cli-1\"},\"order_date\":{\"S\":\"2026-11-22T10:00:00\"},\"item_number\":{\"S\":\"item123\"},\"quantity\":{\"N\":\"10\"}}'");
+        System.out.println(
+                "  aws dynamodb get-item --endpoint-url "
+                        + ddb
+                        + " --table-name item_count_by_date --key "
+                        + "'{\"item_number\":{\"S\":\"item123\"},\"order_date\":{\"S\":\"2026-11-22\"}}'");
+        System.out.println(
+                "  aws dynamodb get-item --endpoint-url "
+                        + ddb
+                        + " --table-name review_summary --key "
+                        + "'{\"pk\":{\"S\":\"B00004U2JW\"},\"sk\":{\"S\":\"2099-12-31#REVIEWSUMMARY\"}}'");
         System.out.println("Ctrl-C stops everything.");
         System.out.println();
     }
 
-    /** Issues the sample changes through the DynamoDB API at a steady rate, so they flow like a user's writes. */
+    /**
+     * Issues the sample changes through the DynamoDB API at a steady rate, so they flow like a
+     * user's writes.
+     */
     private static final class Generator extends Thread {
         private final DynamoDbClient ddb;
         private final long total;
@@ -225,19 +290,28 @@ public final class LocalRunner {
         void showChanges(String progress) {
             StringBuilder out = new StringBuilder("── " + progress + " ──\n");
             for (MaterializedView v : views) {
-                Map<String, Map<String, String>> now = LocalTables.scanAsText(ddb, v.spec.targetTable(), v.spec.targetKey());
-                Map<String, Map<String, String>> before = previous.getOrDefault(v.spec.targetTable(), Map.of());
+                Map<String, Map<String, String>> now =
+                        LocalTables.scanAsText(ddb, v.spec.targetTable(), v.spec.targetKey());
+                Map<String, Map<String, String>> before =
+                        previous.getOrDefault(v.spec.targetTable(), Map.of());
                 List<String> changed = new ArrayList<>();
-                now.forEach((key, item) -> {
-                    if (!item.equals(before.get(key))) {
-                        changed.add("   " + row(v, item));
-                    }
-                });
-                before.keySet().stream().filter(k -> !now.containsKey(k)).forEach(k -> changed.add("   deleted " + k));
+                now.forEach(
+                        (key, item) -> {
+                            if (!item.equals(before.get(key))) {
+                                changed.add("   " + row(v, item));
+                            }
+                        });
+                before.keySet().stream()
+                        .filter(k -> !now.containsKey(k))
+                        .forEach(k -> changed.add("   deleted " + k));
                 previous.put(v.spec.targetTable(), now);
                 if (!changed.isEmpty()) {
-                    out.append(v.spec.targetTable()).append(": ").append(now.size()).append(" items, ")
-                            .append(changed.size()).append(" changed\n");
+                    out.append(v.spec.targetTable())
+                            .append(": ")
+                            .append(now.size())
+                            .append(" items, ")
+                            .append(changed.size())
+                            .append(" changed\n");
                     changed.stream().limit(MAX_ROWS).forEach(line -> out.append(line).append('\n'));
                 }
             }

@@ -2,7 +2,11 @@ package io.changeviews.local;
 
 import io.changeviews.job.ChangeViewsPipeline;
 import io.changeviews.job.sentiment.DynamoDbScoreCache;
-
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -14,13 +18,10 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
-/** Creates the local run's tables: the seed source tables (with streams), the views' target tables and the dead-letter table. */
+/**
+ * Creates the local run's tables: the seed source tables (with streams), the views' target tables
+ * and the dead-letter table.
+ */
 public final class LocalTables {
     private LocalTables() {}
 
@@ -33,7 +34,8 @@ public final class LocalTables {
     }
 
     /** One table per view, keyed like the view. */
-    public static void createTargetTables(DynamoDbClient client, List<ChangeViewsPipeline.MaterializedView> views) {
+    public static void createTargetTables(
+            DynamoDbClient client, List<ChangeViewsPipeline.MaterializedView> views) {
         for (ChangeViewsPipeline.MaterializedView v : views) {
             create(client, v.spec.targetTable(), v.spec.targetKey(), v.keyTypes, false);
         }
@@ -57,32 +59,54 @@ public final class LocalTables {
     }
 
     /** A table's items as key → attribute name → text, via a full scan. */
-    public static Map<String, Map<String, String>> scanAsText(DynamoDbClient client, String table, List<String> keys) {
+    public static Map<String, Map<String, String>> scanAsText(
+            DynamoDbClient client, String table, List<String> keys) {
         Map<String, Map<String, String>> out = new TreeMap<>();
-        client.scanPaginator(b -> b.tableName(table).consistentRead(true)).items().forEach(item -> {
-            Map<String, String> row = new TreeMap<>();
-            item.forEach((k, v) -> row.put(k, SdkItems.text(v)));
-            List<String> keyValues = new ArrayList<>();
-            keys.forEach(k -> keyValues.add(row.get(k)));
-            out.put(String.join("|", keyValues), row);
-        });
+        client.scanPaginator(b -> b.tableName(table).consistentRead(true))
+                .items()
+                .forEach(
+                        item -> {
+                            Map<String, String> row = new TreeMap<>();
+                            item.forEach((k, v) -> row.put(k, SdkItems.text(v)));
+                            List<String> keyValues = new ArrayList<>();
+                            keys.forEach(k -> keyValues.add(row.get(k)));
+                            out.put(String.join("|", keyValues), row);
+                        });
         return out;
     }
 
-    private static void create(DynamoDbClient client, String table, List<String> keys, List<String> types, boolean stream) {
+    private static void create(
+            DynamoDbClient client,
+            String table,
+            List<String> keys,
+            List<String> types,
+            boolean stream) {
         List<KeySchemaElement> schema = new ArrayList<>();
         List<AttributeDefinition> attributes = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
-            schema.add(KeySchemaElement.builder().attributeName(keys.get(i)).keyType(i == 0 ? KeyType.HASH : KeyType.RANGE).build());
-            attributes.add(AttributeDefinition.builder().attributeName(keys.get(i)).attributeType(types.get(i)).build());
+            schema.add(
+                    KeySchemaElement.builder()
+                            .attributeName(keys.get(i))
+                            .keyType(i == 0 ? KeyType.HASH : KeyType.RANGE)
+                            .build());
+            attributes.add(
+                    AttributeDefinition.builder()
+                            .attributeName(keys.get(i))
+                            .attributeType(types.get(i))
+                            .build());
         }
-        CreateTableRequest.Builder request = CreateTableRequest.builder()
-                .tableName(table)
-                .keySchema(schema)
-                .attributeDefinitions(attributes)
-                .billingMode(BillingMode.PAY_PER_REQUEST);
+        CreateTableRequest.Builder request =
+                CreateTableRequest.builder()
+                        .tableName(table)
+                        .keySchema(schema)
+                        .attributeDefinitions(attributes)
+                        .billingMode(BillingMode.PAY_PER_REQUEST);
         if (stream) {
-            request.streamSpecification(StreamSpecification.builder().streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).build());
+            request.streamSpecification(
+                    StreamSpecification.builder()
+                            .streamEnabled(true)
+                            .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)
+                            .build());
         }
         try {
             client.createTable(request.build());

@@ -1,7 +1,6 @@
 package io.changeviews.local;
 
 import io.changeviews.job.ops.RepoPaths;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -13,7 +12,6 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -24,6 +22,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class S3Proxy implements AutoCloseable {
     /** The key pair s3proxy accepts: the same as the emulator kit's SDK clients use. */
     public static final String ACCESS_KEY = "local";
+
     public static final String SECRET_KEY = "local";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -41,11 +40,17 @@ public final class S3Proxy implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts s3proxy on a free port, keeping its objects and log under {@code workDir}, with the buckets already created. */
+    /**
+     * Starts s3proxy on a free port, keeping its objects and log under {@code workDir}, with the
+     * buckets already created.
+     */
     public static S3Proxy start(Path workDir, String... buckets) {
         Path jar = RepoPaths.root().resolve("local/target/s3proxy/s3proxy.jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing; the build copies it there (mvn -pl local generate-resources)");
+            throw new IllegalStateException(
+                    jar
+                            + " is missing; the build copies it there (mvn -pl local"
+                            + " generate-resources)");
         }
         int port = LocalEnvironment.freePort();
         try {
@@ -54,28 +59,45 @@ public final class S3Proxy implements AutoCloseable {
                 Files.createDirectories(dataDir.resolve(bucket));
             }
             Path properties = workDir.resolve("s3proxy.conf");
-            Files.write(properties, List.of(
-                    "s3proxy.endpoint=http://127.0.0.1:" + port,
-                    "s3proxy.authorization=aws-v2-or-v4",
-                    "s3proxy.identity=" + ACCESS_KEY,
-                    "s3proxy.credential=" + SECRET_KEY,
-                    "jclouds.provider=filesystem-nio2",
-                    "jclouds.filesystem.basedir=" + dataDir.toAbsolutePath(),
-                    // The backend needs a key pair of its own, whatever it is.
-                    "jclouds.identity=backend",
-                    "jclouds.credential=backend"), StandardCharsets.UTF_8);
+            Files.write(
+                    properties,
+                    List.of(
+                            "s3proxy.endpoint=http://127.0.0.1:" + port,
+                            "s3proxy.authorization=aws-v2-or-v4",
+                            "s3proxy.identity=" + ACCESS_KEY,
+                            "s3proxy.credential=" + SECRET_KEY,
+                            "jclouds.provider=filesystem-nio2",
+                            "jclouds.filesystem.basedir=" + dataDir.toAbsolutePath(),
+                            // The backend needs a key pair of its own, whatever it is.
+                            "jclouds.identity=backend",
+                            "jclouds.credential=backend"),
+                    StandardCharsets.UTF_8);
             // s3proxy logs every request at DEBUG unless told otherwise.
             Path logback = workDir.resolve("logback.xml");
-            Files.write(logback, List.of("<configuration><appender name=\"out\" class=\"ch.qos.logback.core.ConsoleAppender\">"
-                    + "<encoder><pattern>%d %-5level %logger{20} - %msg%n</pattern></encoder></appender>"
-                    + "<root level=\"WARN\"><appender-ref ref=\"out\"/></root></configuration>"), StandardCharsets.UTF_8);
+            Files.write(
+                    logback,
+                    List.of(
+                            "<configuration><appender name=\"out\""
+                                + " class=\"ch.qos.logback.core.ConsoleAppender\"><encoder><pattern>%d"
+                                + " %-5level %logger{20} -"
+                                + " %msg%n</pattern></encoder></appender><root"
+                                + " level=\"WARN\"><appender-ref"
+                                + " ref=\"out\"/></root></configuration>"),
+                    StandardCharsets.UTF_8);
             Path log = workDir.resolve("s3proxy.log");
-            Process process = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-Dlogback.configurationFile=" + logback.toAbsolutePath(),
-                    "-jar", jar.toString(), "--properties", properties.toAbsolutePath().toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
+            Process process =
+                    new ProcessBuilder(
+                                    Paths.get(System.getProperty("java.home"), "bin", "java")
+                                            .toString(),
+                                    "-Xmx256m",
+                                    "-Dlogback.configurationFile=" + logback.toAbsolutePath(),
+                                    "-jar",
+                                    jar.toString(),
+                                    "--properties",
+                                    properties.toAbsolutePath().toString())
+                            .redirectErrorStream(true)
+                            .redirectOutput(log.toFile())
+                            .start();
             S3Proxy proxy = new S3Proxy(process, port, dataDir, log);
             proxy.awaitPort();
             return proxy;
@@ -88,7 +110,9 @@ public final class S3Proxy implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    /** An S3 client for this server (path-style addressing: bucket names are not DNS names here). */
+    /**
+     * An S3 client for this server (path-style addressing: bucket names are not DNS names here).
+     */
     public S3Client client() {
         return LocalEnvironment.client(S3Client.builder().forcePathStyle(true), endpoint());
     }
@@ -103,7 +127,8 @@ public final class S3Proxy implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 close();
-                throw new IllegalStateException("s3proxy exited with " + process.exitValue() + ", see " + log);
+                throw new IllegalStateException(
+                        "s3proxy exited with " + process.exitValue() + ", see " + log);
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), (int) POLL.toMillis());
@@ -118,7 +143,8 @@ public final class S3Proxy implements AutoCloseable {
             }
         }
         close();
-        throw new IllegalStateException("s3proxy did not open port " + port + " within " + START_TIMEOUT + ", see " + log);
+        throw new IllegalStateException(
+                "s3proxy did not open port " + port + " within " + START_TIMEOUT + ", see " + log);
     }
 
     @Override

@@ -2,9 +2,6 @@ package io.changeviews.local;
 
 import io.changeviews.connectors.change.ChangeType;
 import io.changeviews.connectors.change.DdbValue;
-
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,11 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Random inserts, updates and deletes on the seed tables of the shipped configuration
- * ({@code Order_by_item}, {@code InvoiceTransactions}, {@code CustomerOrders}); it remembers the
- * tables' current state, so callers can apply the operations anywhere and know the outcome.
+ * Random inserts, updates and deletes on the seed tables of the shipped configuration ({@code
+ * Order_by_item}, {@code InvoiceTransactions}, {@code CustomerOrders}); it remembers the tables'
+ * current state, so callers can apply the operations anywhere and know the outcome.
  */
 public final class SampleData {
     public static final String ORDERS = "Order_by_item";
@@ -26,25 +24,44 @@ public final class SampleData {
     public static final String REVIEWS = "ProductReviews";
     public static final List<String> TABLES = Arrays.asList(ORDERS, INVOICES, CUSTOMERS, REVIEWS);
 
-    /** Review texts by mood; a review's headline and body are drawn from one mood, so the expected sentiment is plain. */
+    /**
+     * Review texts by mood; a review's headline and body are drawn from one mood, so the expected
+     * sentiment is plain.
+     */
     private static final String[][] HEADLINES = {
         {"Great product", "Love it!", "Excellent quality", "Very happy"},
         {"Terrible", "Very disappointed", "Broke quickly", "Waste of money"},
         {"Arrived Tuesday", "Kitchen use", "Second unit", "As described in the listing"},
         {"Good and bad", "Mixed feelings", "Nice but flawed", "Decent with problems"},
     };
+
     private static final String[][] BODIES = {
-        {"Works perfectly and the quality is excellent. Highly recommend it.", "I love this, it is wonderful and easy to use!",
-            "Fantastic value, my family is happy with it."},
-        {"It broke after two days. Awful support and poor quality.", "Do not buy this, it is useless and the worst purchase I made.",
-            "Horrible experience, the device failed and I am angry."},
-        {"The box contains the device and a cable. I use it in the kitchen on weekdays.", "It arrived on Tuesday in a brown box.",
-            "This is the second unit in the house, next to the window."},
-        {"Great sound but the battery is terrible.", "I love the design, but it is slow and the buttons are awful.",
-            "Beautiful screen, but the software is buggy and annoying."},
+        {
+            "Works perfectly and the quality is excellent. Highly recommend it.",
+            "I love this, it is wonderful and easy to use!",
+            "Fantastic value, my family is happy with it."
+        },
+        {
+            "It broke after two days. Awful support and poor quality.",
+            "Do not buy this, it is useless and the worst purchase I made.",
+            "Horrible experience, the device failed and I am angry."
+        },
+        {
+            "The box contains the device and a cable. I use it in the kitchen on weekdays.",
+            "It arrived on Tuesday in a brown box.",
+            "This is the second unit in the house, next to the window."
+        },
+        {
+            "Great sound but the battery is terrible.",
+            "I love the design, but it is slow and the buttons are awful.",
+            "Beautiful screen, but the software is buggy and annoying."
+        },
     };
+
     /** Reviews in a language the embedded engine does not score: they show as UNKNOWN. */
-    private static final String[] GERMAN = {"Das Gerät ist gut, aber laut.", "Schnelle Lieferung, alles bestens."};
+    private static final String[] GERMAN = {
+        "Das Gerät ist gut, aber laut.", "Schnelle Lieferung, alles bestens."
+    };
 
     /** One change to make: the item before (null for INSERT) and after (null for REMOVE). */
     public static final class Operation {
@@ -54,7 +71,12 @@ public final class SampleData {
         public final Map<String, DdbValue> before;
         public final Map<String, DdbValue> after;
 
-        Operation(String table, ChangeType type, Map<String, DdbValue> keys, Map<String, DdbValue> before, Map<String, DdbValue> after) {
+        Operation(
+                String table,
+                ChangeType type,
+                Map<String, DdbValue> keys,
+                Map<String, DdbValue> before,
+                Map<String, DdbValue> after) {
             this.table = table;
             this.type = type;
             this.keys = keys;
@@ -62,7 +84,9 @@ public final class SampleData {
             this.after = after;
         }
 
-        /** Makes the change through the DynamoDB API: a put of the new item, or a delete of the key. */
+        /**
+         * Makes the change through the DynamoDB API: a put of the new item, or a delete of the key.
+         */
         public void applyTo(DynamoDbClient ddb) {
             if (after != null) {
                 ddb.putItem(b -> b.tableName(table).item(SdkItems.toSdk(after)));
@@ -109,7 +133,10 @@ public final class SampleData {
         return new ArrayList<>(tables.get(table).values());
     }
 
-    /** The next random change: half inserts, the rest updates (30 %, always changing the item) and deletes (20 %) of live items. */
+    /**
+     * The next random change: half inserts, the rest updates (30 %, always changing the item) and
+     * deletes (20 %) of live items.
+     */
     public Operation next() {
         String table = tableNames.get(random.nextInt(tableNames.size()));
         Map<List<DdbValue>, Map<String, DdbValue>> items = tables.get(table);
@@ -122,7 +149,8 @@ public final class SampleData {
         Map<String, DdbValue> old = live.get(random.nextInt(live.size()));
         if (dice < 0.8) {
             Map<String, DdbValue> updated = new LinkedHashMap<>(old);
-            // An update that changes nothing leaves no stream record; every operation must be a change.
+            // An update that changes nothing leaves no stream record; every operation must be a
+            // change.
             do {
                 mutate(table, updated);
             } while (updated.equals(old));
@@ -131,7 +159,11 @@ public final class SampleData {
         return apply(table, ChangeType.REMOVE, old, null);
     }
 
-    private Operation apply(String table, ChangeType type, Map<String, DdbValue> before, Map<String, DdbValue> after) {
+    private Operation apply(
+            String table,
+            ChangeType type,
+            Map<String, DdbValue> before,
+            Map<String, DdbValue> after) {
         Map<String, DdbValue> item = after != null ? after : before;
         Map<String, DdbValue> keys = new LinkedHashMap<>();
         List<DdbValue> keyValues = new ArrayList<>();
@@ -153,7 +185,14 @@ public final class SampleData {
         switch (table) {
             case ORDERS:
                 item.put("orderid", DdbValue.s("o" + id));
-                item.put("order_date", DdbValue.s("2026-11-" + (20 + random.nextInt(3)) + "T0" + random.nextInt(10) + ":00:00"));
+                item.put(
+                        "order_date",
+                        DdbValue.s(
+                                "2026-11-"
+                                        + (20 + random.nextInt(3))
+                                        + "T0"
+                                        + random.nextInt(10)
+                                        + ":00:00"));
                 break;
             case INVOICES:
                 item.put("InvoiceNumber", DdbValue.s("inv" + random.nextInt(6)));
@@ -164,7 +203,12 @@ public final class SampleData {
                 item.put("order_id", DdbValue.s("co" + id));
                 break;
             default:
-                item.put("pk", DdbValue.s(random.nextInt(8) == 0 ? "B00004U2JW" : "B0" + (1_000 + random.nextInt(10))));
+                item.put(
+                        "pk",
+                        DdbValue.s(
+                                random.nextInt(8) == 0
+                                        ? "B00004U2JW"
+                                        : "B0" + (1_000 + random.nextInt(10))));
                 item.put("sk", DdbValue.s("2026-11-" + (20 + random.nextInt(3)) + "#r" + id));
                 item.put("customer_id", DdbValue.s("c" + random.nextInt(20)));
                 writeReview(item);
@@ -178,24 +222,36 @@ public final class SampleData {
         switch (table) {
             case ORDERS:
                 if (!item.containsKey("item_number") || random.nextInt(4) == 0) {
-                    item.put("item_number", DdbValue.s(random.nextInt(10) == 0 ? "item123" : "item" + random.nextInt(8)));
+                    item.put(
+                            "item_number",
+                            DdbValue.s(
+                                    random.nextInt(10) == 0
+                                            ? "item123"
+                                            : "item" + random.nextInt(8)));
                 }
-                item.put("quantity", DdbValue.n(new BigDecimal(random.nextInt(50) + "." + random.nextInt(10))));
+                item.put(
+                        "quantity",
+                        DdbValue.n(new BigDecimal(random.nextInt(50) + "." + random.nextInt(10))));
                 break;
             case INVOICES:
                 item.put("Amount", DdbValue.n(BigDecimal.valueOf(random.nextInt(100_000), 2)));
                 if (random.nextInt(5) == 0) {
                     item.remove("Trans_country");
                 } else {
-                    item.put("Trans_country", DdbValue.s(new String[] {"US", "FR", "DE"}[random.nextInt(3)]));
+                    item.put(
+                            "Trans_country",
+                            DdbValue.s(new String[] {"US", "FR", "DE"}[random.nextInt(3)]));
                 }
                 item.put("Trans_type", DdbValue.s(random.nextBoolean() ? "SALE" : "REFUND"));
                 break;
             case CUSTOMERS:
-                item.put("order_total", DdbValue.n(BigDecimal.valueOf(random.nextInt(1_000_000), 2)));
+                item.put(
+                        "order_total",
+                        DdbValue.n(BigDecimal.valueOf(random.nextInt(1_000_000), 2)));
                 break;
             default:
-                // Half the updates rewrite the text (a new score), the others only change the rating (the score is kept).
+                // Half the updates rewrite the text (a new score), the others only change the
+                // rating (the score is kept).
                 if (random.nextBoolean()) {
                     writeReview(item);
                 }
@@ -212,7 +268,9 @@ public final class SampleData {
             return;
         }
         int mood = random.nextInt(HEADLINES.length);
-        item.put("review_headline", DdbValue.s(HEADLINES[mood][random.nextInt(HEADLINES[mood].length)]));
+        item.put(
+                "review_headline",
+                DdbValue.s(HEADLINES[mood][random.nextInt(HEADLINES[mood].length)]));
         item.put("review_body", DdbValue.s(BODIES[mood][random.nextInt(BODIES[mood].length)]));
         item.remove("review_language");
     }

@@ -1,15 +1,13 @@
 package io.changeviews.local;
 
 import io.changeviews.connectors.change.DdbValue;
-
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Converts items between the job's {@link DdbValue} model and the AWS SDK's attribute values. */
 public final class SdkItems {

@@ -1,10 +1,10 @@
 package io.changeviews.local;
 
-import io.changeviews.connectors.change.ChangeType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.changeviews.connectors.change.ChangeType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -48,8 +48,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 
 /**
- * Copies a DynamoDB (Local) table's stream into a Kinesis stream as KDS-for-DynamoDB JSON records, i.e. what
- * AWS's Kinesis streaming destination for DynamoDB does.
+ * Copies a DynamoDB (Local) table's stream into a Kinesis stream as KDS-for-DynamoDB JSON records,
+ * i.e. what AWS's Kinesis streaming destination for DynamoDB does.
  */
 public final class StreamRelay implements AutoCloseable {
 
@@ -75,7 +75,11 @@ public final class StreamRelay implements AutoCloseable {
     private final Set<String> finishedShards = new HashSet<>();
     private long nextDiscoveryNanos;
 
-    private StreamRelay(DynamoDbStreamsClient streams, String streamArn, String tableName, KinesisClient kinesis,
+    private StreamRelay(
+            DynamoDbStreamsClient streams,
+            String streamArn,
+            String tableName,
+            KinesisClient kinesis,
             String kinesisStream) {
         this.streams = streams;
         this.streamArn = streamArn;
@@ -87,21 +91,36 @@ public final class StreamRelay implements AutoCloseable {
     }
 
     /**
-     * Starts relaying the table's latest stream (which must be NEW_AND_OLD_IMAGES) from TRIM_HORIZON into the
-     * Kinesis stream. The clients stay the caller's: close them after the relay.
+     * Starts relaying the table's latest stream (which must be NEW_AND_OLD_IMAGES) from
+     * TRIM_HORIZON into the Kinesis stream. The clients stay the caller's: close them after the
+     * relay.
      */
-    public static StreamRelay start(DynamoDbStreamsClient streams, String tableName, KinesisClient kinesis,
+    public static StreamRelay start(
+            DynamoDbStreamsClient streams,
+            String tableName,
+            KinesisClient kinesis,
             String kinesisStream) {
-        String streamArn = streams.listStreams(request -> request.tableName(tableName)).streams().stream()
-                .max(Comparator.comparing(Stream::streamLabel))
-                .orElseThrow(() -> new IllegalArgumentException("Table " + tableName + " has no stream"))
-                .streamArn();
-        StreamViewType viewType = streams.describeStream(request -> request.streamArn(streamArn))
-                .streamDescription().streamViewType();
-        // KDS for DynamoDB always carries both images; a narrower view would silently change the records.
+        String streamArn =
+                streams.listStreams(request -> request.tableName(tableName)).streams().stream()
+                        .max(Comparator.comparing(Stream::streamLabel))
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                "Table " + tableName + " has no stream"))
+                        .streamArn();
+        StreamViewType viewType =
+                streams.describeStream(request -> request.streamArn(streamArn))
+                        .streamDescription()
+                        .streamViewType();
+        // KDS for DynamoDB always carries both images; a narrower view would silently change the
+        // records.
         if (viewType != StreamViewType.NEW_AND_OLD_IMAGES) {
-            throw new IllegalArgumentException("Stream of table " + tableName + " is " + viewType
-                    + "; the relay needs NEW_AND_OLD_IMAGES");
+            throw new IllegalArgumentException(
+                    "Stream of table "
+                            + tableName
+                            + " is "
+                            + viewType
+                            + "; the relay needs NEW_AND_OLD_IMAGES");
         }
         StreamRelay relay = new StreamRelay(streams, streamArn, tableName, kinesis, kinesisStream);
         relay.thread.start();
@@ -113,7 +132,9 @@ public final class StreamRelay implements AutoCloseable {
         return relayed.get();
     }
 
-    /** Waits until at least {@code count} records were relayed; false if the timeout passed first. */
+    /**
+     * Waits until at least {@code count} records were relayed; false if the timeout passed first.
+     */
     public boolean awaitRelayed(long count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (relayed.get() < count) {
@@ -135,10 +156,20 @@ public final class StreamRelay implements AutoCloseable {
         }
     }
 
-    /** A change as the UTF-8 bytes of a KDS-for-DynamoDB record, as if DynamoDB had streamed it (for generated workloads). */
-    public static byte[] kdsRecord(String table, String eventId, ChangeType type, Instant time, Map<String, AttributeValue> keys,
-            Map<String, AttributeValue> before, Map<String, AttributeValue> after) {
-        StreamRecord.Builder change = StreamRecord.builder().approximateCreationDateTime(time).keys(keys);
+    /**
+     * A change as the UTF-8 bytes of a KDS-for-DynamoDB record, as if DynamoDB had streamed it (for
+     * generated workloads).
+     */
+    public static byte[] kdsRecord(
+            String table,
+            String eventId,
+            ChangeType type,
+            Instant time,
+            Map<String, AttributeValue> keys,
+            Map<String, AttributeValue> before,
+            Map<String, AttributeValue> after) {
+        StreamRecord.Builder change =
+                StreamRecord.builder().approximateCreationDateTime(time).keys(keys);
         long size = attributesSize(keys);
         if (after != null) {
             change.newImage(after);
@@ -148,11 +179,12 @@ public final class StreamRelay implements AutoCloseable {
             change.oldImage(before);
             size += attributesSize(before);
         }
-        Record record = Record.builder()
-                .eventID(eventId)
-                .eventName(type.name())
-                .dynamodb(change.sizeBytes(size).build())
-                .build();
+        Record record =
+                Record.builder()
+                        .eventID(eventId)
+                        .eventName(type.name())
+                        .dynamodb(change.sizeBytes(size).build())
+                        .build();
         return toKdsJson(table, record).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -171,18 +203,24 @@ public final class StreamRelay implements AutoCloseable {
         ObjectNode json = JSON.createObjectNode();
         json.put("awsRegion", LocalEnvironment.REGION.id());
         // Derived, not random: relaying the same stream record again yields the same event id.
-        json.put("eventID", UUID.nameUUIDFromBytes(record.eventID().getBytes(StandardCharsets.UTF_8)).toString());
+        json.put(
+                "eventID",
+                UUID.nameUUIDFromBytes(record.eventID().getBytes(StandardCharsets.UTF_8))
+                        .toString());
         json.put("eventName", record.eventNameAsString());
         Identity identity = record.userIdentity();
         if (identity == null) {
             json.putNull("userIdentity");
         } else {
-            json.putObject("userIdentity").put("type", identity.type()).put("principalId", identity.principalId());
+            json.putObject("userIdentity")
+                    .put("type", identity.type())
+                    .put("principalId", identity.principalId());
         }
         json.put("recordFormat", "application/json");
         json.put("tableName", tableName);
         ObjectNode dynamodb = json.putObject("dynamodb");
-        dynamodb.put("ApproximateCreationDateTime", change.approximateCreationDateTime().toEpochMilli());
+        dynamodb.put(
+                "ApproximateCreationDateTime", change.approximateCreationDateTime().toEpochMilli());
         dynamodb.set("Keys", mapJson(change.keys()));
         if (change.hasNewImage()) {
             dynamodb.set("NewImage", mapJson(change.newImage()));
@@ -215,8 +253,11 @@ public final class StreamRelay implements AutoCloseable {
                 json.put("NULL", true);
                 break;
             case L:
-                json.set("L", value.l().stream().map(StreamRelay::attributeJson)
-                        .collect(JSON::createArrayNode, ArrayNode::add, ArrayNode::addAll));
+                json.set(
+                        "L",
+                        value.l().stream()
+                                .map(StreamRelay::attributeJson)
+                                .collect(JSON::createArrayNode, ArrayNode::add, ArrayNode::addAll));
                 break;
             case M:
                 json.set("M", mapJson(value.m()));
@@ -253,7 +294,9 @@ public final class StreamRelay implements AutoCloseable {
             return key;
         }
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(key.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("Every JVM has SHA-256", e);
@@ -270,8 +313,12 @@ public final class StreamRelay implements AutoCloseable {
                 } catch (CancellationException closing) {
                     throw closing;
                 } catch (RuntimeException e) {
-                    LOG.warn("Relaying table {} to Kinesis stream {} failed; retrying in {}", tableName,
-                            kinesisStream, ERROR_BACKOFF, e);
+                    LOG.warn(
+                            "Relaying table {} to Kinesis stream {} failed; retrying in {}",
+                            tableName,
+                            kinesisStream,
+                            ERROR_BACKOFF,
+                            e);
                     pause(ERROR_BACKOFF);
                 }
             }
@@ -298,20 +345,29 @@ public final class StreamRelay implements AutoCloseable {
         return gotRecords;
     }
 
-    /** Opens shards whose parent was read to its end (or is gone), so an item's changes stay in order. */
+    /**
+     * Opens shards whose parent was read to its end (or is gone), so an item's changes stay in
+     * order.
+     */
     private void discoverShards() {
         List<Shard> shards = new ArrayList<>();
         String lastShardId = null;
         do {
-            StreamDescription description = streams.describeStream(DescribeStreamRequest.builder()
-                    .streamArn(streamArn).exclusiveStartShardId(lastShardId).build()).streamDescription();
+            StreamDescription description =
+                    streams.describeStream(
+                                    DescribeStreamRequest.builder()
+                                            .streamArn(streamArn)
+                                            .exclusiveStartShardId(lastShardId)
+                                            .build())
+                            .streamDescription();
             shards.addAll(description.shards());
             lastShardId = description.lastEvaluatedShardId();
         } while (lastShardId != null);
         Set<String> listed = shards.stream().map(Shard::shardId).collect(Collectors.toSet());
         for (Shard shard : shards) {
             String parent = shard.parentShardId();
-            boolean parentDone = parent == null || !listed.contains(parent) || finishedShards.contains(parent);
+            boolean parentDone =
+                    parent == null || !listed.contains(parent) || finishedShards.contains(parent);
             if (parentDone && !finishedShards.contains(shard.shardId())) {
                 openShards.computeIfAbsent(shard.shardId(), ShardPosition::new);
             }
@@ -322,28 +378,36 @@ public final class StreamRelay implements AutoCloseable {
     private boolean relay(ShardPosition shard) {
         try {
             if (shard.iterator == null) {
-                shard.iterator = streams.getShardIterator(shard.iteratorRequest(streamArn)).shardIterator();
+                shard.iterator =
+                        streams.getShardIterator(shard.iteratorRequest(streamArn)).shardIterator();
             }
             String iterator = shard.iterator;
-            GetRecordsResponse response = streams.getRecords(request -> request.shardIterator(iterator));
+            GetRecordsResponse response =
+                    streams.getRecords(request -> request.shardIterator(iterator));
             put(response.records(), shard);
             shard.iterator = response.nextShardIterator();
             shard.finished = shard.iterator == null;
             return !response.records().isEmpty();
         } catch (RuntimeException e) {
-            // Resume after the last record known to be in Kinesis: nothing is skipped, a batch may repeat.
+            // Resume after the last record known to be in Kinesis: nothing is skipped, a batch may
+            // repeat.
             shard.iterator = null;
             throw e;
         }
     }
 
     private void put(List<Record> records, ShardPosition shard) {
-        List<PutRecordsRequestEntry> entries = records.stream()
-                .map(record -> PutRecordsRequestEntry.builder()
-                        .partitionKey(partitionKey(record))
-                        .data(SdkBytes.fromUtf8String(toKdsJson(tableName, record)))
-                        .build())
-                .collect(Collectors.toList());
+        List<PutRecordsRequestEntry> entries =
+                records.stream()
+                        .map(
+                                record ->
+                                        PutRecordsRequestEntry.builder()
+                                                .partitionKey(partitionKey(record))
+                                                .data(
+                                                        SdkBytes.fromUtf8String(
+                                                                toKdsJson(tableName, record)))
+                                                .build())
+                        .collect(Collectors.toList());
         int from = 0;
         while (from < entries.size()) {
             int to = batchEnd(entries, from);
@@ -355,13 +419,16 @@ public final class StreamRelay implements AutoCloseable {
     }
 
     /**
-     * End of the batch starting at {@code from}: at most 500 entries and at most one per item, so retrying the
-     * failed entries of a batch can never put an item's later change before its earlier one.
+     * End of the batch starting at {@code from}: at most 500 entries and at most one per item, so
+     * retrying the failed entries of a batch can never put an item's later change before its
+     * earlier one.
      */
     private static int batchEnd(List<PutRecordsRequestEntry> entries, int from) {
         Set<String> keys = new HashSet<>();
         int to = from;
-        while (to < entries.size() && to - from < MAX_PUT_RECORDS && keys.add(entries.get(to).partitionKey())) {
+        while (to < entries.size()
+                && to - from < MAX_PUT_RECORDS
+                && keys.add(entries.get(to).partitionKey())) {
             to++;
         }
         return to;
@@ -370,8 +437,12 @@ public final class StreamRelay implements AutoCloseable {
     private void putAll(List<PutRecordsRequestEntry> entries) {
         List<PutRecordsRequestEntry> pending = entries;
         while (!pending.isEmpty()) {
-            PutRecordsResponse response = kinesis.putRecords(PutRecordsRequest.builder()
-                    .streamName(kinesisStream).records(pending).build());
+            PutRecordsResponse response =
+                    kinesis.putRecords(
+                            PutRecordsRequest.builder()
+                                    .streamName(kinesisStream)
+                                    .records(pending)
+                                    .build());
             List<PutRecordsRequestEntry> failed = new ArrayList<>();
             for (int i = 0; i < pending.size(); i++) {
                 if (response.records().get(i).errorCode() != null) {
@@ -379,8 +450,13 @@ public final class StreamRelay implements AutoCloseable {
                 }
             }
             if (!failed.isEmpty()) {
-                LOG.warn("Kinesis stream {} rejected {} of {} records ({}); retrying them in {}", kinesisStream,
-                        failed.size(), pending.size(), response.records().get(0).errorMessage(), ERROR_BACKOFF);
+                LOG.warn(
+                        "Kinesis stream {} rejected {} of {} records ({}); retrying them in {}",
+                        kinesisStream,
+                        failed.size(),
+                        pending.size(),
+                        response.records().get(0).errorMessage(),
+                        ERROR_BACKOFF);
                 pause(ERROR_BACKOFF);
             }
             pending = failed;
@@ -411,12 +487,13 @@ public final class StreamRelay implements AutoCloseable {
         }
 
         GetShardIteratorRequest iteratorRequest(String streamArn) {
-            GetShardIteratorRequest.Builder request = GetShardIteratorRequest.builder()
-                    .streamArn(streamArn).shardId(shardId);
+            GetShardIteratorRequest.Builder request =
+                    GetShardIteratorRequest.builder().streamArn(streamArn).shardId(shardId);
             return lastSequenceNumber == null
                     ? request.shardIteratorType(ShardIteratorType.TRIM_HORIZON).build()
                     : request.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
-                            .sequenceNumber(lastSequenceNumber).build();
+                            .sequenceNumber(lastSequenceNumber)
+                            .build();
         }
     }
 }

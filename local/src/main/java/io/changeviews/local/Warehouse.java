@@ -2,11 +2,6 @@ package io.changeviews.local;
 
 import io.changeviews.connectors.archive.ParquetDatasetSink;
 import io.changeviews.job.archive.ArchivedDataset;
-
-import org.apache.flink.table.types.logical.DecimalType;
-import org.apache.flink.table.types.logical.LogicalType;
-import org.apache.flink.table.types.logical.RowType;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,6 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.flink.table.types.logical.DecimalType;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
 
 /**
  * The local Parquet warehouse in DuckDB: an in-memory database with one view per archived dataset
@@ -30,7 +28,8 @@ import java.util.stream.Stream;
  * dataset without committed parts yet is an empty view with the same columns.
  */
 public final class Warehouse implements AutoCloseable {
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSXXX");
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSXXX");
 
     private final Connection db;
 
@@ -38,14 +37,22 @@ public final class Warehouse implements AutoCloseable {
         this.db = db;
     }
 
-    /** Opens DuckDB with a view per dataset, reading the committed parts under {@code warehouse/<dataset>/}. */
-    public static Warehouse open(Path warehouse, List<ArchivedDataset> datasets) throws SQLException {
+    /**
+     * Opens DuckDB with a view per dataset, reading the committed parts under {@code
+     * warehouse/<dataset>/}.
+     */
+    public static Warehouse open(Path warehouse, List<ArchivedDataset> datasets)
+            throws SQLException {
         Connection db = DriverManager.getConnection("jdbc:duckdb:");
         try (Statement s = db.createStatement()) {
             s.execute("SET TimeZone = 'UTC'");
             for (ArchivedDataset d : datasets) {
                 List<Path> parts = committedParts(warehouse.resolve(d.name()));
-                s.execute("CREATE VIEW \"" + d.name() + "\" AS " + (parts.isEmpty() ? empty(d) : readParts(parts)));
+                s.execute(
+                        "CREATE VIEW \""
+                                + d.name()
+                                + "\" AS "
+                                + (parts.isEmpty() ? empty(d) : readParts(parts)));
             }
         }
         return new Warehouse(db);
@@ -68,16 +75,23 @@ public final class Warehouse implements AutoCloseable {
      */
     static boolean isCommittedPart(Path file) {
         String name = file.getFileName().toString();
-        return name.endsWith(ParquetDatasetSink.PART_SUFFIX) && !name.startsWith(".") && Files.isRegularFile(file);
+        return name.endsWith(ParquetDatasetSink.PART_SUFFIX)
+                && !name.startsWith(".")
+                && Files.isRegularFile(file);
     }
 
-    /** The parts listed one by one (a glob would also match hidden files); union_by_name: older parts may lack newer columns. */
+    /**
+     * The parts listed one by one (a glob would also match hidden files); union_by_name: older
+     * parts may lack newer columns.
+     */
     private static String readParts(List<Path> parts) {
         List<String> quoted = new ArrayList<>();
         for (Path p : parts) {
             quoted.add("'" + p.toAbsolutePath().toString().replace("'", "''") + "'");
         }
-        return "SELECT * FROM read_parquet([" + String.join(", ", quoted) + "], hive_partitioning = true, union_by_name = true)";
+        return "SELECT * FROM read_parquet(["
+                + String.join(", ", quoted)
+                + "], hive_partitioning = true, union_by_name = true)";
     }
 
     private static String empty(ArchivedDataset d) {
@@ -118,10 +132,14 @@ public final class Warehouse implements AutoCloseable {
         }
     }
 
-    /** Runs a query; returns the header row, then one row per result row, every value as text (NULL as null). */
+    /**
+     * Runs a query; returns the header row, then one row per result row, every value as text (NULL
+     * as null).
+     */
     public List<List<String>> query(String sql) throws SQLException {
         List<List<String>> out = new ArrayList<>();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             ResultSetMetaData meta = rs.getMetaData();
             List<String> header = new ArrayList<>();
             for (int c = 1; c <= meta.getColumnCount(); c++) {
@@ -132,7 +150,10 @@ public final class Warehouse implements AutoCloseable {
                 List<String> row = new ArrayList<>();
                 for (int c = 1; c <= meta.getColumnCount(); c++) {
                     Object v = rs.getObject(c);
-                    row.add(v instanceof OffsetDateTime ? TIMESTAMP.format((OffsetDateTime) v) : rs.getString(c));
+                    row.add(
+                            v instanceof OffsetDateTime
+                                    ? TIMESTAMP.format((OffsetDateTime) v)
+                                    : rs.getString(c));
                 }
                 out.add(row);
             }

@@ -1,27 +1,24 @@
 package io.changeviews.local;
 
-import io.changeviews.job.ops.RepoPaths;
-
 import io.changeviews.job.ChangeViewsJob;
 import io.changeviews.job.archive.ArchivedDataset;
 import io.changeviews.job.archive.ParquetArchive;
 import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
-
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
+import io.changeviews.job.ops.RepoPaths;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Runs SQL over the local Parquet warehouse with DuckDB and prints the result as a table. Every
- * dataset the shipped job archives is a table (Hive partitions {@code table}, {@code dt}, {@code hr}
- * as columns), empty until its first parts are committed. Without SQL it lists the tables.
+ * dataset the shipped job archives is a table (Hive partitions {@code table}, {@code dt}, {@code
+ * hr} as columns), empty until its first parts are committed. Without SQL it lists the tables.
  *
  * <p>Arguments: {@code [--warehouse <folder>] [SQL]}; the warehouse defaults to the local runner's
  * {@code .local/warehouse}.
@@ -42,11 +39,20 @@ public final class WarehouseQuery {
         List<ArchivedDataset> datasets = datasets(warehouse);
         try (Warehouse w = Warehouse.open(warehouse, datasets)) {
             if (line.isEmpty()) {
-                System.out.println("Tables in " + warehouse + " (query with -Dquery.args=\"SELECT ...\"):");
+                System.out.println(
+                        "Tables in " + warehouse + " (query with -Dquery.args=\"SELECT ...\"):");
                 for (ArchivedDataset d : datasets) {
-                    String rows = w.query("SELECT count(*) FROM \"" + d.name() + "\"").get(1).get(0);
-                    System.out.println("  " + d.name() + " (" + rows + " rows): " + String.join(", ", d.columns().getFieldNames())
-                            + ", " + String.join(", ", ArchivedDataset.PARTITION_COLUMNS));
+                    String rows =
+                            w.query("SELECT count(*) FROM \"" + d.name() + "\"").get(1).get(0);
+                    System.out.println(
+                            "  "
+                                    + d.name()
+                                    + " ("
+                                    + rows
+                                    + " rows): "
+                                    + String.join(", ", d.columns().getFieldNames())
+                                    + ", "
+                                    + String.join(", ", ArchivedDataset.PARTITION_COLUMNS));
                 }
                 return;
             }
@@ -59,9 +65,13 @@ public final class WarehouseQuery {
 
     /** The datasets of the shipped job, archived into {@code warehouse}: the query's tables. */
     private static List<ArchivedDataset> datasets(Path warehouse) throws Exception {
-        JobConfig config = JobConfig.from(ApplicationProperties.withOverrides(
-                ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()),
-                Map.of(ArchiveConfig.GROUP, ArchiveConfig.pathOverride(warehouse.toString()))));
+        JobConfig config =
+                JobConfig.from(
+                        ApplicationProperties.withOverrides(
+                                ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()),
+                                Map.of(
+                                        ArchiveConfig.GROUP,
+                                        ArchiveConfig.pathOverride(warehouse.toString()))));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         ChangeViewsJob.build(env, config);
         return ParquetArchive.datasets(env);
@@ -92,7 +102,9 @@ public final class WarehouseQuery {
         for (int r = 0; r < cells.size(); r++) {
             StringBuilder line = new StringBuilder("|");
             for (int c = 0; c < width.length; c++) {
-                line.append(' ').append(String.format("%-" + width[c] + "s", cells.get(r).get(c))).append(" |");
+                line.append(' ')
+                        .append(String.format("%-" + width[c] + "s", cells.get(r).get(c)))
+                        .append(" |");
             }
             System.out.println(line);
             if (r == 0) {

@@ -1,28 +1,14 @@
 package io.changeviews.local;
 
-import io.changeviews.job.ChangeViewsJob;
-import io.changeviews.job.ChangeViewsPipeline;
-
-import io.changeviews.connectors.change.ChangeEvent;
-import io.changeviews.connectors.change.ChangeRecordDecoder;
-import io.changeviews.job.config.JobConfig;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
-
+import io.changeviews.connectors.change.ChangeEvent;
+import io.changeviews.connectors.change.ChangeRecordDecoder;
+import io.changeviews.job.ChangeViewsJob;
+import io.changeviews.job.ChangeViewsPipeline;
+import io.changeviews.job.config.JobConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,8 +18,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
 /**
  * The whole job on a MiniCluster (parallelism 2) against DynamoDB Local and the Kinesis emulator:
@@ -49,8 +45,12 @@ class ChangeViewsITCase {
     private static final Duration SETTLE = Duration.ofMinutes(3);
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
 
     private static LocalDynamoDb dynamoDb;
     private static KinesisMock kinesis;
@@ -72,7 +72,8 @@ class ChangeViewsITCase {
     void viewsEqualARecomputationFromTheSourceTablesAndAReplayWritesThemAgain() throws Exception {
         DynamoDbClient ddb = dynamoDb.client();
         KinesisClient kds = kinesis.client();
-        JobConfig config = EmulatedPipeline.config(kinesis.endpoint(), dynamoDb.endpoint(), STREAM, Map.of());
+        JobConfig config =
+                EmulatedPipeline.config(kinesis.endpoint(), dynamoDb.endpoint(), STREAM, Map.of());
         LocalTables.createSourceTables(ddb);
         LocalTables.createDeadLetterTable(ddb, config.deadLetterTable());
 
@@ -80,29 +81,43 @@ class ChangeViewsITCase {
         Map<String, List<Long>> changeTimes = new HashMap<>();
         for (int i = 0; i < OPERATIONS; i++) {
             SampleData.Operation op = data.next();
-            changeTimes.computeIfAbsent(op.table, t -> new ArrayList<>()).add(START_MICROS + i * 1000L);
+            changeTimes
+                    .computeIfAbsent(op.table, t -> new ArrayList<>())
+                    .add(START_MICROS + i * 1000L);
             op.applyTo(ddb);
         }
         List<byte[]> records = EmulatedPipeline.kdsRecords(dynamoDb.streamsClient(), changeTimes);
         assertThat(records).hasSize(OPERATIONS);
 
         Delivery delivery = perturb(records, new Random(11));
-        assertThat(delivery.reorderedPairs).as("same-item changes delivered out of order").isGreaterThan(50);
+        assertThat(delivery.reorderedPairs)
+                .as("same-item changes delivered out of order")
+                .isGreaterThan(50);
         assertThat(delivery.duplicates).isGreaterThan(100);
         EmulatedPipeline.putInOrder(kds, STREAM, delivery.entries);
 
-        ExpectedViews expected = new ExpectedViews(EmulatedPipeline.scanSeedTables(ddb), delivery.distinctChanges);
+        ExpectedViews expected =
+                new ExpectedViews(EmulatedPipeline.scanSeedTables(ddb), delivery.distinctChanges);
 
-        List<ChangeViewsPipeline.MaterializedView> views = runUntilViewsMatch(config, ddb, expected);
-        Map<String, Map<String, Map<String, String>>> firstRun = EmulatedPipeline.snapshot(ddb, views);
+        List<ChangeViewsPipeline.MaterializedView> views =
+                runUntilViewsMatch(config, ddb, expected);
+        Map<String, Map<String, Map<String, String>>> firstRun =
+                EmulatedPipeline.snapshot(ddb, views);
 
-        Map<String, Map<String, String>> deadLetters = LocalTables.scanAsText(ddb, config.deadLetterTable(), List.of("source", "position"));
-        assertThat(deadLetters.values()).extracting(m -> m.get("reason").replaceFirst(":.*", ""))
+        Map<String, Map<String, String>> deadLetters =
+                LocalTables.scanAsText(
+                        ddb, config.deadLetterTable(), List.of("source", "position"));
+        assertThat(deadLetters.values())
+                .extracting(m -> m.get("reason").replaceFirst(":.*", ""))
                 .containsExactlyInAnyOrder(
                         "malformed JSON",
                         "unknown eventName 'UPSERT', expected INSERT, MODIFY or REMOVE",
                         "missing dynamodb.Keys");
-        assertThat(deadLetters.values()).allSatisfy(m -> assertThat(m.get("source")).startsWith("kinesis:" + STREAM + "/shardId-"));
+        assertThat(deadLetters.values())
+                .allSatisfy(
+                        m ->
+                                assertThat(m.get("source"))
+                                        .startsWith("kinesis:" + STREAM + "/shardId-"));
 
         for (ChangeViewsPipeline.MaterializedView v : views) {
             LocalTables.delete(ddb, v.spec.targetTable());
@@ -111,9 +126,12 @@ class ChangeViewsITCase {
         assertThat(EmulatedPipeline.snapshot(ddb, views)).isEqualTo(firstRun);
     }
 
-    /** Starts the job with fresh state, waits until every view's table equals the expectation, then cancels it. */
-    private static List<ChangeViewsPipeline.MaterializedView> runUntilViewsMatch(JobConfig config, DynamoDbClient ddb, ExpectedViews expected)
-            throws Exception {
+    /**
+     * Starts the job with fresh state, waits until every view's table equals the expectation, then
+     * cancels it.
+     */
+    private static List<ChangeViewsPipeline.MaterializedView> runUntilViewsMatch(
+            JobConfig config, DynamoDbClient ddb, ExpectedViews expected) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         List<ChangeViewsPipeline.MaterializedView> views = ChangeViewsJob.build(env, config);
@@ -175,7 +193,11 @@ class ChangeViewsITCase {
                 }
                 lastTime.merge(item, e.changeTimeMicros(), Math::max);
             }
-            d.entries.add(PutRecordsRequestEntry.builder().partitionKey(item).data(SdkBytes.fromByteArray(records.get(i))).build());
+            d.entries.add(
+                    PutRecordsRequestEntry.builder()
+                            .partitionKey(item)
+                            .data(SdkBytes.fromByteArray(records.get(i)))
+                            .build());
         }
         ObjectMapper json = new ObjectMapper();
         ObjectNode unknownEvent = (ObjectNode) json.readTree(records.get(0));
@@ -189,6 +211,9 @@ class ChangeViewsITCase {
     }
 
     private static PutRecordsRequestEntry garbage(String payload) {
-        return PutRecordsRequestEntry.builder().partitionKey("garbage").data(SdkBytes.fromUtf8String(payload)).build();
+        return PutRecordsRequestEntry.builder()
+                .partitionKey("garbage")
+                .data(SdkBytes.fromUtf8String(payload))
+                .build();
     }
 }

@@ -8,7 +8,14 @@ import io.changeviews.job.archive.ArchivedDataset;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.ViewSpec;
 import io.changeviews.job.sentiment.ReviewScoring;
-
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -19,24 +26,16 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Row;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
-
 /**
  * The pipeline's I/O without emulators: a bounded source of the given records, and sinks that keep
  * in memory what the job wrote: each view's table as DynamoDB would hold it after the writes (the
- * real element converter builds each put or delete), the dead letters and the archived records.
- * The sentiment engine is the configured one, so the shipped (embedded) configuration needs no AWS.
+ * real element converter builds each put or delete), the dead letters and the archived records. The
+ * sentiment engine is the configured one, so the shipped (embedded) configuration needs no AWS.
  */
 final class CollectingPipelineIo implements PipelineIo {
     // Sinks run in the MiniCluster of this JVM; what they write lands here, under this run's id.
-    private static final Map<String, Map<String, Map<String, String>>> TABLES = new ConcurrentHashMap<>();
+    private static final Map<String, Map<String, Map<String, String>>> TABLES =
+            new ConcurrentHashMap<>();
     private static final Map<String, List<Object>> OUTPUTS = new ConcurrentHashMap<>();
 
     private final String run = UUID.randomUUID().toString();
@@ -50,8 +49,10 @@ final class CollectingPipelineIo implements PipelineIo {
 
     @Override
     public DataStream<DecodeResult> changes(StreamExecutionEnvironment env) {
-        return env.fromData(records, TypeInformation.of(DecodeResult.class)).setParallelism(1)
-                .uid(config.sourceUid()).name("Recorded changes");
+        return env.fromData(records, TypeInformation.of(DecodeResult.class))
+                .setParallelism(1)
+                .uid(config.sourceUid())
+                .name("Recorded changes");
     }
 
     @Override
@@ -110,19 +111,22 @@ final class CollectingPipelineIo implements PipelineIo {
 
         @Override
         public SinkWriter<Row> createWriter(InitContext context) {
-            Map<String, Map<String, String>> table = TABLES.computeIfAbsent(id, i -> new ConcurrentHashMap<>());
-            return writer(row -> {
-                DynamoDbWriteRequest write = converter.apply(row, null);
-                Map<String, String> item = new TreeMap<>();
-                write.getItem().forEach((name, value) -> item.put(name, SdkItems.text(value)));
-                List<String> keyValues = new ArrayList<>();
-                key.forEach(k -> keyValues.add(item.get(k)));
-                if (write.getType() == DynamoDbWriteRequestType.PUT) {
-                    table.put(String.join("|", keyValues), item);
-                } else {
-                    table.remove(String.join("|", keyValues));
-                }
-            });
+            Map<String, Map<String, String>> table =
+                    TABLES.computeIfAbsent(id, i -> new ConcurrentHashMap<>());
+            return writer(
+                    row -> {
+                        DynamoDbWriteRequest write = converter.apply(row, null);
+                        Map<String, String> item = new TreeMap<>();
+                        write.getItem()
+                                .forEach((name, value) -> item.put(name, SdkItems.text(value)));
+                        List<String> keyValues = new ArrayList<>();
+                        key.forEach(k -> keyValues.add(item.get(k)));
+                        if (write.getType() == DynamoDbWriteRequestType.PUT) {
+                            table.put(String.join("|", keyValues), item);
+                        } else {
+                            table.remove(String.join("|", keyValues));
+                        }
+                    });
         }
     }
 
@@ -137,7 +141,9 @@ final class CollectingPipelineIo implements PipelineIo {
 
         @Override
         public SinkWriter<T> createWriter(InitContext context) {
-            List<Object> out = OUTPUTS.computeIfAbsent(id, i -> Collections.synchronizedList(new ArrayList<>()));
+            List<Object> out =
+                    OUTPUTS.computeIfAbsent(
+                            id, i -> Collections.synchronizedList(new ArrayList<>()));
             return writer(out::add);
         }
     }

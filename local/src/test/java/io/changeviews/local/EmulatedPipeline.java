@@ -1,25 +1,16 @@
 package io.changeviews.local;
 
-import io.changeviews.job.ops.EndpointProperties;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.changeviews.connectors.change.DdbValue;
 import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
+import io.changeviews.job.ops.EndpointProperties;
 import io.changeviews.job.ops.RepoPaths;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.Record;
-import software.amazon.awssdk.services.dynamodb.model.Shard;
-import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
-import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -30,15 +21,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** What the end-to-end tests share: the job's configuration for the emulators, feeding Kinesis, and reading the views back. */
+/**
+ * What the end-to-end tests share: the job's configuration for the emulators, feeding Kinesis, and
+ * reading the views back.
+ */
 final class EmulatedPipeline {
     private EmulatedPipeline() {}
 
-    /** The shipped configuration pointed at the emulators, reading {@code stream} from its start, plus {@code extra} overrides. */
-    static JobConfig config(String kinesisEndpoint, String dynamoDbEndpoint, String stream, Map<String, Map<String, String>> extra)
+    /**
+     * The shipped configuration pointed at the emulators, reading {@code stream} from its start,
+     * plus {@code extra} overrides.
+     */
+    static JobConfig config(
+            String kinesisEndpoint,
+            String dynamoDbEndpoint,
+            String stream,
+            Map<String, Map<String, String>> extra)
             throws IOException {
         Map<String, Map<String, String>> overrides = new HashMap<>();
         Map<String, String> source = EndpointProperties.forEndpoint(kinesisEndpoint);
@@ -50,8 +56,12 @@ final class EmulatedPipeline {
         sink.put(JobConfig.FLUSH_INTERVAL_MS, "300");
         overrides.put(JobConfig.DYNAMODB, sink);
         overrides.put(ArchiveConfig.GROUP, ArchiveConfig.pathOverride(null));
-        extra.forEach((group, values) -> overrides.computeIfAbsent(group, g -> new HashMap<>()).putAll(values));
-        return JobConfig.from(ApplicationProperties.withOverrides(ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()), overrides));
+        extra.forEach(
+                (group, values) ->
+                        overrides.computeIfAbsent(group, g -> new HashMap<>()).putAll(values));
+        return JobConfig.from(
+                ApplicationProperties.withOverrides(
+                        ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()), overrides));
     }
 
     /**
@@ -60,7 +70,8 @@ final class EmulatedPipeline {
      * operation was issued ({@code changeTimes}, per table in operation order), in microseconds, as
      * KDS does with MICROSECOND precision.
      */
-    static List<byte[]> kdsRecords(DynamoDbStreamsClient streams, Map<String, List<Long>> changeTimes) {
+    static List<byte[]> kdsRecords(
+            DynamoDbStreamsClient streams, Map<String, List<Long>> changeTimes) {
         TreeMap<Long, byte[]> byTime = new TreeMap<>();
         ObjectMapper json = new ObjectMapper();
         for (String table : changeTimes.keySet()) {
@@ -69,8 +80,10 @@ final class EmulatedPipeline {
             assertThat(read).hasSameSizeAs(times);
             for (int k = 0; k < read.size(); k++) {
                 try {
-                    ObjectNode record = (ObjectNode) json.readTree(StreamRelay.toKdsJson(table, read.get(k)));
-                    ((ObjectNode) record.get("dynamodb")).put("ApproximateCreationDateTime", times.get(k))
+                    ObjectNode record =
+                            (ObjectNode) json.readTree(StreamRelay.toKdsJson(table, read.get(k)));
+                    ((ObjectNode) record.get("dynamodb"))
+                            .put("ApproximateCreationDateTime", times.get(k))
                             .put("ApproximateCreationDateTimePrecision", "MICROSECOND");
                     byTime.put(times.get(k), json.writeValueAsBytes(record));
                 } catch (IOException e) {
@@ -85,9 +98,16 @@ final class EmulatedPipeline {
     private static List<Record> readStream(DynamoDbStreamsClient streams, String table) {
         String arn = streams.listStreams(b -> b.tableName(table)).streams().get(0).streamArn();
         List<Record> read = new ArrayList<>();
-        for (Shard shard : streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards()) {
-            String iterator = streams.getShardIterator(b -> b.streamArn(arn).shardId(shard.shardId())
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        for (Shard shard :
+                streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards()) {
+            String iterator =
+                    streams.getShardIterator(
+                                    b ->
+                                            b.streamArn(arn)
+                                                    .shardId(shard.shardId())
+                                                    .shardIteratorType(
+                                                            ShardIteratorType.TRIM_HORIZON))
+                            .shardIterator();
             while (iterator != null) {
                 String it = iterator;
                 var response = streams.getRecords(b -> b.shardIterator(it));
@@ -98,7 +118,10 @@ final class EmulatedPipeline {
         return read;
     }
 
-    /** Puts in batches with at most one record per item, so that a retried failure cannot reorder an item's records. */
+    /**
+     * Puts in batches with at most one record per item, so that a retried failure cannot reorder an
+     * item's records.
+     */
     static void putInOrder(KinesisClient kds, String stream, List<PutRecordsRequestEntry> entries) {
         List<PutRecordsRequestEntry> batch = new ArrayList<>();
         Set<String> keysInBatch = new HashSet<>();
@@ -133,14 +156,23 @@ final class EmulatedPipeline {
         Map<String, List<Map<String, DdbValue>>> tables = new HashMap<>();
         for (String table : SampleData.TABLES) {
             List<Map<String, DdbValue>> items = new ArrayList<>();
-            ddb.scanPaginator(b -> b.tableName(table)).items().forEach(item -> items.add(SdkItems.fromSdk(item)));
+            ddb.scanPaginator(b -> b.tableName(table))
+                    .items()
+                    .forEach(item -> items.add(SdkItems.fromSdk(item)));
             tables.put(table, items);
         }
         return tables;
     }
 
-    /** Waits until every view's table equals its expected content, and fails with the difference if it does not within {@code timeout}. */
-    static void awaitViews(DynamoDbClient ddb, List<MaterializedView> views, ExpectedViews expected, Duration timeout)
+    /**
+     * Waits until every view's table equals its expected content, and fails with the difference if
+     * it does not within {@code timeout}.
+     */
+    static void awaitViews(
+            DynamoDbClient ddb,
+            List<MaterializedView> views,
+            ExpectedViews expected,
+            Duration timeout)
             throws InterruptedException {
         Map<String, Map<String, List<String>>> wanted = new TreeMap<>();
         views.forEach(v -> wanted.put(v.spec.name(), expected.of(v.spec.name())));
@@ -148,8 +180,16 @@ final class EmulatedPipeline {
         Map<String, Map<String, List<String>>> actual = new TreeMap<>();
         do {
             actual.clear();
-            views.forEach(v -> actual.put(v.spec.name(),
-                    ViewTable.of(v, LocalTables.scanAsText(ddb, v.spec.targetTable(), v.spec.targetKey()))));
+            views.forEach(
+                    v ->
+                            actual.put(
+                                    v.spec.name(),
+                                    ViewTable.of(
+                                            v,
+                                            LocalTables.scanAsText(
+                                                    ddb,
+                                                    v.spec.targetTable(),
+                                                    v.spec.targetKey()))));
             if (actual.equals(wanted)) {
                 return;
             }
@@ -159,9 +199,15 @@ final class EmulatedPipeline {
     }
 
     /** All views' tables as table → key → attribute → text. */
-    static Map<String, Map<String, Map<String, String>>> snapshot(DynamoDbClient ddb, List<MaterializedView> views) {
+    static Map<String, Map<String, Map<String, String>>> snapshot(
+            DynamoDbClient ddb, List<MaterializedView> views) {
         Map<String, Map<String, Map<String, String>>> out = new TreeMap<>();
-        views.forEach(v -> out.put(v.spec.targetTable(), LocalTables.scanAsText(ddb, v.spec.targetTable(), v.spec.targetKey())));
+        views.forEach(
+                v ->
+                        out.put(
+                                v.spec.targetTable(),
+                                LocalTables.scanAsText(
+                                        ddb, v.spec.targetTable(), v.spec.targetKey())));
         return out;
     }
 }

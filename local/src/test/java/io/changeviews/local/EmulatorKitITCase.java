@@ -52,28 +52,44 @@ class EmulatorKitITCase {
     void relaysTableChangesAsKdsForDynamoDbRecords() throws Exception {
         createTable("orders", true);
         try (KinesisMock kinesis = KinesisMock.start(Map.of("other-stream", 1));
-                StreamRelay relay = StreamRelay.start(dynamo.streamsClient(), "orders", kinesis.client(),
-                        "orders-changes")) {
+                StreamRelay relay =
+                        StreamRelay.start(
+                                dynamo.streamsClient(),
+                                "orders",
+                                kinesis.client(),
+                                "orders-changes")) {
             DynamoDbClient db = dynamo.client();
-            Map<String, AttributeValue> richItem = Map.of(
-                    "id", s("a"),
-                    "qty", AttributeValue.fromN("12.5"),
-                    "blob", AttributeValue.fromB(SdkBytes.fromUtf8String("hi")),
-                    "ok", AttributeValue.fromBool(true),
-                    "none", AttributeValue.fromNul(true),
-                    "list", AttributeValue.fromL(List.of(s("x"), AttributeValue.fromN("1"))),
-                    "map", AttributeValue.fromM(Map.of("k", s("v"))),
-                    "tags", AttributeValue.fromSs(List.of("t1", "t2")),
-                    "nums", AttributeValue.fromNs(List.of("1", "2")),
-                    "blobs", AttributeValue.fromBs(List.of(SdkBytes.fromUtf8String("z"))));
+            Map<String, AttributeValue> richItem =
+                    Map.of(
+                            "id", s("a"),
+                            "qty", AttributeValue.fromN("12.5"),
+                            "blob", AttributeValue.fromB(SdkBytes.fromUtf8String("hi")),
+                            "ok", AttributeValue.fromBool(true),
+                            "none", AttributeValue.fromNul(true),
+                            "list",
+                                    AttributeValue.fromL(
+                                            List.of(s("x"), AttributeValue.fromN("1"))),
+                            "map", AttributeValue.fromM(Map.of("k", s("v"))),
+                            "tags", AttributeValue.fromSs(List.of("t1", "t2")),
+                            "nums", AttributeValue.fromNs(List.of("1", "2")),
+                            "blobs", AttributeValue.fromBs(List.of(SdkBytes.fromUtf8String("z"))));
             db.putItem(put -> put.tableName("orders").item(richItem));
-            db.putItem(put -> put.tableName("orders").item(Map.of("id", s("b"), "qty", AttributeValue.fromN("1"))));
-            db.updateItem(update -> update.tableName("orders").key(Map.of("id", s("a")))
-                    .updateExpression("SET qty = :q").expressionAttributeValues(Map.of(":q", AttributeValue.fromN("3"))));
+            db.putItem(
+                    put ->
+                            put.tableName("orders")
+                                    .item(Map.of("id", s("b"), "qty", AttributeValue.fromN("1"))));
+            db.updateItem(
+                    update ->
+                            update.tableName("orders")
+                                    .key(Map.of("id", s("a")))
+                                    .updateExpression("SET qty = :q")
+                                    .expressionAttributeValues(
+                                            Map.of(":q", AttributeValue.fromN("3"))));
             db.deleteItem(delete -> delete.tableName("orders").key(Map.of("id", s("b"))));
             db.putItem(put -> put.tableName("orders").item(Map.of("id", s("c"))));
 
-            // The Kinesis stream does not exist yet: the relay must keep retrying, then deliver everything.
+            // The Kinesis stream does not exist yet: the relay must keep retrying, then deliver
+            // everything.
             Thread.sleep(1500);
             assertThat(relay.recordsRelayed()).isZero();
             kinesis.createStream("orders-changes", 2);
@@ -81,11 +97,13 @@ class EmulatorKitITCase {
 
             Map<String, List<JsonNode>> byItem = new HashMap<>();
             Map<String, String> shardOfItem = new HashMap<>();
-            for (Map.Entry<String, List<JsonNode>> shard : readAll(kinesis.client(), "orders-changes").entrySet()) {
+            for (Map.Entry<String, List<JsonNode>> shard :
+                    readAll(kinesis.client(), "orders-changes").entrySet()) {
                 for (JsonNode record : shard.getValue()) {
                     String id = record.at("/dynamodb/Keys/id/S").asText();
                     byItem.computeIfAbsent(id, key -> new ArrayList<>()).add(record);
-                    assertThat(shardOfItem.putIfAbsent(id, shard.getKey())).isIn(null, shard.getKey());
+                    assertThat(shardOfItem.putIfAbsent(id, shard.getKey()))
+                            .isIn(null, shard.getKey());
                 }
             }
             assertThat(byItem).hasSize(3);
@@ -99,12 +117,16 @@ class EmulatorKitITCase {
             assertThat(insertA.get("recordFormat").asText()).isEqualTo("application/json");
             assertThat(insertA.get("awsRegion").asText()).isEqualTo("us-east-1");
             assertThat(insertA.get("userIdentity").isNull()).isTrue();
-            assertThat(insertA.at("/dynamodb/Keys")).isEqualTo(JSON.readTree("{\"id\":{\"S\":\"a\"}}"));
-            assertThat(insertA.at("/dynamodb/NewImage")).isEqualTo(JSON.readTree("{\"id\":{\"S\":\"a\"},"
-                    + "\"qty\":{\"N\":\"12.5\"},\"blob\":{\"B\":\"aGk=\"},\"ok\":{\"BOOL\":true},"
-                    + "\"none\":{\"NULL\":true},\"list\":{\"L\":[{\"S\":\"x\"},{\"N\":\"1\"}]},"
-                    + "\"map\":{\"M\":{\"k\":{\"S\":\"v\"}}},\"tags\":{\"SS\":[\"t1\",\"t2\"]},"
-                    + "\"nums\":{\"NS\":[\"1\",\"2\"]},\"blobs\":{\"BS\":[\"eg==\"]}}"));
+            assertThat(insertA.at("/dynamodb/Keys"))
+                    .isEqualTo(JSON.readTree("{\"id\":{\"S\":\"a\"}}"));
+            assertThat(insertA.at("/dynamodb/NewImage"))
+                    .isEqualTo(
+                            JSON.readTree(
+                                    "{\"id\":{\"S\":\"a\"},"
+                                        + "\"qty\":{\"N\":\"12.5\"},\"blob\":{\"B\":\"aGk=\"},\"ok\":{\"BOOL\":true},"
+                                        + "\"none\":{\"NULL\":true},\"list\":{\"L\":[{\"S\":\"x\"},{\"N\":\"1\"}]},"
+                                        + "\"map\":{\"M\":{\"k\":{\"S\":\"v\"}}},\"tags\":{\"SS\":[\"t1\",\"t2\"]},"
+                                        + "\"nums\":{\"NS\":[\"1\",\"2\"]},\"blobs\":{\"BS\":[\"eg==\"]}}"));
             assertThat(insertA.at("/dynamodb/OldImage").isMissingNode()).isTrue();
             assertThat(insertA.at("/dynamodb/SizeBytes").asLong()).isPositive();
 
@@ -130,27 +152,79 @@ class EmulatorKitITCase {
     @Test
     void proxyInjectsThrottlingAndUnprocessedItemsThatRetriesOvercome() {
         createTable("sink", false);
-        try (FaultyDynamoDbProxy proxy = FaultyDynamoDbProxy.start(dynamo.endpoint())
-                .throttleFraction(0.5).unprocessedFraction(0.5).delayMillis(1, 5);
-                DynamoDbClient client = LocalEnvironment.client(DynamoDbClient.builder()
-                        .overrideConfiguration(config -> config.retryStrategy(retry -> retry.maxAttempts(30)
-                                .backoffStrategy(BackoffStrategy.exponentialDelay(
-                                        Duration.ofMillis(5), Duration.ofMillis(100)))
-                                .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(
-                                        Duration.ofMillis(5), Duration.ofMillis(100))))),
-                        proxy.endpoint())) {
-            List<WriteRequest> puts = IntStream.range(0, 105)
-                    .mapToObj(i -> WriteRequest.builder().putRequest(put -> put.item(Map.of(
-                            "id", s("item-" + i), "n", AttributeValue.fromN(String.valueOf(i))))).build())
-                    .collect(Collectors.toList());
+        try (FaultyDynamoDbProxy proxy =
+                        FaultyDynamoDbProxy.start(dynamo.endpoint())
+                                .throttleFraction(0.5)
+                                .unprocessedFraction(0.5)
+                                .delayMillis(1, 5);
+                DynamoDbClient client =
+                        LocalEnvironment.client(
+                                DynamoDbClient.builder()
+                                        .overrideConfiguration(
+                                                config ->
+                                                        config.retryStrategy(
+                                                                retry ->
+                                                                        retry.maxAttempts(30)
+                                                                                .backoffStrategy(
+                                                                                        BackoffStrategy
+                                                                                                .exponentialDelay(
+                                                                                                        Duration
+                                                                                                                .ofMillis(
+                                                                                                                        5),
+                                                                                                        Duration
+                                                                                                                .ofMillis(
+                                                                                                                        100)))
+                                                                                .throttlingBackoffStrategy(
+                                                                                        BackoffStrategy
+                                                                                                .exponentialDelay(
+                                                                                                        Duration
+                                                                                                                .ofMillis(
+                                                                                                                        5),
+                                                                                                        Duration
+                                                                                                                .ofMillis(
+                                                                                                                        100))))),
+                                proxy.endpoint())) {
+            List<WriteRequest> puts =
+                    IntStream.range(0, 105)
+                            .mapToObj(
+                                    i ->
+                                            WriteRequest.builder()
+                                                    .putRequest(
+                                                            put ->
+                                                                    put.item(
+                                                                            Map.of(
+                                                                                    "id",
+                                                                                    s("item-" + i),
+                                                                                    "n",
+                                                                                    AttributeValue
+                                                                                            .fromN(
+                                                                                                    String
+                                                                                                            .valueOf(
+                                                                                                                    i)))))
+                                                    .build())
+                            .collect(Collectors.toList());
             writeAll(client, puts);
-            List<WriteRequest> deletes = IntStream.range(100, 105)
-                    .mapToObj(i -> WriteRequest.builder()
-                            .deleteRequest(delete -> delete.key(Map.of("id", s("item-" + i)))).build())
-                    .collect(Collectors.toList());
+            List<WriteRequest> deletes =
+                    IntStream.range(100, 105)
+                            .mapToObj(
+                                    i ->
+                                            WriteRequest.builder()
+                                                    .deleteRequest(
+                                                            delete ->
+                                                                    delete.key(
+                                                                            Map.of(
+                                                                                    "id",
+                                                                                    s(
+                                                                                            "item-"
+                                                                                                    + i))))
+                                                    .build())
+                            .collect(Collectors.toList());
             writeAll(client, deletes);
 
-            assertThat(client.scanPaginator(scan -> scan.tableName("sink")).items().stream().count()).isEqualTo(100);
+            assertThat(
+                            client.scanPaginator(scan -> scan.tableName("sink")).items().stream()
+                                    .count())
+                    .isEqualTo(100);
             assertThat(proxy.calls("DynamoDB_20120810.Scan")).isPositive();
             long batchCalls = proxy.calls(FaultyDynamoDbProxy.BATCH_WRITE_ITEM);
             assertThat(proxy.throttledCalls()).isPositive();
@@ -161,9 +235,12 @@ class EmulatorKitITCase {
             assertThat(writes).hasSize(110);
             assertThat(writes.stream().filter(FaultyDynamoDbProxy.ObservedWrite::isDelete))
                     .extracting(FaultyDynamoDbProxy.ObservedWrite::key)
-                    .containsExactlyInAnyOrder(IntStream.range(100, 105)
-                            .mapToObj(i -> "{\"id\":{\"S\":\"item-" + i + "\"}}").toArray(String[]::new));
-            assertThat(writes.stream().map(FaultyDynamoDbProxy.ObservedWrite::key).distinct()).hasSize(105);
+                    .containsExactlyInAnyOrder(
+                            IntStream.range(100, 105)
+                                    .mapToObj(i -> "{\"id\":{\"S\":\"item-" + i + "\"}}")
+                                    .toArray(String[]::new));
+            assertThat(writes.stream().map(FaultyDynamoDbProxy.ObservedWrite::key).distinct())
+                    .hasSize(105);
             assertThat(writes).extracting(FaultyDynamoDbProxy.ObservedWrite::nanoTime).isSorted();
         }
     }
@@ -174,36 +251,59 @@ class EmulatorKitITCase {
             List<WriteRequest> pending = writes.subList(from, Math.min(from + 25, writes.size()));
             while (!pending.isEmpty()) {
                 List<WriteRequest> batch = pending;
-                pending = client.batchWriteItem(request -> request.requestItems(Map.of("sink", batch)))
-                        .unprocessedItems().getOrDefault("sink", List.of());
+                pending =
+                        client.batchWriteItem(
+                                        request -> request.requestItems(Map.of("sink", batch)))
+                                .unprocessedItems()
+                                .getOrDefault("sink", List.of());
             }
         }
     }
 
     private static void createTable(String name, boolean withStream) {
-        dynamo.client().createTable(table -> {
-            table.tableName(name)
-                    .attributeDefinitions(AttributeDefinition.builder().attributeName("id")
-                            .attributeType(ScalarAttributeType.S).build())
-                    .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
-                    .billingMode(BillingMode.PAY_PER_REQUEST);
-            if (withStream) {
-                table.streamSpecification(stream -> stream.streamEnabled(true)
-                        .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES));
-            }
-        });
+        dynamo.client()
+                .createTable(
+                        table -> {
+                            table.tableName(name)
+                                    .attributeDefinitions(
+                                            AttributeDefinition.builder()
+                                                    .attributeName("id")
+                                                    .attributeType(ScalarAttributeType.S)
+                                                    .build())
+                                    .keySchema(
+                                            KeySchemaElement.builder()
+                                                    .attributeName("id")
+                                                    .keyType(KeyType.HASH)
+                                                    .build())
+                                    .billingMode(BillingMode.PAY_PER_REQUEST);
+                            if (withStream) {
+                                table.streamSpecification(
+                                        stream ->
+                                                stream.streamEnabled(true)
+                                                        .streamViewType(
+                                                                StreamViewType.NEW_AND_OLD_IMAGES));
+                            }
+                        });
     }
 
     /** Every record of every shard, decoded, by shard id. */
-    private static Map<String, List<JsonNode>> readAll(KinesisClient kinesis, String stream) throws Exception {
+    private static Map<String, List<JsonNode>> readAll(KinesisClient kinesis, String stream)
+            throws Exception {
         Map<String, List<JsonNode>> byShard = new HashMap<>();
         for (Shard shard : kinesis.listShards(request -> request.streamName(stream)).shards()) {
-            String iterator = kinesis.getShardIterator(request -> request.streamName(stream)
-                    .shardId(shard.shardId()).shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            String iterator =
+                    kinesis.getShardIterator(
+                                    request ->
+                                            request.streamName(stream)
+                                                    .shardId(shard.shardId())
+                                                    .shardIteratorType(
+                                                            ShardIteratorType.TRIM_HORIZON))
+                            .shardIterator();
             List<JsonNode> records = new ArrayList<>();
             while (true) {
                 String current = iterator;
-                GetRecordsResponse response = kinesis.getRecords(request -> request.shardIterator(current));
+                GetRecordsResponse response =
+                        kinesis.getRecords(request -> request.shardIterator(current));
                 for (Record record : response.records()) {
                     records.add(JSON.readTree(record.data().asUtf8String()));
                 }
@@ -218,7 +318,9 @@ class EmulatorKitITCase {
     }
 
     private static List<String> eventNames(List<JsonNode> records) {
-        return records.stream().map(record -> record.get("eventName").asText()).collect(Collectors.toList());
+        return records.stream()
+                .map(record -> record.get("eventName").asText())
+                .collect(Collectors.toList());
     }
 
     private static AttributeValue s(String value) {

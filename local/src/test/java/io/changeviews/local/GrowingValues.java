@@ -2,23 +2,9 @@ package io.changeviews.local;
 
 import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.sink.RowItemConverter;
-import io.changeviews.job.ops.EndpointProperties;
 import io.changeviews.job.materialize.ViewKeySelector;
 import io.changeviews.job.materialize.WriteCoalescer;
-
-import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.types.Row;
-import org.apache.flink.types.RowKind;
-import org.apache.flink.util.OutputTag;
-
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-
+import io.changeviews.job.ops.EndpointProperties;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +14,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Row;
+import org.apache.flink.types.RowKind;
+import org.apache.flink.util.OutputTag;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The write-order tests' workload: value i goes to key {@code k<i mod keys>}, in order from one
@@ -37,8 +34,10 @@ import java.util.Properties;
 final class GrowingValues {
     static final List<String> COLUMNS = Arrays.asList("k", "v");
     static final RowItemConverter CONVERTER = new RowItemConverter(COLUMNS, List.of("k"));
-    private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<DeadLetter>("dead-letters") {};
-    private static final TypeInformation<Row> ROW = Types.ROW_NAMED(new String[] {"k", "v"}, Types.STRING, Types.BIG_DEC);
+    private static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<DeadLetter>("dead-letters") {};
+    private static final TypeInformation<Row> ROW =
+            Types.ROW_NAMED(new String[] {"k", "v"}, Types.STRING, Types.BIG_DEC);
 
     final int keys;
     final int values;
@@ -49,10 +48,12 @@ final class GrowingValues {
     }
 
     static void createTable(DynamoDbClient ddb, String table) {
-        ddb.createTable(b -> b.tableName(table)
-                .keySchema(k -> k.attributeName("k").keyType("HASH"))
-                .attributeDefinitions(a -> a.attributeName("k").attributeType("S"))
-                .billingMode("PAY_PER_REQUEST"));
+        ddb.createTable(
+                b ->
+                        b.tableName(table)
+                                .keySchema(k -> k.attributeName("k").keyType("HASH"))
+                                .attributeDefinitions(a -> a.attributeName("k").attributeType("S"))
+                                .billingMode("PAY_PER_REQUEST"));
     }
 
     static Properties aws(String endpoint) {
@@ -61,13 +62,30 @@ final class GrowingValues {
         return p;
     }
 
-    void pipeline(StreamExecutionEnvironment env, String table, MapFunction<Long, Long> beforeWrite, Sink<Row> sink) {
+    void pipeline(
+            StreamExecutionEnvironment env,
+            String table,
+            MapFunction<Long, Long> beforeWrite,
+            Sink<Row> sink) {
         int keys = this.keys;
-        DataStream<Row> rows = env.fromSequence(1, values).setParallelism(1)
-                .map(beforeWrite).setParallelism(1)
-                .map(i -> Row.ofKind(RowKind.UPDATE_AFTER, "k" + (i % keys), BigDecimal.valueOf(i)), ROW).setParallelism(1);
+        DataStream<Row> rows =
+                env.fromSequence(1, values)
+                        .setParallelism(1)
+                        .map(beforeWrite)
+                        .setParallelism(1)
+                        .map(
+                                i ->
+                                        Row.ofKind(
+                                                RowKind.UPDATE_AFTER,
+                                                "k" + (i % keys),
+                                                BigDecimal.valueOf(i)),
+                                ROW)
+                        .setParallelism(1);
         rows.keyBy(new ViewKeySelector(CONVERTER))
-                .process(new WriteCoalescer(table, CONVERTER, ROW, Duration.ofMillis(5), DEAD_LETTERS), ROW)
+                .process(
+                        new WriteCoalescer(
+                                table, CONVERTER, ROW, Duration.ofMillis(5), DEAD_LETTERS),
+                        ROW)
                 .sinkTo(sink);
     }
 
@@ -77,7 +95,8 @@ final class GrowingValues {
         for (FaultyDynamoDbProxy.ObservedWrite w : proxy.writes()) {
             if (w.table().equals(table)) {
                 String key = w.key().replaceAll(".*\"S\":\"([^\"]+)\".*", "$1");
-                long value = Long.parseLong(w.item().replaceAll(".*\"v\":\\{\"N\":\"(\\d+)\"}.*", "$1"));
+                long value =
+                        Long.parseLong(w.item().replaceAll(".*\"v\":\\{\"N\":\"(\\d+)\"}.*", "$1"));
                 out.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
             }
         }
@@ -101,7 +120,10 @@ final class GrowingValues {
         return out;
     }
 
-    /** Spreads the values over a few seconds so that many flush intervals, and so many batches, pass. */
+    /**
+     * Spreads the values over a few seconds so that many flush intervals, and so many batches,
+     * pass.
+     */
     static final class Pace implements MapFunction<Long, Long> {
         @Override
         public Long map(Long i) throws Exception {

@@ -1,7 +1,12 @@
 package io.changeviews.local;
 
-import io.changeviews.connectors.sink.DynamoDbSinks;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.changeviews.connectors.sink.DynamoDbSinks;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.restartstrategy.RestartStrategies;
@@ -14,19 +19,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * Writes ever-growing values of many keys through the coalescer and the key-ordered view writer,
  * with many requests in flight, to DynamoDB Local behind a proxy that throttles, delays and
  * half-processes batches: no key's value may ever land after a newer one, and after a crash and
- * restore every key ends at its newest value. In {@code on-checkpoint} mode, with the job failed and
- * restored from its checkpoints three times mid-stream, every write DynamoDB acknowledged (the
+ * restore every key ends at its newest value. In {@code on-checkpoint} mode, with the job failed
+ * and restored from its checkpoints three times mid-stream, every write DynamoDB acknowledged (the
  * proxy's log) shows no key ever going back to an older value.
  */
 class NoStaleOverwriteITCase {
@@ -34,8 +32,12 @@ class NoStaleOverwriteITCase {
     private static final int MAX_IN_FLIGHT = 16;
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
 
     private static LocalDynamoDb dynamoDb;
     private static FaultyDynamoDbProxy proxy;
@@ -43,7 +45,11 @@ class NoStaleOverwriteITCase {
     @BeforeAll
     static void start() {
         dynamoDb = LocalDynamoDb.start();
-        proxy = FaultyDynamoDbProxy.start(dynamoDb.endpoint(), 5).throttleFraction(0.3).unprocessedFraction(0.3).delayMillis(0, 40);
+        proxy =
+                FaultyDynamoDbProxy.start(dynamoDb.endpoint(), 5)
+                        .throttleFraction(0.3)
+                        .unprocessedFraction(0.3)
+                        .delayMillis(0, 40);
     }
 
     @AfterAll
@@ -52,13 +58,22 @@ class NoStaleOverwriteITCase {
         dynamoDb.close();
     }
 
-    private static void pipeline(StreamExecutionEnvironment env, String table, MapFunction<Long, Long> beforeWrite) {
-        WORKLOAD.pipeline(env, table, beforeWrite,
-                DynamoDbSinks.keyOrdered(table, GrowingValues.CONVERTER, GrowingValues.aws(proxy.endpoint()), MAX_IN_FLIGHT));
+    private static void pipeline(
+            StreamExecutionEnvironment env, String table, MapFunction<Long, Long> beforeWrite) {
+        WORKLOAD.pipeline(
+                env,
+                table,
+                beforeWrite,
+                DynamoDbSinks.keyOrdered(
+                        table,
+                        GrowingValues.CONVERTER,
+                        GrowingValues.aws(proxy.endpoint()),
+                        MAX_IN_FLIGHT));
     }
 
     @Test
-    void noOlderValueLandsAfterANewerOneUnderThrottlingDelaysAndUnprocessedItems() throws Exception {
+    void noOlderValueLandsAfterANewerOneUnderThrottlingDelaysAndUnprocessedItems()
+            throws Exception {
         GrowingValues.createTable(dynamoDb.client(), "stale_retries");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
@@ -66,17 +81,24 @@ class NoStaleOverwriteITCase {
         env.execute("no-stale-overwrite");
 
         Map<String, List<Long>> landed = GrowingValues.landed(proxy, "stale_retries");
-        landed.forEach((key, values) -> {
-            for (int i = 1; i < values.size(); i++) {
-                assertThat(values.get(i)).as("key %s: %s landed after %s", key, values.get(i), values.get(i - 1))
-                        .isGreaterThan(values.get(i - 1));
-            }
-        });
-        assertThat(landed.values().stream().mapToInt(List::size).sum()).as("several writes per key").isGreaterThan(WORKLOAD.keys * 5);
+        landed.forEach(
+                (key, values) -> {
+                    for (int i = 1; i < values.size(); i++) {
+                        assertThat(values.get(i))
+                                .as(
+                                        "key %s: %s landed after %s",
+                                        key, values.get(i), values.get(i - 1))
+                                .isGreaterThan(values.get(i - 1));
+                    }
+                });
+        assertThat(landed.values().stream().mapToInt(List::size).sum())
+                .as("several writes per key")
+                .isGreaterThan(WORKLOAD.keys * 5);
         assertThat(proxy.maxConcurrentBatchWrites()).as("many requests in flight").isGreaterThan(2);
         assertThat(proxy.throttledCalls()).isPositive();
         assertThat(proxy.partialCalls()).isPositive();
-        assertThat(GrowingValues.finalValues(dynamoDb.client(), "stale_retries")).isEqualTo(WORKLOAD.newestValues());
+        assertThat(GrowingValues.finalValues(dynamoDb.client(), "stale_retries"))
+                .isEqualTo(WORKLOAD.newestValues());
     }
 
     @Test
@@ -89,7 +111,8 @@ class NoStaleOverwriteITCase {
         pipeline(env, "stale_restart", new CrashOnce());
         env.execute("no-stale-overwrite-restart");
         assertThat(CrashOnce.crashed).isTrue();
-        assertThat(GrowingValues.finalValues(dynamoDb.client(), "stale_restart")).isEqualTo(WORKLOAD.newestValues());
+        assertThat(GrowingValues.finalValues(dynamoDb.client(), "stale_restart"))
+                .isEqualTo(WORKLOAD.newestValues());
     }
 
     /** Fails the job once, two thirds of the way through, after at least one checkpoint. */
@@ -114,30 +137,50 @@ class NoStaleOverwriteITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(200);
-        // As on MSF (MinPauseBetweenCheckpoints): a checkpoint's completion notice precedes the next barrier.
+        // As on MSF (MinPauseBetweenCheckpoints): a checkpoint's completion notice precedes the
+        // next barrier.
         env.getCheckpointConfig().setMinPauseBetweenCheckpoints(100);
         env.setRestartStrategy(RestartStrategies.fixedDelayRestart(5, 200));
-        WORKLOAD.pipeline(env, table, new CrashThrice(),
-                DynamoDbSinks.onCheckpoint(table, GrowingValues.CONVERTER, GrowingValues.aws(proxy.endpoint()), MAX_IN_FLIGHT));
+        WORKLOAD.pipeline(
+                env,
+                table,
+                new CrashThrice(),
+                DynamoDbSinks.onCheckpoint(
+                        table,
+                        GrowingValues.CONVERTER,
+                        GrowingValues.aws(proxy.endpoint()),
+                        MAX_IN_FLIGHT));
         env.execute("on-checkpoint-writes");
 
         assertThat(CrashThrice.crashes.get()).isEqualTo(3);
         Map<String, List<Long>> landed = GrowingValues.landed(proxy, table);
-        landed.forEach((key, values) -> {
-            for (int i = 1; i < values.size(); i++) {
-                // Equal is a committable committed again after a restore; older would be a step back.
-                assertThat(values.get(i)).as("key %s: %s landed after %s", key, values.get(i), values.get(i - 1))
-                        .isGreaterThanOrEqualTo(values.get(i - 1));
-            }
-        });
-        assertThat(landed.values().stream().mapToInt(List::size).sum()).as("several writes per key").isGreaterThan(WORKLOAD.keys * 5);
+        landed.forEach(
+                (key, values) -> {
+                    for (int i = 1; i < values.size(); i++) {
+                        // Equal is a committable committed again after a restore; older would be a
+                        // step back.
+                        assertThat(values.get(i))
+                                .as(
+                                        "key %s: %s landed after %s",
+                                        key, values.get(i), values.get(i - 1))
+                                .isGreaterThanOrEqualTo(values.get(i - 1));
+                    }
+                });
+        assertThat(landed.values().stream().mapToInt(List::size).sum())
+                .as("several writes per key")
+                .isGreaterThan(WORKLOAD.keys * 5);
         assertThat(proxy.throttledCalls()).isPositive();
         assertThat(proxy.partialCalls()).isPositive();
-        assertThat(GrowingValues.finalValues(dynamoDb.client(), table)).isEqualTo(WORKLOAD.newestValues());
+        assertThat(GrowingValues.finalValues(dynamoDb.client(), table))
+                .isEqualTo(WORKLOAD.newestValues());
     }
 
-    /** Fails the job at a quarter, half and three quarters of the values, each time after a checkpoint completed since the last restore. */
-    private static final class CrashThrice extends RichMapFunction<Long, Long> implements CheckpointListener {
+    /**
+     * Fails the job at a quarter, half and three quarters of the values, each time after a
+     * checkpoint completed since the last restore.
+     */
+    private static final class CrashThrice extends RichMapFunction<Long, Long>
+            implements CheckpointListener {
         static final AtomicInteger crashes = new AtomicInteger();
         private final GrowingValues.Pace pace = new GrowingValues.Pace();
         private boolean checkpointedSinceStart;
@@ -151,7 +194,9 @@ class NoStaleOverwriteITCase {
         public Long map(Long i) throws Exception {
             pace.map(i);
             int done = crashes.get();
-            if (done < 3 && checkpointedSinceStart && i >= (long) WORKLOAD.values * (done + 1) / 4
+            if (done < 3
+                    && checkpointedSinceStart
+                    && i >= (long) WORKLOAD.values * (done + 1) / 4
                     && crashes.compareAndSet(done, done + 1)) {
                 throw new IllegalStateException("injected crash " + (done + 1));
             }

@@ -1,32 +1,16 @@
 package io.changeviews.local;
 
-import io.changeviews.job.ChangeViewsJob;
-
-import io.changeviews.job.ops.EndpointProperties;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.ChangeRecordDecoder;
+import io.changeviews.job.ChangeViewsJob;
 import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SentimentConfig;
+import io.changeviews.job.ops.EndpointProperties;
 import io.changeviews.job.sentiment.LexiconSentimentEngine;
 import io.changeviews.job.sentiment.SentimentScore;
-
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,8 +18,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
 /**
  * Review enrichment through Amazon Comprehend's real async SDK client against a local Comprehend
@@ -52,11 +46,16 @@ class ReviewSentimentITCase {
     private static final int OPERATIONS = 700;
     private static final long START_MICROS = 1_795_320_000_000_000L;
     private static final Duration SETTLE = Duration.ofMinutes(3);
-    private static final List<String> REVIEW_VIEWS = List.of("review_sentiment", "review_summary", "review_sentiment_hourly");
+    private static final List<String> REVIEW_VIEWS =
+            List.of("review_sentiment", "review_summary", "review_sentiment_hourly");
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
 
     private static LocalDynamoDb dynamoDb;
     private static KinesisMock kinesis;
@@ -89,8 +88,12 @@ class ReviewSentimentITCase {
         sentiment.put(SentimentConfig.BACKOFF_MAX_MS, "400");
         sentiment.put(SentimentConfig.CALLS_PER_SECOND, "200");
         sentiment.put(SentimentConfig.BATCH_MAX_WAIT_MS, "100");
-        JobConfig config = EmulatedPipeline.config(kinesis.endpoint(), dynamoDb.endpoint(), STREAM,
-                Map.of(SentimentConfig.SENTIMENT, sentiment));
+        JobConfig config =
+                EmulatedPipeline.config(
+                        kinesis.endpoint(),
+                        dynamoDb.endpoint(),
+                        STREAM,
+                        Map.of(SentimentConfig.SENTIMENT, sentiment));
         LocalTables.createSourceTables(ddb);
         LocalTables.createDeadLetterTable(ddb, config.deadLetterTable());
         LocalTables.createSentimentCacheTable(ddb, config.sentiment().cacheTable());
@@ -99,11 +102,14 @@ class ReviewSentimentITCase {
         Map<String, List<Long>> changeTimes = new HashMap<>();
         for (int i = 0; i < OPERATIONS; i++) {
             SampleData.Operation op = data.next();
-            changeTimes.computeIfAbsent(op.table, t -> new ArrayList<>()).add(START_MICROS + i * 7_000_000L);
+            changeTimes
+                    .computeIfAbsent(op.table, t -> new ArrayList<>())
+                    .add(START_MICROS + i * 7_000_000L);
             op.applyTo(ddb);
         }
         List<byte[]> records = EmulatedPipeline.kdsRecords(dynamoDb.streamsClient(), changeTimes);
-        // Every tenth record is delivered twice; each item's records stay in order, so a replay applies the same versions.
+        // Every tenth record is delivered twice; each item's records stay in order, so a replay
+        // applies the same versions.
         ChangeRecordDecoder decoder = new ChangeRecordDecoder();
         List<ChangeEvent> changes = new ArrayList<>();
         Random random = new Random(3);
@@ -111,8 +117,11 @@ class ReviewSentimentITCase {
         for (byte[] r : records) {
             ChangeEvent change = decoder.decode(r, null, null);
             changes.add(change);
-            PutRecordsRequestEntry e = PutRecordsRequestEntry.builder()
-                    .partitionKey(change.itemKey()).data(SdkBytes.fromByteArray(r)).build();
+            PutRecordsRequestEntry e =
+                    PutRecordsRequestEntry.builder()
+                            .partitionKey(change.itemKey())
+                            .data(SdkBytes.fromByteArray(r))
+                            .build();
             entries.add(e);
             if (random.nextInt(10) == 0) {
                 entries.add(e);
@@ -120,13 +129,21 @@ class ReviewSentimentITCase {
         }
         EmulatedPipeline.putInOrder(kds, STREAM, entries);
 
-        comprehend.throttleFraction(0.3).slowFraction(0.15, 1_500).serverErrorFraction(0.05).documentErrorFraction(0.05);
+        comprehend
+                .throttleFraction(0.3)
+                .slowFraction(0.15, 1_500)
+                .serverErrorFraction(0.05)
+                .documentErrorFraction(0.05);
         LexiconSentimentEngine lexicon = new LexiconSentimentEngine();
-        ExpectedViews expected = new ExpectedViews(EmulatedPipeline.scanSeedTables(ddb), changes,
-                (language, text) -> rename(lexicon.score(text)));
+        ExpectedViews expected =
+                new ExpectedViews(
+                        EmulatedPipeline.scanSeedTables(ddb),
+                        changes,
+                        (language, text) -> rename(lexicon.score(text)));
         List<MaterializedView> views = runUntilReviewViewsMatch(config, ddb, expected);
         long callsAfterFirstRun = comprehend.calls(LocalComprehend.BATCH_DETECT_SENTIMENT);
-        Map<String, Map<String, Map<String, String>>> firstRun = EmulatedPipeline.snapshot(ddb, views);
+        Map<String, Map<String, Map<String, String>>> firstRun =
+                EmulatedPipeline.snapshot(ddb, views);
         assertThat(comprehend.throttledCalls()).isPositive();
         assertThat(comprehend.slowCalls()).isPositive();
         assertThat(comprehend.documentErrors()).isPositive();
@@ -137,25 +154,31 @@ class ReviewSentimentITCase {
             LocalTables.delete(ddb, v.spec.targetTable());
         }
         runUntilReviewViewsMatch(config, ddb, expected);
-        assertThat(comprehend.calls(LocalComprehend.BATCH_DETECT_SENTIMENT)).as("Comprehend calls of the replay")
+        assertThat(comprehend.calls(LocalComprehend.BATCH_DETECT_SENTIMENT))
+                .as("Comprehend calls of the replay")
                 .isEqualTo(callsAfterFirstRun);
         assertThat(EmulatedPipeline.snapshot(ddb, views)).isEqualTo(firstRun);
     }
 
     private static SentimentScore rename(SentimentScore s) {
-        return SentimentScore.of(s.label(), s.positive(), s.negative(), s.neutral(), s.mixed(), "comprehend");
+        return SentimentScore.of(
+                s.label(), s.positive(), s.negative(), s.neutral(), s.mixed(), "comprehend");
     }
 
-    /** Starts the job with fresh state, waits until the review views' tables equal the expectation, then cancels it. */
-    private static List<MaterializedView> runUntilReviewViewsMatch(JobConfig config, DynamoDbClient ddb, ExpectedViews expected)
-            throws Exception {
+    /**
+     * Starts the job with fresh state, waits until the review views' tables equal the expectation,
+     * then cancels it.
+     */
+    private static List<MaterializedView> runUntilReviewViewsMatch(
+            JobConfig config, DynamoDbClient ddb, ExpectedViews expected) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         List<MaterializedView> all = ChangeViewsJob.build(env, config);
         LocalTables.createTargetTables(ddb, all);
-        List<MaterializedView> views = all.stream()
-                .filter(v -> REVIEW_VIEWS.contains(v.spec.name()))
-                .collect(Collectors.toList());
+        List<MaterializedView> views =
+                all.stream()
+                        .filter(v -> REVIEW_VIEWS.contains(v.spec.name()))
+                        .collect(Collectors.toList());
         JobClient job = env.executeAsync("review-sentiment-itcase");
         try {
             EmulatedPipeline.awaitViews(ddb, views, expected, SETTLE);

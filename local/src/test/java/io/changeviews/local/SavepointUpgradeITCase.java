@@ -1,12 +1,16 @@
 package io.changeviews.local;
 
-import io.changeviews.job.ChangeViewsJob;
-
 import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.ChangeRecordDecoder;
+import io.changeviews.job.ChangeViewsJob;
 import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.JobConfig;
-
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -17,17 +21,9 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * An upgrade: the job is stopped with a savepoint halfway through the stream, rebuilt, and started
@@ -41,8 +37,12 @@ class SavepointUpgradeITCase {
     private static final long START_MICROS = 1_795_330_000_000_000L;
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
 
     private final SampleData data = new SampleData(5);
     private final Map<String, List<Long>> changeTimes = new HashMap<>();
@@ -51,25 +51,37 @@ class SavepointUpgradeITCase {
 
     @Test
     void aJobRestartedFromASavepointContinuesExactly(@TempDir Path savepoints) throws Exception {
-        try (LocalDynamoDb dynamoDb = LocalDynamoDb.start(); KinesisMock kinesis = KinesisMock.start()) {
+        try (LocalDynamoDb dynamoDb = LocalDynamoDb.start();
+                KinesisMock kinesis = KinesisMock.start()) {
             kinesis.createStream(STREAM, 2);
             DynamoDbClient ddb = dynamoDb.client();
-            JobConfig config = EmulatedPipeline.config(kinesis.endpoint(), dynamoDb.endpoint(), STREAM,
-                    Map.of(JobConfig.PIPELINE, Map.of(JobConfig.DEDUPE_RETENTION_MS, "1")));
+            JobConfig config =
+                    EmulatedPipeline.config(
+                            kinesis.endpoint(),
+                            dynamoDb.endpoint(),
+                            STREAM,
+                            Map.of(JobConfig.PIPELINE, Map.of(JobConfig.DEDUPE_RETENTION_MS, "1")));
             LocalTables.createSourceTables(ddb);
             LocalTables.createDeadLetterTable(ddb, config.deadLetterTable());
 
             changeAndDeliver(dynamoDb, kinesis);
             JobClient first = start(config, ddb, new Configuration());
-            EmulatedPipeline.awaitViews(ddb, views(config, ddb), expected(ddb), Duration.ofMinutes(2));
-            String savepoint = first.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
+            EmulatedPipeline.awaitViews(
+                    ddb, views(config, ddb), expected(ddb), Duration.ofMinutes(2));
+            String savepoint =
+                    first.stopWithSavepoint(
+                                    false,
+                                    savepoints.toUri().toString(),
+                                    SavepointFormatType.CANONICAL)
+                            .get();
 
             changeAndDeliver(dynamoDb, kinesis);
             Configuration restore = new Configuration();
             restore.set(SavepointConfigOptions.SAVEPOINT_PATH, savepoint);
             JobClient second = start(config, ddb, restore);
             try {
-                EmulatedPipeline.awaitViews(ddb, views(config, ddb), expected(ddb), Duration.ofMinutes(2));
+                EmulatedPipeline.awaitViews(
+                        ddb, views(config, ddb), expected(ddb), Duration.ofMinutes(2));
             } finally {
                 second.cancel().get();
             }
@@ -80,7 +92,9 @@ class SavepointUpgradeITCase {
     private void changeAndDeliver(LocalDynamoDb dynamoDb, KinesisMock kinesis) throws Exception {
         for (int i = 0; i < OPERATIONS_PER_PHASE; i++, operations++) {
             SampleData.Operation op = data.next();
-            changeTimes.computeIfAbsent(op.table, t -> new ArrayList<>()).add(START_MICROS + operations * 1000L);
+            changeTimes
+                    .computeIfAbsent(op.table, t -> new ArrayList<>())
+                    .add(START_MICROS + operations * 1000L);
             op.applyTo(dynamoDb.client());
         }
         List<byte[]> all = EmulatedPipeline.kdsRecords(dynamoDb.streamsClient(), changeTimes);
@@ -89,7 +103,11 @@ class SavepointUpgradeITCase {
         for (byte[] record : all.subList(changes.size(), all.size())) {
             ChangeEvent e = decoder.decode(record, null, null);
             changes.add(e);
-            entries.add(PutRecordsRequestEntry.builder().partitionKey(e.tableName() + e.itemKey()).data(SdkBytes.fromByteArray(record)).build());
+            entries.add(
+                    PutRecordsRequestEntry.builder()
+                            .partitionKey(e.tableName() + e.itemKey())
+                            .data(SdkBytes.fromByteArray(record))
+                            .build());
         }
         EmulatedPipeline.putInOrder(kinesis.client(), STREAM, entries);
     }
@@ -98,9 +116,14 @@ class SavepointUpgradeITCase {
         return new ExpectedViews(EmulatedPipeline.scanSeedTables(ddb), changes);
     }
 
-    /** Builds the job anew, as an upgraded jar would, and starts it with {@code settings} (e.g. a savepoint to restore). */
-    private static JobClient start(JobConfig config, DynamoDbClient ddb, Configuration settings) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(settings);
+    /**
+     * Builds the job anew, as an upgraded jar would, and starts it with {@code settings} (e.g. a
+     * savepoint to restore).
+     */
+    private static JobClient start(JobConfig config, DynamoDbClient ddb, Configuration settings)
+            throws Exception {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(settings);
         env.setParallelism(2);
         LocalTables.createTargetTables(ddb, ChangeViewsJob.build(env, config));
         return env.executeAsync("changeviews-upgrade");

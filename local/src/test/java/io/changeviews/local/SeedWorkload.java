@@ -2,7 +2,6 @@ package io.changeviews.local;
 
 import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.DdbValue;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,8 +19,10 @@ final class SeedWorkload {
 
     /** What the stream delivers, in delivery order. */
     final List<ChangeEvent> deliveries = new ArrayList<>();
+
     /** Every distinct change, in the order it happened. */
     final List<ChangeEvent> changes = new ArrayList<>();
+
     private final Map<String, List<Map<String, DdbValue>>> tables = new HashMap<>();
 
     private final Random random;
@@ -47,16 +48,33 @@ final class SeedWorkload {
     private void operation() {
         SampleData.Operation op = data.next();
         time += 1 + random.nextInt(3_000_000);
-        changes.add(new ChangeEvent(op.table, op.type, op.keys, op.before, op.after, time, "ev-" + changes.size(), null, false));
+        changes.add(
+                new ChangeEvent(
+                        op.table,
+                        op.type,
+                        op.keys,
+                        op.before,
+                        op.after,
+                        time,
+                        "ev-" + changes.size(),
+                        null,
+                        false));
     }
 
-    /** Delivery: every change once, a tenth of them twice, shuffled within windows of eight; sequence numbers in delivery order. */
+    /**
+     * Delivery: every change once, a tenth of them twice, shuffled within windows of eight;
+     * sequence numbers in delivery order.
+     */
     private void deliver() {
         List<ChangeEvent> order = new ArrayList<>();
         for (ChangeEvent e : changes) {
             order.add(e);
             if (random.nextInt(10) == 0) {
-                order.add(Math.min(order.size(), order.size() - random.nextInt(Math.min(order.size(), 5))), e);
+                order.add(
+                        Math.min(
+                                order.size(),
+                                order.size() - random.nextInt(Math.min(order.size(), 5))),
+                        e);
             }
         }
         for (int start = 0; start < order.size(); start += 8) {
@@ -64,8 +82,17 @@ final class SeedWorkload {
         }
         for (ChangeEvent e : order) {
             boolean hideOldImage = random.nextBoolean();
-            deliveries.add(new ChangeEvent(e.tableName(), e.type(), e.keys(), hideOldImage ? null : e.oldImage(), e.newImage(),
-                    e.changeTimeMicros(), e.eventId(), Long.toString(sequence++), false));
+            deliveries.add(
+                    new ChangeEvent(
+                            e.tableName(),
+                            e.type(),
+                            e.keys(),
+                            hideOldImage ? null : e.oldImage(),
+                            e.newImage(),
+                            e.changeTimeMicros(),
+                            e.eventId(),
+                            Long.toString(sequence++),
+                            false));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.changeviews.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.ChangeType;
 import io.changeviews.connectors.change.DdbValue;
@@ -9,14 +11,6 @@ import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.ops.RepoPaths;
-
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,8 +18,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Runs the whole pipeline of the shipped configuration (MiniCluster, parallelism 2, no emulators:
@@ -34,8 +32,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ShippedViewsTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
 
     private static JobConfig config;
     private static SeedWorkload workload;
@@ -48,7 +50,10 @@ class ShippedViewsTest {
         random = run(workload.deliveries);
     }
 
-    /** One bounded run of the job over {@code deliveries}: what it wrote, and what each view is materialized as. */
+    /**
+     * One bounded run of the job over {@code deliveries}: what it wrote, and what each view is
+     * materialized as.
+     */
     private static final class Run {
         final CollectingPipelineIo io;
         final List<MaterializedView> views;
@@ -60,7 +65,11 @@ class ShippedViewsTest {
 
         /** The view's table as key → column values. */
         Map<String, List<String>> view(String name) {
-            MaterializedView view = views.stream().filter(v -> v.spec.name().equals(name)).findFirst().orElseThrow();
+            MaterializedView view =
+                    views.stream()
+                            .filter(v -> v.spec.name().equals(name))
+                            .findFirst()
+                            .orElseThrow();
             return ViewTable.of(view, io.table(name));
         }
     }
@@ -68,8 +77,10 @@ class ShippedViewsTest {
     private static Run run(List<ChangeEvent> deliveries) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        CollectingPipelineIo io = new CollectingPipelineIo(config,
-                deliveries.stream().map(DecodeResult::of).collect(Collectors.toList()));
+        CollectingPipelineIo io =
+                new CollectingPipelineIo(
+                        config,
+                        deliveries.stream().map(DecodeResult::of).collect(Collectors.toList()));
         List<MaterializedView> views = ChangeViewsPipeline.build(env, config, io);
         env.execute("shipped-views");
         return new Run(io, views);
@@ -77,29 +88,35 @@ class ShippedViewsTest {
 
     @Test
     void itemCountByDateEqualsTheTableState() throws Exception {
-        assertThat(random.view("item_count_by_date")).isEqualTo(workload.expected().of("item_count_by_date"));
+        assertThat(random.view("item_count_by_date"))
+                .isEqualTo(workload.expected().of("item_count_by_date"));
     }
 
     @Test
     void invoiceViewsEqualTheTableState() throws Exception {
-        assertThat(random.view("invoice_totals")).isEqualTo(workload.expected().of("invoice_totals"));
-        assertThat(random.view("invoice_country_sales")).isEqualTo(workload.expected().of("invoice_country_sales"));
+        assertThat(random.view("invoice_totals"))
+                .isEqualTo(workload.expected().of("invoice_totals"));
+        assertThat(random.view("invoice_country_sales"))
+                .isEqualTo(workload.expected().of("invoice_country_sales"));
     }
 
     @Test
     void customerTotalsAndTopTenEqualTheTableState() throws Exception {
-        assertThat(random.view("customer_totals")).isEqualTo(workload.expected().of("customer_totals"));
+        assertThat(random.view("customer_totals"))
+                .isEqualTo(workload.expected().of("customer_totals"));
         assertThat(random.view("top_customers")).isEqualTo(workload.expected().of("top_customers"));
     }
 
     @Test
     void ordersPerItemMinuteCountsEveryInsertOnceIncludingLateOnes() throws Exception {
-        assertThat(random.view("orders_per_item_minute")).isEqualTo(workload.expected().of("orders_per_item_minute"));
+        assertThat(random.view("orders_per_item_minute"))
+                .isEqualTo(workload.expected().of("orders_per_item_minute"));
     }
 
     @Test
     void reviewSentimentItemsSummariesAndHourlyCountsEqualTheTableState() throws Exception {
-        for (String view : List.of("review_sentiment", "review_summary", "review_sentiment_hourly")) {
+        for (String view :
+                List.of("review_sentiment", "review_summary", "review_sentiment_hourly")) {
             assertThat(random.view(view)).as(view).isEqualTo(workload.expected().of(view));
         }
     }
@@ -107,7 +124,10 @@ class ShippedViewsTest {
     @Test
     void everyDeliveryIsArchivedOnceAndNoneIsADeadLetter() {
         assertThat(random.io.archived("changes")).hasSameSizeAs(workload.deliveries);
-        assertThat(random.io.archived("changes").stream().map(r -> r.get("event_id").toString()).distinct())
+        assertThat(
+                        random.io.archived("changes").stream()
+                                .map(r -> r.get("event_id").toString())
+                                .distinct())
                 .hasSize(workload.changes.size());
         assertThat(random.io.deadLetterList()).isEmpty();
     }
@@ -119,13 +139,17 @@ class ShippedViewsTest {
         for (int step = 1; step <= 4; step++) {
             deliveries.addAll(walkthrough("item" + step).subList(0, step + 1));
         }
-        assertThat(run(deliveries).view("item_count_by_date")).containsExactly(
-                Map.entry("item1|2026-11-22", List.of("item1", "2026-11-22", "40")),
-                Map.entry("item2|2026-11-22", List.of("item2", "2026-11-22", "45")),
-                Map.entry("item3|2026-11-22", List.of("item3", "2026-11-22", "15")));
+        assertThat(run(deliveries).view("item_count_by_date"))
+                .containsExactly(
+                        Map.entry("item1|2026-11-22", List.of("item1", "2026-11-22", "40")),
+                        Map.entry("item2|2026-11-22", List.of("item2", "2026-11-22", "45")),
+                        Map.entry("item3|2026-11-22", List.of("item3", "2026-11-22", "15")));
     }
 
-    /** The README's AWS CLI walkthrough on {@code item}: orders of 10 and 30, the first modified to 15, then both deleted. */
+    /**
+     * The README's AWS CLI walkthrough on {@code item}: orders of 10 and 30, the first modified to
+     * 15, then both deleted.
+     */
     private static List<ChangeEvent> walkthrough(String item) {
         long t = Instant.parse("2026-11-22T10:00:00Z").toEpochMilli() * 1000;
         return List.of(
@@ -136,13 +160,28 @@ class ShippedViewsTest {
                 order(item, ChangeType.REMOVE, "1", t + 4000, "15", null));
     }
 
-    private static ChangeEvent order(String item, ChangeType type, String id, long micros, String oldQty, String newQty) {
-        Map<String, DdbValue> keys = Map.of("orderid", DdbValue.s(item + "-" + id), "order_date", DdbValue.s("2026-11-22T10:00:00"));
-        return new ChangeEvent("Order_by_item", type, keys, image(item, keys, oldQty), image(item, keys, newQty), micros,
-                "e" + item + id + type + micros, null, false);
+    private static ChangeEvent order(
+            String item, ChangeType type, String id, long micros, String oldQty, String newQty) {
+        Map<String, DdbValue> keys =
+                Map.of(
+                        "orderid",
+                        DdbValue.s(item + "-" + id),
+                        "order_date",
+                        DdbValue.s("2026-11-22T10:00:00"));
+        return new ChangeEvent(
+                "Order_by_item",
+                type,
+                keys,
+                image(item, keys, oldQty),
+                image(item, keys, newQty),
+                micros,
+                "e" + item + id + type + micros,
+                null,
+                false);
     }
 
-    private static Map<String, DdbValue> image(String item, Map<String, DdbValue> keys, String qty) {
+    private static Map<String, DdbValue> image(
+            String item, Map<String, DdbValue> keys, String qty) {
         if (qty == null) {
             return null;
         }

@@ -1,5 +1,7 @@
 package io.changeviews.connectors.archive;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -24,31 +26,41 @@ import org.apache.flink.table.types.logical.TinyIntType;
 import org.apache.flink.table.types.logical.VarCharType;
 import org.apache.flink.types.Row;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * Derives a dataset's Avro schema (and so its Parquet schema) from a Flink row type. Every field is
  * nullable; strings, booleans, integers, floats, DECIMAL(p, s) (Parquet DECIMAL), DATE and
- * timestamps (Parquet TIMESTAMP, UTC-adjusted: millis up to precision 3, else micros) are supported.
+ * timestamps (Parquet TIMESTAMP, UTC-adjusted: millis up to precision 3, else micros) are
+ * supported.
  */
 public final class AvroRowSchema {
-    /** DECIMAL for a legacy {@code BigDecimal} field, which carries no precision or scale of its own. */
+    /**
+     * DECIMAL for a legacy {@code BigDecimal} field, which carries no precision or scale of its
+     * own.
+     */
     static final DecimalType LEGACY_DECIMAL = new DecimalType(38, 18);
 
     private AvroRowSchema() {}
 
     /** The record schema named {@code name} with one nullable field per row field, in order. */
     public static Schema of(String name, RowType rowType) {
-        SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record(avroName(name, "dataset")).namespace("io.changeviews.archive").fields();
+        SchemaBuilder.FieldAssembler<Schema> fields =
+                SchemaBuilder.record(avroName(name, "dataset"))
+                        .namespace("io.changeviews.archive")
+                        .fields();
         for (RowType.RowField f : rowType.getFields()) {
             Schema type = fieldType(f.getName(), f.getType());
-            fields = fields.name(avroName(f.getName(), "field")).type(Schema.createUnion(Schema.create(Schema.Type.NULL), type)).withDefault(null);
+            fields =
+                    fields.name(avroName(f.getName(), "field"))
+                            .type(Schema.createUnion(Schema.create(Schema.Type.NULL), type))
+                            .withDefault(null);
         }
         return fields.endRecord();
     }
 
-    /** The row type of a stream of rows: SQL's {@link ExternalTypeInfo} or a {@link RowTypeInfo} of basic Java types. */
+    /**
+     * The row type of a stream of rows: SQL's {@link ExternalTypeInfo} or a {@link RowTypeInfo} of
+     * basic Java types.
+     */
     public static RowType rowType(TypeInformation<Row> info) {
         if (info instanceof ExternalTypeInfo) {
             LogicalType type = ((ExternalTypeInfo<Row>) info).getDataType().getLogicalType();
@@ -60,11 +72,15 @@ public final class AvroRowSchema {
             RowTypeInfo rows = (RowTypeInfo) info;
             List<RowType.RowField> fields = new ArrayList<>();
             for (int i = 0; i < rows.getArity(); i++) {
-                fields.add(new RowType.RowField(rows.getFieldNames()[i], legacyType(rows.getFieldNames()[i], rows.getTypeAt(i))));
+                fields.add(
+                        new RowType.RowField(
+                                rows.getFieldNames()[i],
+                                legacyType(rows.getFieldNames()[i], rows.getTypeAt(i))));
             }
             return new RowType(fields);
         }
-        throw new IllegalArgumentException("expected rows with named fields (RowTypeInfo or a SQL row type), got " + info);
+        throw new IllegalArgumentException(
+                "expected rows with named fields (RowTypeInfo or a SQL row type), got " + info);
     }
 
     private static LogicalType legacyType(String field, TypeInformation<?> t) {
@@ -93,7 +109,8 @@ public final class AvroRowSchema {
         } else if (t.equals(LocalTimeTypeInfo.LOCAL_DATE)) {
             return new DateType();
         }
-        throw new IllegalArgumentException("field " + field + ": type " + t + " cannot be archived");
+        throw new IllegalArgumentException(
+                "field " + field + ": type " + t + " cannot be archived");
     }
 
     private static Schema fieldType(String field, LogicalType type) {
@@ -115,20 +132,26 @@ public final class AvroRowSchema {
                 return Schema.create(Schema.Type.DOUBLE);
             case DECIMAL:
                 DecimalType decimal = (DecimalType) type;
-                return LogicalTypes.decimal(decimal.getPrecision(), decimal.getScale()).addToSchema(Schema.create(Schema.Type.BYTES));
+                return LogicalTypes.decimal(decimal.getPrecision(), decimal.getScale())
+                        .addToSchema(Schema.create(Schema.Type.BYTES));
             case DATE:
                 return LogicalTypes.date().addToSchema(Schema.create(Schema.Type.INT));
             case TIMESTAMP_WITHOUT_TIME_ZONE:
             case TIMESTAMP_WITH_LOCAL_TIME_ZONE:
-                return (timestampPrecision(type) <= 3 ? LogicalTypes.timestampMillis() : LogicalTypes.timestampMicros())
+                return (timestampPrecision(type) <= 3
+                                ? LogicalTypes.timestampMillis()
+                                : LogicalTypes.timestampMicros())
                         .addToSchema(Schema.create(Schema.Type.LONG));
             default:
-                throw new IllegalArgumentException("field " + field + ": type " + type + " cannot be archived");
+                throw new IllegalArgumentException(
+                        "field " + field + ": type " + type + " cannot be archived");
         }
     }
 
     private static int timestampPrecision(LogicalType type) {
-        return type instanceof TimestampType ? ((TimestampType) type).getPrecision() : ((LocalZonedTimestampType) type).getPrecision();
+        return type instanceof TimestampType
+                ? ((TimestampType) type).getPrecision()
+                : ((LocalZonedTimestampType) type).getPrecision();
     }
 
     /** The non-null branch of a nullable field. */
@@ -146,7 +169,11 @@ public final class AvroRowSchema {
 
     private static String avroName(String name, String what) {
         if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            throw new IllegalArgumentException(what + " name '" + name + "' must be letters, digits and underscores (alias it in SQL)");
+            throw new IllegalArgumentException(
+                    what
+                            + " name '"
+                            + name
+                            + "' must be letters, digits and underscores (alias it in SQL)");
         }
         return name;
     }

@@ -1,16 +1,15 @@
 package io.changeviews.connectors.archive;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.SimpleVersionedStringSerializer;
-
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 
 /**
  * Puts each record into its Hive-style partition folder {@code table=<name>/dt=YYYY-MM-DD/hr=HH},
@@ -22,28 +21,35 @@ public final class HivePartitionAssigner implements BucketAssigner<GenericRecord
 
     /** Hive's name for a partition whose value is NULL. */
     static final String NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
-    private static final DateTimeFormatter PARTITION = DateTimeFormatter.ofPattern("'dt='yyyy-MM-dd'/hr='HH").withZone(ZoneOffset.UTC);
+
+    private static final DateTimeFormatter PARTITION =
+            DateTimeFormatter.ofPattern("'dt='yyyy-MM-dd'/hr='HH").withZone(ZoneOffset.UTC);
 
     private final String fixedTable;
     private final String tableField;
     private final String timeField;
     private final boolean micros;
 
-    private HivePartitionAssigner(String fixedTable, String tableField, String timeField, Schema schema) {
+    private HivePartitionAssigner(
+            String fixedTable, String tableField, String timeField, Schema schema) {
         this.fixedTable = fixedTable;
         this.tableField = tableField;
         this.timeField = timeField;
         Schema.Field time = schema.getField(timeField);
         if (time == null) {
-            throw new IllegalArgumentException("the dataset has no field " + timeField + " to partition by");
+            throw new IllegalArgumentException(
+                    "the dataset has no field " + timeField + " to partition by");
         }
         Schema timeType = AvroRowSchema.nonNull(time.schema());
-        if (!(timeType.getLogicalType() instanceof LogicalTypes.TimestampMillis || timeType.getLogicalType() instanceof LogicalTypes.TimestampMicros)) {
-            throw new IllegalArgumentException("field " + timeField + " must be a timestamp to partition by, got " + timeType);
+        if (!(timeType.getLogicalType() instanceof LogicalTypes.TimestampMillis
+                || timeType.getLogicalType() instanceof LogicalTypes.TimestampMicros)) {
+            throw new IllegalArgumentException(
+                    "field " + timeField + " must be a timestamp to partition by, got " + timeType);
         }
         this.micros = timeType.getLogicalType() instanceof LogicalTypes.TimestampMicros;
         if (tableField != null && schema.getField(tableField) == null) {
-            throw new IllegalArgumentException("the dataset has no field " + tableField + " to partition by");
+            throw new IllegalArgumentException(
+                    "the dataset has no field " + tableField + " to partition by");
         }
     }
 
@@ -53,7 +59,8 @@ public final class HivePartitionAssigner implements BucketAssigner<GenericRecord
     }
 
     /** Partitions by the table named in each record's {@code tableField}. */
-    public static HivePartitionAssigner byTableField(String tableField, String timeField, Schema schema) {
+    public static HivePartitionAssigner byTableField(
+            String tableField, String timeField, Schema schema) {
         return new HivePartitionAssigner(null, tableField, timeField, schema);
     }
 
@@ -61,9 +68,13 @@ public final class HivePartitionAssigner implements BucketAssigner<GenericRecord
     public String getBucketId(GenericRecord record, Context context) {
         Object table = fixedTable != null ? fixedTable : record.get(tableField);
         Object time = record.get(timeField);
-        String timePart = time == null
-                ? "dt=" + NULL_PARTITION + "/hr=" + NULL_PARTITION
-                : PARTITION.format(micros ? Instant.EPOCH.plus((Long) time, ChronoUnit.MICROS) : Instant.ofEpochMilli((Long) time));
+        String timePart =
+                time == null
+                        ? "dt=" + NULL_PARTITION + "/hr=" + NULL_PARTITION
+                        : PARTITION.format(
+                                micros
+                                        ? Instant.EPOCH.plus((Long) time, ChronoUnit.MICROS)
+                                        : Instant.ofEpochMilli((Long) time));
         return "table=" + (table == null ? NULL_PARTITION : table) + "/" + timePart;
     }
 
@@ -74,6 +85,12 @@ public final class HivePartitionAssigner implements BucketAssigner<GenericRecord
 
     @Override
     public String toString() {
-        return "table=" + (fixedTable != null ? fixedTable : "<" + tableField + ">") + "/dt=<" + timeField + " UTC>/hr=<" + timeField + " UTC>";
+        return "table="
+                + (fixedTable != null ? fixedTable : "<" + tableField + ">")
+                + "/dt=<"
+                + timeField
+                + " UTC>/hr=<"
+                + timeField
+                + " UTC>";
     }
 }

@@ -1,5 +1,6 @@
 package io.changeviews.connectors.archive;
 
+import java.io.IOException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.configuration.Configuration;
@@ -10,9 +11,10 @@ import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.formats.parquet.avro.AvroParquetReaders;
 
-import java.io.IOException;
-
-/** Reads a committed Parquet part back record by record, so compaction can rewrite small parts into one. */
+/**
+ * Reads a committed Parquet part back record by record, so compaction can rewrite small parts into
+ * one.
+ */
 final class ParquetPartReader implements RecordWiseFileCompactor.Reader<GenericRecord> {
     private final StreamFormat.Reader<GenericRecord> reader;
 
@@ -41,12 +43,14 @@ final class ParquetPartReader implements RecordWiseFileCompactor.Reader<GenericR
         }
 
         @Override
-        public RecordWiseFileCompactor.Reader<GenericRecord> createFor(Path path) throws IOException {
+        public RecordWiseFileCompactor.Reader<GenericRecord> createFor(Path path)
+                throws IOException {
             FileSystem fs = path.getFileSystem();
             long length = fs.getFileStatus(path).getLen();
             FSDataInputStream in = fs.open(path);
-            return new ParquetPartReader(AvroParquetReaders.forGenericRecord(new Schema.Parser().parse(schemaJson))
-                    .createReader(new Configuration(), in, length, length));
+            return new ParquetPartReader(
+                    AvroParquetReaders.forGenericRecord(new Schema.Parser().parse(schemaJson))
+                            .createReader(new Configuration(), in, length, length));
         }
     }
 }

@@ -20,12 +20,14 @@ public final class PartSizeRollingPolicy extends CheckpointRollingPolicy<Generic
 
     /** Parquet buffers a row group in memory, so the size seen here grows in row-group steps. */
     @Override
-    public boolean shouldRollOnEvent(PartFileInfo<String> partFileState, GenericRecord element) throws java.io.IOException {
+    public boolean shouldRollOnEvent(PartFileInfo<String> partFileState, GenericRecord element)
+            throws java.io.IOException {
         return partFileState.getSize() >= maxPartBytes;
     }
 
     @Override
-    public boolean shouldRollOnProcessingTime(PartFileInfo<String> partFileState, long currentTime) {
+    public boolean shouldRollOnProcessingTime(
+            PartFileInfo<String> partFileState, long currentTime) {
         return false;
     }
 }

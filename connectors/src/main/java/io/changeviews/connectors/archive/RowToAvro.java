@@ -1,14 +1,5 @@
 package io.changeviews.connectors.archive;
 
-import org.apache.avro.LogicalTypes;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.flink.table.types.logical.DecimalType;
-import org.apache.flink.table.types.logical.LogicalType;
-import org.apache.flink.table.types.logical.RowType;
-import org.apache.flink.types.Row;
-
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -20,11 +11,19 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.table.types.logical.DecimalType;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.types.Row;
 
 /**
- * Converts rows of a row type into Avro records of {@link AvroRowSchema#of}'s schema, field by field
- * in order; rows built by name ({@code Row.withNames}) are read by name. Timestamps without a time
- * zone are taken as UTC.
+ * Converts rows of a row type into Avro records of {@link AvroRowSchema#of}'s schema, field by
+ * field in order; rows built by name ({@code Row.withNames}) are read by name. Timestamps without a
+ * time zone are taken as UTC.
  */
 public final class RowToAvro implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -45,7 +44,9 @@ public final class RowToAvro implements Serializable {
             List<Schema.Field> fields = schema.getFields();
             micros = new boolean[fields.size()];
             for (int i = 0; i < fields.size(); i++) {
-                micros[i] = AvroRowSchema.nonNull(fields.get(i).schema()).getLogicalType() instanceof LogicalTypes.TimestampMicros;
+                micros[i] =
+                        AvroRowSchema.nonNull(fields.get(i).schema()).getLogicalType()
+                                instanceof LogicalTypes.TimestampMicros;
             }
         }
         return schema;
@@ -65,7 +66,16 @@ public final class RowToAvro implements Serializable {
             try {
                 record.put(i, value == null ? null : avroValue(value, f.getType(), micros[i]));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("field " + f.getName() + " (" + f.getType() + "): cannot archive " + value + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "field "
+                                + f.getName()
+                                + " ("
+                                + f.getType()
+                                + "): cannot archive "
+                                + value
+                                + ": "
+                                + e.getMessage(),
+                        e);
             }
         }
         return record;
@@ -82,23 +92,33 @@ public final class RowToAvro implements Serializable {
                 return ((Number) value).intValue();
             case DECIMAL:
                 DecimalType decimal = (DecimalType) type;
-                BigDecimal scaled = ((BigDecimal) value).setScale(decimal.getScale(), RoundingMode.HALF_UP);
+                BigDecimal scaled =
+                        ((BigDecimal) value).setScale(decimal.getScale(), RoundingMode.HALF_UP);
                 if (scaled.precision() > decimal.getPrecision()) {
                     throw new IllegalArgumentException("does not fit " + decimal);
                 }
                 return ByteBuffer.wrap(scaled.unscaledValue().toByteArray());
             case DATE:
-                return value instanceof LocalDate ? (int) ((LocalDate) value).toEpochDay() : ((Number) value).intValue();
+                return value instanceof LocalDate
+                        ? (int) ((LocalDate) value).toEpochDay()
+                        : ((Number) value).intValue();
             case TIMESTAMP_WITHOUT_TIME_ZONE:
             case TIMESTAMP_WITH_LOCAL_TIME_ZONE:
                 Instant t = instant(value);
-                return micros ? Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000) : t.toEpochMilli();
+                return micros
+                        ? Math.addExact(
+                                Math.multiplyExact(t.getEpochSecond(), 1_000_000L),
+                                t.getNano() / 1_000)
+                        : t.toEpochMilli();
             default:
                 return value;
         }
     }
 
-    /** A timestamp field's value as an instant: Instant, LocalDateTime (UTC), java.sql.Timestamp or epoch millis. */
+    /**
+     * A timestamp field's value as an instant: Instant, LocalDateTime (UTC), java.sql.Timestamp or
+     * epoch millis.
+     */
     public static Instant instant(Object value) {
         if (value instanceof Instant) {
             return (Instant) value;

@@ -4,7 +4,10 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Exponential backoff with jitter: attempt n waits between half and all of min(cap, base·2ⁿ), so retrying callers spread out. */
+/**
+ * Exponential backoff with jitter: attempt n waits between half and all of min(cap, base·2ⁿ), so
+ * retrying callers spread out.
+ */
 public final class Backoff implements Serializable {
     private static final long serialVersionUID = 1L;
 

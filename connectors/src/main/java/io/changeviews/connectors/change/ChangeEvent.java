@@ -47,7 +47,10 @@ public final class ChangeEvent implements Serializable {
         this.ttlDelete = ttlDelete;
     }
 
-    /** A plain mutable copy: Flink's Kryo fallback cannot rebuild immutable maps such as {@code Map.of}. */
+    /**
+     * A plain mutable copy: Flink's Kryo fallback cannot rebuild immutable maps such as {@code
+     * Map.of}.
+     */
     private static Map<String, DdbValue> copy(Map<String, DdbValue> m) {
         return m == null ? null : new LinkedHashMap<>(m);
     }
@@ -97,7 +100,10 @@ public final class ChangeEvent implements Serializable {
         return ttlDelete;
     }
 
-    /** The item's primary key as one string, stable across records: {@code name=value} parts sorted by name. */
+    /**
+     * The item's primary key as one string, stable across records: {@code name=value} parts sorted
+     * by name.
+     */
     public String itemKey() {
         List<String> parts = new ArrayList<>();
         for (Map.Entry<String, DdbValue> e : new TreeMap<>(keys).entrySet()) {
@@ -108,6 +114,14 @@ public final class ChangeEvent implements Serializable {
 
     @Override
     public String toString() {
-        return type + " " + tableName + " " + keys + " @" + changeTimeMicros + " #" + sequenceNumber;
+        return type
+                + " "
+                + tableName
+                + " "
+                + keys
+                + " @"
+                + changeTimeMicros
+                + " #"
+                + sequenceNumber;
     }
 }

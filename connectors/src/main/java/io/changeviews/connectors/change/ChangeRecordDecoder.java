@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -35,7 +34,11 @@ public final class ChangeRecordDecoder implements Serializable {
     private static final BigDecimal THOUSAND = BigDecimal.valueOf(1_000L);
     private static final BigDecimal MIN_NUMBER = new BigDecimal("1E-130");
     private static final BigDecimal MAX_NUMBER = new BigDecimal("1E126");
-    /** Change times after this (the year 9999) are garbage, and would not fit a long in microseconds anyway. */
+
+    /**
+     * Change times after this (the year 9999) are garbage, and would not fit a long in microseconds
+     * anyway.
+     */
     private static final BigDecimal MAX_MICROS = new BigDecimal("253402300800000000");
 
     private transient ObjectMapper mapper;
@@ -80,25 +83,41 @@ public final class ChangeRecordDecoder implements Serializable {
         for (Map.Entry<String, DdbValue> key : keys.entrySet()) {
             DdbValue.Type t = key.getValue().type();
             if (t != DdbValue.Type.S && t != DdbValue.Type.N && t != DdbValue.Type.B) {
-                throw new DecodeException("key attribute " + key.getKey() + " has type " + t + ", expected S, N or B");
+                throw new DecodeException(
+                        "key attribute "
+                                + key.getKey()
+                                + " has type "
+                                + t
+                                + ", expected S, N or B");
             }
         }
         Map<String, DdbValue> newImage = image(ddb, "NewImage");
         Map<String, DdbValue> oldImage = image(ddb, "OldImage");
         if (type != ChangeType.REMOVE && newImage == null) {
             throw new DecodeException(
-                    type + " without dynamodb.NewImage: the stream must include new images (NEW_IMAGE or NEW_AND_OLD_IMAGES)");
+                    type
+                            + " without dynamodb.NewImage: the stream must include new images"
+                            + " (NEW_IMAGE or NEW_AND_OLD_IMAGES)");
         }
         String sequence = text(ddb, "SequenceNumber");
         if (sequence == null) {
             sequence = sourceSequenceNumber;
         }
         JsonNode identity = root.get("userIdentity");
-        boolean ttl = identity != null
-                && "Service".equals(text(identity, "type"))
-                && "dynamodb.amazonaws.com".equals(text(identity, "principalId"));
+        boolean ttl =
+                identity != null
+                        && "Service".equals(text(identity, "type"))
+                        && "dynamodb.amazonaws.com".equals(text(identity, "principalId"));
         return new ChangeEvent(
-                table, type, keys, oldImage, newImage, micros, text(root, "eventID"), sequence, ttl);
+                table,
+                type,
+                keys,
+                oldImage,
+                newImage,
+                micros,
+                text(root, "eventID"),
+                sequence,
+                ttl);
     }
 
     private ObjectMapper mapper() {
@@ -115,7 +134,10 @@ public final class ChangeRecordDecoder implements Serializable {
         try {
             return ChangeType.valueOf(name);
         } catch (IllegalArgumentException e) {
-            throw new DecodeException("unknown eventName '" + abbreviate(name) + "', expected INSERT, MODIFY or REMOVE");
+            throw new DecodeException(
+                    "unknown eventName '"
+                            + abbreviate(name)
+                            + "', expected INSERT, MODIFY or REMOVE");
         }
     }
 
@@ -128,10 +150,13 @@ public final class ChangeRecordDecoder implements Serializable {
         try {
             value = node.isNumber() ? node.decimalValue() : new BigDecimal(node.asText());
         } catch (NumberFormatException e) {
-            throw new DecodeException("dynamodb.ApproximateCreationDateTime is not a number: " + abbreviate(node.toString()));
+            throw new DecodeException(
+                    "dynamodb.ApproximateCreationDateTime is not a number: "
+                            + abbreviate(node.toString()));
         }
         if (value.signum() <= 0) {
-            throw new DecodeException("dynamodb.ApproximateCreationDateTime is not positive: " + value);
+            throw new DecodeException(
+                    "dynamodb.ApproximateCreationDateTime is not positive: " + value);
         }
         String precision = text(ddb, "ApproximateCreationDateTimePrecision");
         BigDecimal micros;
@@ -147,7 +172,9 @@ public final class ChangeRecordDecoder implements Serializable {
             micros = value;
         }
         if (micros.compareTo(MAX_MICROS) > 0) {
-            throw new DecodeException("dynamodb.ApproximateCreationDateTime is after the year 9999: " + abbreviate(value.toString()));
+            throw new DecodeException(
+                    "dynamodb.ApproximateCreationDateTime is after the year 9999: "
+                            + abbreviate(value.toString()));
         }
         return micros.longValue();
     }
@@ -163,7 +190,8 @@ public final class ChangeRecordDecoder implements Serializable {
         return attributes(node, "dynamodb." + field);
     }
 
-    private static Map<String, DdbValue> attributes(JsonNode object, String path) throws DecodeException {
+    private static Map<String, DdbValue> attributes(JsonNode object, String path)
+            throws DecodeException {
         Map<String, DdbValue> out = new LinkedHashMap<>();
         Iterator<Map.Entry<String, JsonNode>> it = object.fields();
         while (it.hasNext()) {
@@ -197,7 +225,13 @@ public final class ChangeRecordDecoder implements Serializable {
                 continue;
             }
             if (descriptor != null) {
-                throw new DecodeException(path + ": more than one type descriptor (" + descriptor + ", " + e.getKey() + ")");
+                throw new DecodeException(
+                        path
+                                + ": more than one type descriptor ("
+                                + descriptor
+                                + ", "
+                                + e.getKey()
+                                + ")");
             }
             descriptor = e.getKey();
             content = v;
@@ -290,10 +324,18 @@ public final class ChangeRecordDecoder implements Serializable {
         } catch (NumberFormatException e) {
             throw new DecodeException(path + ": not a number: '" + abbreviate(node.asText()) + "'");
         }
-        // DynamoDB itself holds no more: this also keeps absurd exponents from blowing up later arithmetic.
+        // DynamoDB itself holds no more: this also keeps absurd exponents from blowing up later
+        // arithmetic.
         BigDecimal abs = n.abs().stripTrailingZeros();
-        if (n.signum() != 0 && (abs.precision() > 38 || abs.compareTo(MIN_NUMBER) < 0 || abs.compareTo(MAX_NUMBER) >= 0)) {
-            throw new DecodeException(path + ": " + abbreviate(n.toString()) + " is not a DynamoDB number (38 digits, 1E-130 to 1E126)");
+        if (n.signum() != 0
+                && (abs.precision() > 38
+                        || abs.compareTo(MIN_NUMBER) < 0
+                        || abs.compareTo(MAX_NUMBER) >= 0)) {
+            throw new DecodeException(
+                    path
+                            + ": "
+                            + abbreviate(n.toString())
+                            + " is not a DynamoDB number (38 digits, 1E-130 to 1E126)");
         }
         return n;
     }

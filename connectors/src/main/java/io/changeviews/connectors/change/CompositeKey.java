@@ -4,7 +4,10 @@ package io.changeviews.connectors.change;
 public final class CompositeKey {
     private CompositeKey() {}
 
-    /** Each part is prefixed with its length, so separators inside a part cannot make two keys collide. */
+    /**
+     * Each part is prefixed with its length, so separators inside a part cannot make two keys
+     * collide.
+     */
     public static String of(Iterable<String> parts) {
         StringBuilder sb = new StringBuilder();
         for (String part : parts) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.math.BigDecimal;
 import java.util.Base64;
 import java.util.Map;
@@ -62,11 +61,18 @@ public final class DdbJson {
                 break;
             case NS:
                 ArrayNode numbers = out.putArray(type);
-                v.asSet().forEach(e -> numbers.add(((BigDecimal) e).stripTrailingZeros().toPlainString()));
+                v.asSet()
+                        .forEach(
+                                e ->
+                                        numbers.add(
+                                                ((BigDecimal) e)
+                                                        .stripTrailingZeros()
+                                                        .toPlainString()));
                 break;
             case BS:
                 ArrayNode binaries = out.putArray(type);
-                v.asSet().forEach(e -> binaries.add(Base64.getEncoder().encodeToString((byte[]) e)));
+                v.asSet()
+                        .forEach(e -> binaries.add(Base64.getEncoder().encodeToString((byte[]) e)));
                 break;
             default:
                 throw new IllegalStateException("unknown type " + v.type());

@@ -17,10 +17,20 @@ public final class DdbValue implements Serializable {
 
     /** The DynamoDB attribute type descriptors. */
     public enum Type {
-        S, N, B, BOOL, NULL, L, M, SS, NS, BS
+        S,
+        N,
+        B,
+        BOOL,
+        NULL,
+        L,
+        M,
+        SS,
+        NS,
+        BS
     }
 
     private final Type type;
+
     /**
      * String for S, BigDecimal for N, byte[] for B, Boolean for BOOL, null for NULL, an ArrayList
      * or LinkedHashMap otherwise: plain mutable collections, because Flink's Kryo fallback cannot
@@ -118,7 +128,10 @@ public final class DdbValue implements Serializable {
         return value;
     }
 
-    /** A compact text form used for item keys and diagnostics: numbers in plain notation, bytes as base64. */
+    /**
+     * A compact text form used for item keys and diagnostics: numbers in plain notation, bytes as
+     * base64.
+     */
     public String toKeyString() {
         switch (type) {
             case S:

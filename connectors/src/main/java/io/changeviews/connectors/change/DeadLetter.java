@@ -13,8 +13,8 @@ public final class DeadLetter implements Serializable {
 
     /**
      * @param source where the record was read, e.g. {@code kinesis:orders/shardId-000000000001}
-     * @param position the record's position in that source (sequence number, with a suffix when
-     *     one record yields several dead letters)
+     * @param position the record's position in that source (sequence number, with a suffix when one
+     *     record yields several dead letters)
      * @param reason why it could not be used, for a human
      * @param payload the raw record as text (UTF-8, or base64 when it was not valid UTF-8)
      */

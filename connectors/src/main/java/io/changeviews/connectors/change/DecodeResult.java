@@ -2,7 +2,9 @@ package io.changeviews.connectors.change;
 
 import java.io.Serializable;
 
-/** What a source yields per record: the decoded change, or a dead letter saying why there is none. */
+/**
+ * What a source yields per record: the decoded change, or a dead letter saying why there is none.
+ */
 public final class DecodeResult implements Serializable {
     private static final long serialVersionUID = 1L;
 

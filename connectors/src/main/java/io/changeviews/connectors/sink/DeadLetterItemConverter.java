@@ -1,29 +1,28 @@
 package io.changeviews.connectors.sink;
 
 import io.changeviews.connectors.change.DeadLetter;
-
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.connector.base.sink.writer.ElementConverter;
-import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequest;
-import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequestType;
-
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.connector.base.sink.writer.ElementConverter;
+import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequest;
+import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequestType;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Stores a dead letter as a DynamoDB item keyed by {@code source} and {@code position}. The payload
  * is cut below DynamoDB's 400 KB item limit (flagged with {@code payload_truncated}), since an
  * oversized put would be rejected and fail the sink.
  */
-public final class DeadLetterItemConverter implements ElementConverter<DeadLetter, DynamoDbWriteRequest> {
+public final class DeadLetterItemConverter
+        implements ElementConverter<DeadLetter, DynamoDbWriteRequest> {
     private static final long serialVersionUID = 1L;
 
     /** Room left for the other attributes under the 400 KB limit. */
     static final int MAX_PAYLOAD_BYTES = 350_000;
+
     /** Reasons quote the offending value, which can be anything a record holds. */
     static final int MAX_REASON_BYTES = 4_000;
 
@@ -33,18 +32,31 @@ public final class DeadLetterItemConverter implements ElementConverter<DeadLette
     @Override
     public DynamoDbWriteRequest apply(DeadLetter letter, SinkWriter.Context context) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put(SOURCE, AttributeValue.fromS(nonEmpty(Utf8.truncate(nonEmpty(letter.source()), 1_000))));
-        item.put(POSITION, AttributeValue.fromS(nonEmpty(Utf8.truncate(nonEmpty(letter.position()), 1_000))));
-        item.put("reason", AttributeValue.fromS(nonEmpty(Utf8.truncate(nonEmpty(letter.reason()), MAX_REASON_BYTES))));
+        item.put(
+                SOURCE,
+                AttributeValue.fromS(nonEmpty(Utf8.truncate(nonEmpty(letter.source()), 1_000))));
+        item.put(
+                POSITION,
+                AttributeValue.fromS(nonEmpty(Utf8.truncate(nonEmpty(letter.position()), 1_000))));
+        item.put(
+                "reason",
+                AttributeValue.fromS(
+                        nonEmpty(Utf8.truncate(nonEmpty(letter.reason()), MAX_REASON_BYTES))));
         String payload = letter.payload() == null ? "" : letter.payload();
         String kept = Utf8.truncate(payload, MAX_PAYLOAD_BYTES);
         if (!kept.isEmpty()) {
             item.put("payload", AttributeValue.fromS(kept));
         }
-        item.put("payload_bytes", AttributeValue.fromN(Integer.toString(payload.getBytes(StandardCharsets.UTF_8).length)));
+        item.put(
+                "payload_bytes",
+                AttributeValue.fromN(
+                        Integer.toString(payload.getBytes(StandardCharsets.UTF_8).length)));
         item.put("payload_truncated", AttributeValue.fromBool(kept.length() < payload.length()));
         item.put("dead_lettered_at", AttributeValue.fromS(Instant.now().toString()));
-        return DynamoDbWriteRequest.builder().setType(DynamoDbWriteRequestType.PUT).setItem(item).build();
+        return DynamoDbWriteRequest.builder()
+                .setType(DynamoDbWriteRequestType.PUT)
+                .setItem(item)
+                .build();
     }
 
     private static String nonEmpty(String s) {

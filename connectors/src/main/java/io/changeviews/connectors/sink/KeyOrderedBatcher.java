@@ -1,9 +1,6 @@
 package io.changeviews.connectors.sink;
 
 import io.changeviews.connectors.aws.Backoff;
-
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -14,10 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * Decides which writes go into the next BatchWriteItem so that order holds per key, not per
- * writer: many requests may be in flight, but a key is never in two at once.
+ * Decides which writes go into the next BatchWriteItem so that order holds per key, not per writer:
+ * many requests may be in flight, but a key is never in two at once.
  *
  * <p>A key is <em>locked</em> from the moment its write leaves until DynamoDB has acknowledged it.
  * A newer write of a locked key waits (replacing an older waiting one: writes are absolute rows, so
@@ -34,12 +32,17 @@ final class KeyOrderedBatcher {
     private final boolean keyOrdered;
     private final Backoff backoff;
     private final AdaptiveConcurrency concurrency;
+
     /** Writes of unlocked keys, oldest first. */
     private final LinkedHashMap<String, KeyedWrite> ready = new LinkedHashMap<>();
+
     /** The newest write of each locked key that has one. */
     private final Map<String, KeyedWrite> waiting = new HashMap<>();
+
     /** Writes to send again, soonest due first; their keys stay locked. */
-    private final PriorityQueue<Retry> retries = new PriorityQueue<>((a, b) -> Long.compare(a.dueMillis, b.dueMillis));
+    private final PriorityQueue<Retry> retries =
+            new PriorityQueue<>((a, b) -> Long.compare(a.dueMillis, b.dueMillis));
+
     private final Set<String> locked = new HashSet<>();
     private final Map<String, Integer> attempts = new HashMap<>();
     private int requestsInFlight;
@@ -47,8 +50,8 @@ final class KeyOrderedBatcher {
     private long replaced;
 
     /**
-     * @param keyOrdered false only to show what per-key order prevents: a key may then be in several
-     *     requests at once, and a retry no longer holds back newer writes of its key
+     * @param keyOrdered false only to show what per-key order prevents: a key may then be in
+     *     several requests at once, and a retry no longer holds back newer writes of its key
      */
     KeyOrderedBatcher(int maxInFlight, Backoff backoff, boolean keyOrdered) {
         this.keyOrdered = keyOrdered;
@@ -94,7 +97,10 @@ final class KeyOrderedBatcher {
 
     void offer(KeyedWrite write) {
         String key = write.key();
-        KeyedWrite older = keyOrdered && locked.contains(key) ? waiting.put(key, write) : ready.put(key, write);
+        KeyedWrite older =
+                keyOrdered && locked.contains(key)
+                        ? waiting.put(key, write)
+                        : ready.put(key, write);
         if (older != null) {
             replaced++;
         }
@@ -109,16 +115,20 @@ final class KeyOrderedBatcher {
             return null;
         }
         List<KeyedWrite> writes = new ArrayList<>();
-        while (writes.size() < MAX_BATCH && !retries.isEmpty() && retries.peek().dueMillis <= nowMillis) {
+        while (writes.size() < MAX_BATCH
+                && !retries.isEmpty()
+                && retries.peek().dueMillis <= nowMillis) {
             KeyedWrite retry = retries.poll().write;
             if (!keyOrdered && ready.containsKey(retry.key()) || contains(writes, retry.key())) {
-                // Unordered: a newer write of the key is ready and replaces the retry (one write per key per batch).
+                // Unordered: a newer write of the key is ready and replaces the retry (one write
+                // per key per batch).
                 replaced++;
                 continue;
             }
             writes.add(retry);
         }
-        for (Iterator<KeyedWrite> it = ready.values().iterator(); writes.size() < MAX_BATCH && it.hasNext(); ) {
+        for (Iterator<KeyedWrite> it = ready.values().iterator();
+                writes.size() < MAX_BATCH && it.hasNext(); ) {
             KeyedWrite write = it.next();
             if (contains(writes, write.key())) {
                 continue;
@@ -146,7 +156,10 @@ final class KeyOrderedBatcher {
         return false;
     }
 
-    /** DynamoDB answered the batch: all written but {@code unprocessed}, which are sent again after a backoff. */
+    /**
+     * DynamoDB answered the batch: all written but {@code unprocessed}, which are sent again after
+     * a backoff.
+     */
     void written(Batch batch, Collection<KeyedWrite> unprocessed, long nowMillis) {
         finish(batch);
         for (KeyedWrite write : batch.writes) {
@@ -164,7 +177,10 @@ final class KeyOrderedBatcher {
         }
     }
 
-    /** The call failed with a retryable error: every write of the batch is sent again after a backoff. */
+    /**
+     * The call failed with a retryable error: every write of the batch is sent again after a
+     * backoff.
+     */
     void failed(Batch batch, boolean throttled, long nowMillis) {
         finish(batch);
         batch.writes.forEach(w -> retry(w, nowMillis));

@@ -1,19 +1,16 @@
 package io.changeviews.connectors.sink;
 
 import io.changeviews.connectors.aws.AsyncClientProvider;
-
+import java.io.IOException;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.types.Row;
-
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-
-import java.io.IOException;
 
 /**
  * A view's sink in {@code immediate} mode: rows are written as soon as they arrive, with up to
- * {@code maxInFlight} BatchWriteItem requests in flight and order kept per key ({@link KeyOrderedBatcher}).
- * A checkpoint completes only once everything it covers is written.
+ * {@code maxInFlight} BatchWriteItem requests in flight and order kept per key ({@link
+ * KeyOrderedBatcher}). A checkpoint completes only once everything it covers is written.
  */
 public final class KeyOrderedDynamoDbSink implements Sink<Row> {
     private static final long serialVersionUID = 1L;
@@ -24,8 +21,12 @@ public final class KeyOrderedDynamoDbSink implements Sink<Row> {
     private final int maxInFlight;
     private final boolean keyOrdered;
 
-    KeyOrderedDynamoDbSink(String table, RowItemConverter converter, AsyncClientProvider<DynamoDbAsyncClient> clients,
-            int maxInFlight, boolean keyOrdered) {
+    KeyOrderedDynamoDbSink(
+            String table,
+            RowItemConverter converter,
+            AsyncClientProvider<DynamoDbAsyncClient> clients,
+            int maxInFlight,
+            boolean keyOrdered) {
         this.table = table;
         this.converter = converter;
         this.clients = clients;
@@ -45,12 +46,19 @@ public final class KeyOrderedDynamoDbSink implements Sink<Row> {
     @SuppressWarnings("deprecation")
     public SinkWriter<Row> createWriter(InitContext context) throws IOException {
         DynamoDbAsyncClient client = clients.create();
-        OrderedWriteEngine engine = new OrderedWriteEngine(BatchWriteClient.of(client, table), maxInFlight, keyOrdered,
-                OrderedWriteEngine.Mailbox.of(context.getMailboxExecutor()), context.metricGroup());
+        OrderedWriteEngine engine =
+                new OrderedWriteEngine(
+                        BatchWriteClient.of(client, table),
+                        maxInFlight,
+                        keyOrdered,
+                        OrderedWriteEngine.Mailbox.of(context.getMailboxExecutor()),
+                        context.metricGroup());
         return new Writer(converter, engine, client);
     }
 
-    /** Hands each row to the engine; a flush (before every checkpoint) waits until all is written. */
+    /**
+     * Hands each row to the engine; a flush (before every checkpoint) waits until all is written.
+     */
     private static final class Writer implements SinkWriter<Row> {
         private final RowItemConverter converter;
         private final OrderedWriteEngine engine;

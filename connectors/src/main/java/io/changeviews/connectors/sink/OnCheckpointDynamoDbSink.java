@@ -1,22 +1,19 @@
 package io.changeviews.connectors.sink;
 
 import io.changeviews.connectors.aws.AsyncClientProvider;
-
-import org.apache.flink.api.connector.sink2.Committer;
-import org.apache.flink.api.connector.sink2.CommitterInitContext;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.TwoPhaseCommittingSink;
-import org.apache.flink.core.io.SimpleVersionedSerializer;
-import org.apache.flink.types.Row;
-
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.api.connector.sink2.CommitterInitContext;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.TwoPhaseCommittingSink;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.types.Row;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
  * A view's sink in {@code on-checkpoint} mode: the writer keeps each key's newest row of the
@@ -29,11 +26,11 @@ import java.util.Map;
  * writes of completed checkpoints, and a restore resumes from the latest completed one, whose
  * writes are the newest anything has shown. Flink commits pending checkpoints in checkpoint order,
  * one call per checkpoint, and each call returns only when all its writes are acknowledged, so an
- * older checkpoint's write cannot land after a newer one's. Re-committing an older checkpoint
- * after a restore is harmless unless a newer one had been committed from the same restored state;
- * that needs the older checkpoint's completion notice to reach the committer after the newer
- * checkpoint's barrier, which a pause between checkpoints (MSF's MinPauseBetweenCheckpoints)
- * rules out: the notice is sent when a checkpoint completes, the next one starts a pause later.
+ * older checkpoint's write cannot land after a newer one's. Re-committing an older checkpoint after
+ * a restore is harmless unless a newer one had been committed from the same restored state; that
+ * needs the older checkpoint's completion notice to reach the committer after the newer
+ * checkpoint's barrier, which a pause between checkpoints (MSF's MinPauseBetweenCheckpoints) rules
+ * out: the notice is sent when a checkpoint completes, the next one starts a pause later.
  */
 public final class OnCheckpointDynamoDbSink implements TwoPhaseCommittingSink<Row, ViewWrites> {
     private static final long serialVersionUID = 1L;
@@ -43,7 +40,10 @@ public final class OnCheckpointDynamoDbSink implements TwoPhaseCommittingSink<Ro
     private final AsyncClientProvider<DynamoDbAsyncClient> clients;
     private final int maxInFlight;
 
-    OnCheckpointDynamoDbSink(String table, RowItemConverter converter, AsyncClientProvider<DynamoDbAsyncClient> clients,
+    OnCheckpointDynamoDbSink(
+            String table,
+            RowItemConverter converter,
+            AsyncClientProvider<DynamoDbAsyncClient> clients,
             int maxInFlight) {
         this.table = table;
         this.converter = converter;
@@ -60,8 +60,13 @@ public final class OnCheckpointDynamoDbSink implements TwoPhaseCommittingSink<Ro
     @Override
     public Committer<ViewWrites> createCommitter(CommitterInitContext context) {
         DynamoDbAsyncClient client = clients.create();
-        OrderedWriteEngine engine = new OrderedWriteEngine(BatchWriteClient.of(client, table), maxInFlight, true,
-                OrderedWriteEngine.Mailbox.queue(), context.metricGroup());
+        OrderedWriteEngine engine =
+                new OrderedWriteEngine(
+                        BatchWriteClient.of(client, table),
+                        maxInFlight,
+                        true,
+                        OrderedWriteEngine.Mailbox.queue(),
+                        context.metricGroup());
         return new ViewWritesCommitter(engine, client);
     }
 
@@ -106,7 +111,8 @@ public final class OnCheckpointDynamoDbSink implements TwoPhaseCommittingSink<Ro
 
     /**
      * Writes one completed checkpoint's committables and returns once DynamoDB has acknowledged all
-     * of them; it runs on the committer's task thread, which may wait, while answers arrive through a queue.
+     * of them; it runs on the committer's task thread, which may wait, while answers arrive through
+     * a queue.
      */
     private static final class ViewWritesCommitter implements Committer<ViewWrites> {
         private final OrderedWriteEngine engine;
@@ -118,8 +124,10 @@ public final class OnCheckpointDynamoDbSink implements TwoPhaseCommittingSink<Ro
         }
 
         @Override
-        public void commit(Collection<CommitRequest<ViewWrites>> requests) throws IOException, InterruptedException {
-            // One checkpoint's committables; after a rescale several writers' may meet here, newest last.
+        public void commit(Collection<CommitRequest<ViewWrites>> requests)
+                throws IOException, InterruptedException {
+            // One checkpoint's committables; after a rescale several writers' may meet here, newest
+            // last.
             Map<String, KeyedWrite> newest = new LinkedHashMap<>();
             for (CommitRequest<ViewWrites> request : requests) {
                 request.getCommittable().writes().forEach(w -> newest.put(w.key(), w));

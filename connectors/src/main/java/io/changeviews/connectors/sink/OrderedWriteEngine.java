@@ -2,15 +2,6 @@ package io.changeviews.connectors.sink;
 
 import io.changeviews.connectors.aws.AwsErrors;
 import io.changeviews.connectors.aws.Backoff;
-
-import org.apache.flink.api.common.operators.MailboxExecutor;
-import org.apache.flink.metrics.MetricGroup;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -19,11 +10,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.operators.MailboxExecutor;
+import org.apache.flink.metrics.MetricGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Sends a {@link KeyOrderedBatcher}'s batches with many requests in flight and applies each answer
  * on the owner's thread (the task's), so the batcher needs no locks and no callback thread ever
- * blocks or waits: the SDK's callbacks and the retry timers only post to the owner's {@link Mailbox}.
+ * blocks or waits: the SDK's callbacks and the retry timers only post to the owner's {@link
+ * Mailbox}.
  */
 final class OrderedWriteEngine {
     private static final Logger LOG = LoggerFactory.getLogger(OrderedWriteEngine.class);
@@ -31,7 +28,9 @@ final class OrderedWriteEngine {
 
     /** Where answers are applied: the thread that owns the engine. */
     interface Mailbox {
-        /** Runs {@code action} on the owner's thread, later; called from any thread, never blocks. */
+        /**
+         * Runs {@code action} on the owner's thread, later; called from any thread, never blocks.
+         */
         void post(Runnable action);
 
         /** On the owner's thread: waits for posted actions and runs at least one. */
@@ -45,7 +44,8 @@ final class OrderedWriteEngine {
                     try {
                         executor.execute(action::run, "view write answer");
                     } catch (RejectedExecutionException closed) {
-                        // The task is closing; its writes are lost with it and replayed after the restore.
+                        // The task is closing; its writes are lost with it and replayed after the
+                        // restore.
                     }
                 }
 
@@ -56,7 +56,10 @@ final class OrderedWriteEngine {
             };
         }
 
-        /** A queue the owner drains while it waits, for a caller without a task mailbox (the committer). */
+        /**
+         * A queue the owner drains while it waits, for a caller without a task mailbox (the
+         * committer).
+         */
         static Mailbox queue() {
             BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
             return new Mailbox() {
@@ -81,14 +84,24 @@ final class OrderedWriteEngine {
     private Throwable failure;
     private long wakeupAtMillis = Long.MAX_VALUE;
 
-    OrderedWriteEngine(BatchWriteClient client, int maxInFlight, boolean keyOrdered, Mailbox mailbox, MetricGroup metricGroup) {
+    OrderedWriteEngine(
+            BatchWriteClient client,
+            int maxInFlight,
+            boolean keyOrdered,
+            Mailbox mailbox,
+            MetricGroup metricGroup) {
         this.client = client;
         this.batcher = new KeyOrderedBatcher(maxInFlight, BACKOFF, keyOrdered);
         this.mailbox = mailbox;
         // Enough to fill every request a few times over; beyond it the task waits (backpressure).
         this.maxBuffered = 4 * maxInFlight * KeyOrderedBatcher.MAX_BATCH;
-        this.metrics = new ViewWriteMetrics(metricGroup, batcher::requestsInFlight, batcher::pendingWrites, batcher::concurrencyLimit,
-                batcher::replacedWrites);
+        this.metrics =
+                new ViewWriteMetrics(
+                        metricGroup,
+                        batcher::requestsInFlight,
+                        batcher::pendingWrites,
+                        batcher::concurrencyLimit,
+                        batcher::replacedWrites);
     }
 
     /** Takes a write; waits (running answers) while too many writes are buffered. */
@@ -130,7 +143,8 @@ final class OrderedWriteEngine {
         long due = batcher.nextRetryDueMillis();
         if (due < wakeupAtMillis && batcher.hasCapacity()) {
             wakeupAtMillis = due;
-            CompletableFuture.delayedExecutor(Math.max(0, due - now), TimeUnit.MILLISECONDS, Runnable::run)
+            CompletableFuture.delayedExecutor(
+                            Math.max(0, due - now), TimeUnit.MILLISECONDS, Runnable::run)
                     .execute(() -> mailbox.post(this::wakeUp));
         }
     }
@@ -149,10 +163,16 @@ final class OrderedWriteEngine {
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
-        call.whenComplete((unprocessed, error) -> mailbox.post(() -> answered(batch, start, unprocessed, error)));
+        call.whenComplete(
+                (unprocessed, error) ->
+                        mailbox.post(() -> answered(batch, start, unprocessed, error)));
     }
 
-    private void answered(KeyOrderedBatcher.Batch batch, long startNanos, List<WriteRequest> unprocessed, Throwable error) {
+    private void answered(
+            KeyOrderedBatcher.Batch batch,
+            long startNanos,
+            List<WriteRequest> unprocessed,
+            Throwable error) {
         metrics.latencyMillis.update(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         long now = nowMillis();
         if (error == null) {
@@ -172,7 +192,10 @@ final class OrderedWriteEngine {
             }
             if (AwsErrors.isRetryable(cause)) {
                 metrics.retried.inc(batch.writes.size());
-                LOG.debug("BatchWriteItem of {} writes failed, retrying: {}", batch.writes.size(), cause.toString());
+                LOG.debug(
+                        "BatchWriteItem of {} writes failed, retrying: {}",
+                        batch.writes.size(),
+                        cause.toString());
             } else if (failure == null) {
                 failure = cause;
             }

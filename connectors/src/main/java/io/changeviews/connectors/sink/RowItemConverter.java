@@ -1,22 +1,19 @@
 package io.changeviews.connectors.sink;
 
 import io.changeviews.connectors.change.CompositeKey;
-
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequest;
 import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequestType;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
-
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-
-import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Turns a view's changelog row into a DynamoDB write of the absolute row: a put for +I/+U, a delete
@@ -47,7 +44,8 @@ public final class RowItemConverter implements ElementConverter<Row, DynamoDbWri
         for (int i = 0; i < keyColumns.size(); i++) {
             int pos = columns.indexOf(keyColumns.get(i));
             if (pos < 0) {
-                throw new IllegalArgumentException("key column " + keyColumns.get(i) + " is not a column of " + columns);
+                throw new IllegalArgumentException(
+                        "key column " + keyColumns.get(i) + " is not a column of " + columns);
             }
             keyPositions[i] = pos;
         }
@@ -68,15 +66,18 @@ public final class RowItemConverter implements ElementConverter<Row, DynamoDbWri
             if (v == null || (v instanceof String && ((String) v).isEmpty())) {
                 return null;
             }
-            parts.add(v instanceof BigDecimal ? ((BigDecimal) v).stripTrailingZeros().toPlainString() : v.toString());
+            parts.add(
+                    v instanceof BigDecimal
+                            ? ((BigDecimal) v).stripTrailingZeros().toPlainString()
+                            : v.toString());
         }
         return CompositeKey.of(parts);
     }
 
     /**
-     * Why DynamoDB would reject this row's write, or null when it can be stored: a NULL or empty key,
-     * a key over DynamoDB's length limits, a number outside DynamoDB's range, or a put of an item
-     * over 400 KB. A rejected write is fatal to the sink, so such rows must not reach it.
+     * Why DynamoDB would reject this row's write, or null when it can be stored: a NULL or empty
+     * key, a key over DynamoDB's length limits, a number outside DynamoDB's range, or a put of an
+     * item over 400 KB. A rejected write is fatal to the sink, so such rows must not reach it.
      */
     public String problem(Row row) {
         if (keyString(row) == null) {
@@ -99,9 +100,17 @@ public final class RowItemConverter implements ElementConverter<Row, DynamoDbWri
             if (v.n() != null && !fitsDynamoDbNumber(new BigDecimal(v.n()))) {
                 return "number " + columns[i] + "=" + v.n() + " is outside DynamoDB's range";
             }
-            size += Utf8.length(columns[i]) + (v.s() != null ? Utf8.length(v.s()) : v.n() != null ? v.n().length() : v.b() != null ? v.b().asByteArray().length : 1);
+            size +=
+                    Utf8.length(columns[i])
+                            + (v.s() != null
+                                    ? Utf8.length(v.s())
+                                    : v.n() != null
+                                            ? v.n().length()
+                                            : v.b() != null ? v.b().asByteArray().length : 1);
         }
-        return size > MAX_ITEM_BYTES ? "item of about " + size + " bytes is over DynamoDB's 400 KB limit" : null;
+        return size > MAX_ITEM_BYTES
+                ? "item of about " + size + " bytes is over DynamoDB's 400 KB limit"
+                : null;
     }
 
     /** DynamoDB numbers: up to 38 significant digits, magnitude from 1E-130 to below 1E126. */
@@ -110,7 +119,9 @@ public final class RowItemConverter implements ElementConverter<Row, DynamoDbWri
             return true;
         }
         BigDecimal abs = n.abs().stripTrailingZeros();
-        return abs.precision() <= 38 && abs.compareTo(MIN_NUMBER) >= 0 && abs.compareTo(MAX_NUMBER) < 0;
+        return abs.precision() <= 38
+                && abs.compareTo(MIN_NUMBER) >= 0
+                && abs.compareTo(MAX_NUMBER) < 0;
     }
 
     @Override
@@ -135,7 +146,10 @@ public final class RowItemConverter implements ElementConverter<Row, DynamoDbWri
                 .build();
     }
 
-    /** The DynamoDB form of a SQL value; null for SQL NULL and for non-finite doubles, which DynamoDB cannot store. */
+    /**
+     * The DynamoDB form of a SQL value; null for SQL NULL and for non-finite doubles, which
+     * DynamoDB cannot store.
+     */
     static AttributeValue attribute(Object v) {
         if (v == null) {
             return null;
@@ -148,7 +162,10 @@ public final class RowItemConverter implements ElementConverter<Row, DynamoDbWri
         }
         if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
-            return Double.isFinite(d) ? AttributeValue.fromN(BigDecimal.valueOf(d).stripTrailingZeros().toPlainString()) : null;
+            return Double.isFinite(d)
+                    ? AttributeValue.fromN(
+                            BigDecimal.valueOf(d).stripTrailingZeros().toPlainString())
+                    : null;
         }
         if (v instanceof Number) {
             return AttributeValue.fromN(v.toString());

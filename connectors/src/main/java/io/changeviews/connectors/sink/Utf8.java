@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 public final class Utf8 {
     private Utf8() {}
 
-    /** The longest prefix of {@code s} whose UTF-8 encoding fits in {@code maxBytes}, never splitting a character. */
+    /**
+     * The longest prefix of {@code s} whose UTF-8 encoding fits in {@code maxBytes}, never
+     * splitting a character.
+     */
     public static String truncate(String s, int maxBytes) {
         int bytes = 0;
         int i = 0;

@@ -1,18 +1,16 @@
 package io.changeviews.connectors.sink;
 
-import org.apache.flink.core.io.SimpleVersionedSerializer;
-import org.apache.flink.core.memory.DataInputDeserializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
-
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Puts {@link ViewWrites} into checkpoints: per write its key, put or delete, and its attributes of
@@ -69,7 +67,8 @@ public final class ViewWritesSerializer implements SimpleVersionedSerializer<Vie
         return new ViewWrites(writes);
     }
 
-    private static void writeValue(DataOutputSerializer out, String name, AttributeValue v) throws IOException {
+    private static void writeValue(DataOutputSerializer out, String name, AttributeValue v)
+            throws IOException {
         if (v.s() != null) {
             out.writeByte(S);
             writeString(out, v.s());

@@ -4,21 +4,20 @@ import io.changeviews.connectors.change.ChangeRecordDecoder;
 import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.change.DecodeException;
 import io.changeviews.connectors.change.DecodeResult;
-
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.connectors.kinesis.serialization.KinesisDeserializationSchema;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.connectors.kinesis.serialization.KinesisDeserializationSchema;
 
 /**
  * Turns every Kinesis or DynamoDB Streams record into a {@link DecodeResult}; it never throws, so a
  * bad record becomes a dead letter instead of a failed job.
  */
-public final class ChangeRecordDeserializationSchema implements KinesisDeserializationSchema<DecodeResult> {
+public final class ChangeRecordDeserializationSchema
+        implements KinesisDeserializationSchema<DecodeResult> {
     private static final long serialVersionUID = 1L;
 
     private final String sourceKind;
@@ -48,11 +47,18 @@ public final class ChangeRecordDeserializationSchema implements KinesisDeseriali
         } catch (DecodeException | RuntimeException e) {
             String reason = e instanceof DecodeException ? e.getMessage() : "decoder failure: " + e;
             return DecodeResult.failed(
-                    new DeadLetter(sourceKind + ":" + stream + "/" + shardId, seqNum, reason, payloadText(recordValue)));
+                    new DeadLetter(
+                            sourceKind + ":" + stream + "/" + shardId,
+                            seqNum,
+                            reason,
+                            payloadText(recordValue)));
         }
     }
 
-    /** The payload as UTF-8 text when it is valid UTF-8, else as {@code base64:} text, so nothing is lost. */
+    /**
+     * The payload as UTF-8 text when it is valid UTF-8, else as {@code base64:} text, so nothing is
+     * lost.
+     */
     static String payloadText(byte[] payload) {
         if (payload == null) {
             return "";

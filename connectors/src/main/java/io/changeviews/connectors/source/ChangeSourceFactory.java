@@ -1,13 +1,11 @@
 package io.changeviews.connectors.source;
 
 import io.changeviews.connectors.change.DecodeResult;
-
+import java.util.Collections;
+import java.util.Properties;
 import org.apache.flink.streaming.api.functions.source.SourceFunction;
 import org.apache.flink.streaming.connectors.kinesis.FlinkDynamoDBStreamsConsumer;
 import org.apache.flink.streaming.connectors.kinesis.FlinkKinesisConsumer;
-
-import java.util.Collections;
-import java.util.Properties;
 
 /**
  * Creates the change-record sources: a Kinesis Data Stream fed by "Kinesis Data Streams for
@@ -19,16 +17,23 @@ public final class ChangeSourceFactory {
     private ChangeSourceFactory() {}
 
     /** Reads KDS-for-DynamoDB records; each names its table. */
-    public static SourceFunction<DecodeResult> kinesis(String streamName, Properties consumerProperties) {
+    public static SourceFunction<DecodeResult> kinesis(
+            String streamName, Properties consumerProperties) {
         return new FlinkKinesisConsumer<>(
-                streamName, new ChangeRecordDeserializationSchema("kinesis", null), consumerProperties);
+                streamName,
+                new ChangeRecordDeserializationSchema("kinesis", null),
+                consumerProperties);
     }
 
-    /** Reads one table's DynamoDB Stream (by stream ARN); its records are attributed to {@code tableName}. */
+    /**
+     * Reads one table's DynamoDB Stream (by stream ARN); its records are attributed to {@code
+     * tableName}.
+     */
     public static SourceFunction<DecodeResult> dynamoDbStreams(
             String streamArn, String tableName, Properties consumerProperties) {
         return new FlinkDynamoDBStreamsConsumer<>(
                 Collections.singletonList(streamArn),
-                new ChangeRecordDeserializationSchema("dynamodb-streams", tableName), consumerProperties);
+                new ChangeRecordDeserializationSchema("dynamodb-streams", tableName),
+                consumerProperties);
     }
 }

@@ -1,12 +1,14 @@
 package io.changeviews.connectors.aws;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Exponential backoff with jitter: doubling ceilings, a cap, and waits spread within [ceiling/2, ceiling]. */
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Exponential backoff with jitter: doubling ceilings, a cap, and waits spread within [ceiling/2,
+ * ceiling].
+ */
 class BackoffTest {
     private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
 

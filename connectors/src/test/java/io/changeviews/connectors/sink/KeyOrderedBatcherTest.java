@@ -1,11 +1,8 @@
 package io.changeviews.connectors.sink;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.changeviews.connectors.aws.Backoff;
-
-import org.junit.jupiter.api.Test;
-
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,15 +11,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** The scheduling of key-ordered batches, without DynamoDB: locks per key, replaced waiting writes, retries first, adaptive concurrency. */
+/**
+ * The scheduling of key-ordered batches, without DynamoDB: locks per key, replaced waiting writes,
+ * retries first, adaptive concurrency.
+ */
 class KeyOrderedBatcherTest {
-    private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(10), Duration.ofMillis(10));
+    private static final Backoff BACKOFF =
+            new Backoff(Duration.ofMillis(10), Duration.ofMillis(10));
 
     private static KeyedWrite put(String key, long value) {
-        return new KeyedWrite(key, false, Map.of("k", AttributeValue.fromS(key), "v", AttributeValue.fromN(Long.toString(value))));
+        return new KeyedWrite(
+                key,
+                false,
+                Map.of(
+                        "k",
+                        AttributeValue.fromS(key),
+                        "v",
+                        AttributeValue.fromN(Long.toString(value))));
     }
 
     private static List<String> values(KeyOrderedBatcher.Batch batch) {
@@ -71,7 +79,9 @@ class KeyOrderedBatcherTest {
         batcher.offer(put("b", 2));
 
         batcher.written(first, List.of(first.writes.get(0)), 100);
-        assertThat(values(batcher.next(100))).as("b is free again, a waits for its retry").containsExactly("b=2");
+        assertThat(values(batcher.next(100)))
+                .as("b is free again, a waits for its retry")
+                .containsExactly("b=2");
         assertThat(batcher.nextRetryDueMillis()).isBetween(105L, 110L);
         assertThat(batcher.next(104)).as("the retry backs off").isNull();
 
@@ -121,10 +131,14 @@ class KeyOrderedBatcherTest {
         }
         KeyOrderedBatcher.Batch retry = batcher.next(Long.MAX_VALUE / 2);
         batcher.offer(put("u", 1));
-        assertThat(batcher.next(Long.MAX_VALUE / 2)).as("one request in flight at most now").isNull();
+        assertThat(batcher.next(Long.MAX_VALUE / 2))
+                .as("one request in flight at most now")
+                .isNull();
 
         batcher.written(retry, List.of(retry.writes.get(0)), 0);
-        assertThat(batcher.concurrencyLimit()).as("unprocessed items count as throttling").isEqualTo(1);
+        assertThat(batcher.concurrencyLimit())
+                .as("unprocessed items count as throttling")
+                .isEqualTo(1);
         KeyOrderedBatcher.Batch u = batcher.next(0);
         batcher.written(u, List.of(), 0);
         assertThat(batcher.concurrencyLimit()).isEqualTo(2);
@@ -170,7 +184,13 @@ class KeyOrderedBatcherTest {
                 inFlight.add(batch);
             }
             Set<String> keysInFlight = new HashSet<>();
-            inFlight.forEach(b -> b.writes.forEach(w -> assertThat(keysInFlight.add(w.key())).as("%s in two requests", w.key()).isTrue()));
+            inFlight.forEach(
+                    b ->
+                            b.writes.forEach(
+                                    w ->
+                                            assertThat(keysInFlight.add(w.key()))
+                                                    .as("%s in two requests", w.key())
+                                                    .isTrue()));
             if (!inFlight.isEmpty() && random.nextInt(2) == 0) {
                 KeyOrderedBatcher.Batch answered = inFlight.remove(random.nextInt(inFlight.size()));
                 int outcome = random.nextInt(10);
@@ -180,13 +200,17 @@ class KeyOrderedBatcherTest {
                 }
                 List<KeyedWrite> unprocessed = new ArrayList<>();
                 if (outcome == 1) {
-                    answered.writes.stream().filter(w -> random.nextBoolean()).forEach(unprocessed::add);
+                    answered.writes.stream()
+                            .filter(w -> random.nextBoolean())
+                            .forEach(unprocessed::add);
                 }
                 for (KeyedWrite w : answered.writes) {
                     if (!unprocessed.contains(w)) {
                         long value = Long.parseLong(w.attributes().get("v").n());
                         Long before = acknowledged.put(w.key(), value);
-                        assertThat(before == null || before < value).as("%s: %s after %s", w.key(), value, before).isTrue();
+                        assertThat(before == null || before < value)
+                                .as("%s: %s after %s", w.key(), value, before)
+                                .isTrue();
                         acknowledgements++;
                     }
                 }
@@ -194,7 +218,9 @@ class KeyOrderedBatcherTest {
             }
         }
         assertThat(acknowledged).isEqualTo(newest);
-        assertThat(batcher.replacedWrites()).as("some writes were replaced while their key was in flight").isPositive();
+        assertThat(batcher.replacedWrites())
+                .as("some writes were replaced while their key was in flight")
+                .isPositive();
         assertThat(acknowledgements).isLessThan(20_000);
     }
 }

@@ -1,7 +1,6 @@
 package io.changeviews.job.archive;
 
 import io.changeviews.connectors.archive.RowToAvro;
-
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.types.Row;

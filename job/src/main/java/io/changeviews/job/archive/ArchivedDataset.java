@@ -2,14 +2,15 @@ package io.changeviews.job.archive;
 
 import io.changeviews.connectors.archive.AvroRowSchema;
 import io.changeviews.connectors.archive.ParquetDatasetSink;
-
+import java.io.Serializable;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.flink.table.types.logical.RowType;
 
-import java.io.Serializable;
-import java.util.List;
-
-/** One Parquet dataset of the archive: its name, columns, the tables it has partitions for, and its folder. */
+/**
+ * One Parquet dataset of the archive: its name, columns, the tables it has partitions for, and its
+ * folder.
+ */
 public final class ArchivedDataset implements Serializable {
     private static final long serialVersionUID = 1L;
 

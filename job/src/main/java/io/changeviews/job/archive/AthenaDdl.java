@@ -1,12 +1,11 @@
 package io.changeviews.job.archive;
 
-import org.apache.flink.table.types.logical.DecimalType;
-import org.apache.flink.table.types.logical.LogicalType;
-import org.apache.flink.table.types.logical.RowType;
-
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.table.types.logical.DecimalType;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
 
 /**
  * The Athena {@code CREATE EXTERNAL TABLE} statement of an archived dataset: Parquet, partitioned
@@ -17,32 +16,45 @@ import java.util.List;
 public final class AthenaDdl {
     private AthenaDdl() {}
 
-    /** @param location the dataset's S3 folder, e.g. {@code s3://bucket/changeviews/changes} */
+    /**
+     * @param location the dataset's S3 folder, e.g. {@code s3://bucket/changeviews/changes}
+     */
     public static String createTable(ArchivedDataset dataset, String location, LocalDate since) {
         String folder = location.replaceAll("/+$", "").replaceFirst("^s3a://", "s3://") + "/";
         List<String> columns = new ArrayList<>();
         for (RowType.RowField f : dataset.columns().getFields()) {
             columns.add("  `" + f.getName() + "` " + athenaType(f.getType()));
         }
-        return "CREATE EXTERNAL TABLE IF NOT EXISTS `" + dataset.name() + "` (\n"
-                + String.join(",\n", columns) + "\n)\n"
+        return "CREATE EXTERNAL TABLE IF NOT EXISTS `"
+                + dataset.name()
+                + "` (\n"
+                + String.join(",\n", columns)
+                + "\n)\n"
                 + "PARTITIONED BY (`table` string, `dt` string, `hr` string)\n"
                 + "STORED AS PARQUET\n"
-                + "LOCATION '" + folder + "'\n"
+                + "LOCATION '"
+                + folder
+                + "'\n"
                 + "TBLPROPERTIES (\n"
                 + "  'parquet.compression' = 'SNAPPY',\n"
                 + "  'projection.enabled' = 'true',\n"
                 + "  'projection.table.type' = 'enum',\n"
-                + "  'projection.table.values' = '" + String.join(",", dataset.tables()) + "',\n"
+                + "  'projection.table.values' = '"
+                + String.join(",", dataset.tables())
+                + "',\n"
                 + "  'projection.dt.type' = 'date',\n"
                 + "  'projection.dt.format' = 'yyyy-MM-dd',\n"
-                + "  'projection.dt.range' = '" + since + ",NOW',\n"
+                + "  'projection.dt.range' = '"
+                + since
+                + ",NOW',\n"
                 + "  'projection.dt.interval' = '1',\n"
                 + "  'projection.dt.interval.unit' = 'DAYS',\n"
                 + "  'projection.hr.type' = 'integer',\n"
                 + "  'projection.hr.range' = '0,23',\n"
                 + "  'projection.hr.digits' = '2',\n"
-                + "  'storage.location.template' = '" + folder + "table=${table}/dt=${dt}/hr=${hr}/'\n"
+                + "  'storage.location.template' = '"
+                + folder
+                + "table=${table}/dt=${dt}/hr=${hr}/'\n"
                 + ");";
     }
 

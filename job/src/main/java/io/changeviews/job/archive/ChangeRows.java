@@ -8,14 +8,6 @@ import io.changeviews.job.config.ColumnSpec;
 import io.changeviews.job.config.ConfigException;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SourceTableSpec;
-
-import org.apache.flink.table.types.logical.BooleanType;
-import org.apache.flink.table.types.logical.LocalZonedTimestampType;
-import org.apache.flink.table.types.logical.RowType;
-import org.apache.flink.table.types.logical.VarCharType;
-import org.apache.flink.types.Row;
-import org.apache.flink.util.function.SerializableFunction;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -25,6 +17,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.table.types.logical.BooleanType;
+import org.apache.flink.table.types.logical.LocalZonedTimestampType;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.table.types.logical.VarCharType;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * Flattens change events into rows of the {@code changes} dataset: the change's metadata, its key,
@@ -45,27 +43,53 @@ final class ChangeRows implements SerializableFunction<DecodeResult, Row> {
     private static final int LEADING_COLUMNS = 7;
 
     private final RowType rowType;
+
     /** Per DynamoDB table: the position of each of its declared columns in the row. */
     private final Map<String, Map<Integer, ColumnSpec>> columnsByTable;
 
     ChangeRows(List<SourceTableSpec> tables) {
         Map<String, ColumnSpec> union = new LinkedHashMap<>();
         Map<String, String> declaredBy = new HashMap<>();
-        Set<String> reserved = Set.of(TABLE_NAME, SourceTableSpec.EVENT_NAME, EVENT_ID, SEQUENCE_NUMBER,
-                SourceTableSpec.CHANGE_TIME, TTL_DELETE, KEYS, OLD_IMAGE, NEW_IMAGE, "table", "dt", "hr");
+        Set<String> reserved =
+                Set.of(
+                        TABLE_NAME,
+                        SourceTableSpec.EVENT_NAME,
+                        EVENT_ID,
+                        SEQUENCE_NUMBER,
+                        SourceTableSpec.CHANGE_TIME,
+                        TTL_DELETE,
+                        KEYS,
+                        OLD_IMAGE,
+                        NEW_IMAGE,
+                        "table",
+                        "dt",
+                        "hr");
         for (SourceTableSpec t : tables) {
             for (ColumnSpec c : t.columns()) {
                 String id = c.name().toLowerCase(Locale.ROOT);
                 String group = JobConfig.TABLE_PREFIX + t.sqlName();
                 if (reserved.contains(id)) {
-                    throw new ConfigException(group, JobConfig.COLUMN_PREFIX + c.name(),
-                            "the changes archive has a column " + id + " of its own; rename the column");
+                    throw new ConfigException(
+                            group,
+                            JobConfig.COLUMN_PREFIX + c.name(),
+                            "the changes archive has a column "
+                                    + id
+                                    + " of its own; rename the column");
                 }
                 ColumnSpec before = union.putIfAbsent(id, c);
-                // Athena and DuckDB match column names without case: one name, one type across tables.
+                // Athena and DuckDB match column names without case: one name, one type across
+                // tables.
                 if (before != null && !before.type().equals(c.type())) {
-                    throw new ConfigException(group, JobConfig.COLUMN_PREFIX + c.name(), "is " + c.type() + " here but "
-                            + before.type() + " in " + declaredBy.get(id) + "; the changes archive needs one type per column name");
+                    throw new ConfigException(
+                            group,
+                            JobConfig.COLUMN_PREFIX + c.name(),
+                            "is "
+                                    + c.type()
+                                    + " here but "
+                                    + before.type()
+                                    + " in "
+                                    + declaredBy.get(id)
+                                    + "; the changes archive needs one type per column name");
                 }
                 declaredBy.putIfAbsent(id, group);
             }
@@ -75,7 +99,8 @@ final class ChangeRows implements SerializableFunction<DecodeResult, Row> {
         fields.add(new RowType.RowField(SourceTableSpec.EVENT_NAME, VarCharType.STRING_TYPE));
         fields.add(new RowType.RowField(EVENT_ID, VarCharType.STRING_TYPE));
         fields.add(new RowType.RowField(SEQUENCE_NUMBER, VarCharType.STRING_TYPE));
-        fields.add(new RowType.RowField(SourceTableSpec.CHANGE_TIME, new LocalZonedTimestampType(3)));
+        fields.add(
+                new RowType.RowField(SourceTableSpec.CHANGE_TIME, new LocalZonedTimestampType(3)));
         fields.add(new RowType.RowField(TTL_DELETE, new BooleanType()));
         fields.add(new RowType.RowField(KEYS, VarCharType.STRING_TYPE));
         List<String> ids = new ArrayList<>(union.keySet());
@@ -127,7 +152,10 @@ final class ChangeRows implements SerializableFunction<DecodeResult, Row> {
         return row;
     }
 
-    /** The attribute as its declared type; NULL when it does not fit (the normalizer dead-letters that case, the JSON image keeps the value). */
+    /**
+     * The attribute as its declared type; NULL when it does not fit (the normalizer dead-letters
+     * that case, the JSON image keeps the value).
+     */
     private static Object typed(Map<String, DdbValue> image, ColumnSpec column) {
         try {
             return column.valueIn(image);

@@ -8,7 +8,10 @@ import io.changeviews.job.common.Uids;
 import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SourceTableSpec;
-
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.functions.Function;
@@ -30,19 +33,15 @@ import org.apache.flink.util.function.SerializableFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
-
 /**
  * Wires the Parquet archive into a job: the {@value #CHANGES} dataset of every change event, and
- * any append-only stream of rows as a dataset of its own, each through a FileSink into
- * {@code <archive path>/<dataset>/table=…/dt=…/hr=…/}. Does nothing when the archive is off.
+ * any append-only stream of rows as a dataset of its own, each through a FileSink into {@code
+ * <archive path>/<dataset>/table=…/dt=…/hr=…/}. Does nothing when the archive is off.
  */
 public final class ParquetArchive {
     /** The archive of every change event. */
     public static final String CHANGES = "changes";
+
     /** The field every dataset is partitioned by (UTC date and hour). */
     public static final String CHANGE_TIME = SourceTableSpec.CHANGE_TIME;
 
@@ -50,15 +49,23 @@ public final class ParquetArchive {
 
     private ParquetArchive() {}
 
-    /** Archives every change event of the followed tables (as delivered: a redelivered change keeps its {@code event_id}). */
-    public static void changes(JobConfig config, DataStream<DecodeResult> records, ArchiveSinks sinks) {
+    /**
+     * Archives every change event of the followed tables (as delivered: a redelivered change keeps
+     * its {@code event_id}).
+     */
+    public static void changes(
+            JobConfig config, DataStream<DecodeResult> records, ArchiveSinks sinks) {
         ArchiveConfig archive = config.archive();
         if (!archive.enabled()) {
             return;
         }
         ChangeRows rows = new ChangeRows(config.tables());
-        List<String> tables = config.tables().stream().map(SourceTableSpec::dynamoDbTable).collect(Collectors.toList());
-        ArchivedDataset dataset = new ArchivedDataset(CHANGES, rows.rowType(), tables, archive.path());
+        List<String> tables =
+                config.tables().stream()
+                        .map(SourceTableSpec::dynamoDbTable)
+                        .collect(Collectors.toList());
+        ArchivedDataset dataset =
+                new ArchivedDataset(CHANGES, rows.rowType(), tables, archive.path());
         Schema schema = dataset.avroSchema();
         add(records, dataset, rows, sinks);
     }
@@ -68,16 +75,26 @@ public final class ParquetArchive {
      * RowTypeInfo}) as dataset {@code name}, under partitions {@code table=<table>/dt=/hr=} of the
      * rows' {@value #CHANGE_TIME} field, which must be a timestamp.
      */
-    public static void rows(ArchiveConfig archive, String name, String table, DataStream<Row> rows, ArchiveSinks sinks) {
+    public static void rows(
+            ArchiveConfig archive,
+            String name,
+            String table,
+            DataStream<Row> rows,
+            ArchiveSinks sinks) {
         if (!archive.enabled()) {
             return;
         }
         RowType rowType = AvroRowSchema.rowType(rows.getType());
-        ArchivedDataset dataset = new ArchivedDataset(name, rowType, List.of(table), archive.path());
+        ArchivedDataset dataset =
+                new ArchivedDataset(name, rowType, List.of(table), archive.path());
         add(rows, dataset, (SerializableFunction<Row, Row>) row -> row, sinks);
     }
 
-    private static <T> void add(DataStream<T> input, ArchivedDataset dataset, SerializableFunction<T, Row> toRow, ArchiveSinks sinks) {
+    private static <T> void add(
+            DataStream<T> input,
+            ArchivedDataset dataset,
+            SerializableFunction<T, Row> toRow,
+            ArchiveSinks sinks) {
         String id = "archive-" + Uids.kebab(dataset.name());
         input.flatMap(new ArchiveRecords<>(dataset, toRow))
                 .returns(new GenericRecordAvroTypeInfo(dataset.avroSchema()))
@@ -95,20 +112,35 @@ public final class ParquetArchive {
     public static Sink<GenericRecord> parquet(ArchiveConfig archive, ArchivedDataset dataset) {
         configureS3(archive);
         Schema schema = dataset.avroSchema();
-        BucketAssigner<GenericRecord, String> partitions = dataset.tables().size() == 1
-                ? HivePartitionAssigner.forTable(dataset.tables().get(0), CHANGE_TIME, schema)
-                : HivePartitionAssigner.byTableField(ChangeRows.TABLE_NAME, CHANGE_TIME, schema);
-        return ParquetDatasetSink.create(archive.path(), dataset.name(), schema, partitions, archive.partMaxBytes(),
+        BucketAssigner<GenericRecord, String> partitions =
+                dataset.tables().size() == 1
+                        ? HivePartitionAssigner.forTable(
+                                dataset.tables().get(0), CHANGE_TIME, schema)
+                        : HivePartitionAssigner.byTableField(
+                                ChangeRows.TABLE_NAME, CHANGE_TIME, schema);
+        return ParquetDatasetSink.create(
+                archive.path(),
+                dataset.name(),
+                schema,
+                partitions,
+                archive.partMaxBytes(),
                 archive.compactionCheckpoints());
     }
 
-    /** The archived datasets of the job built into {@code env}, in the order they were added; ask before executing it, which clears the job. */
+    /**
+     * The archived datasets of the job built into {@code env}, in the order they were added; ask
+     * before executing it, which clears the job.
+     */
     public static List<ArchivedDataset> datasets(StreamExecutionEnvironment env) {
         List<ArchivedDataset> out = new ArrayList<>();
         for (Transformation<?> t : env.getTransformations()) {
             if (t instanceof OneInputTransformation
-                    && ((OneInputTransformation<?, ?>) t).getOperatorFactory() instanceof SimpleUdfStreamOperatorFactory) {
-                Function f = ((SimpleUdfStreamOperatorFactory<?>) ((OneInputTransformation<?, ?>) t).getOperatorFactory()).getUserFunction();
+                    && ((OneInputTransformation<?, ?>) t).getOperatorFactory()
+                            instanceof SimpleUdfStreamOperatorFactory) {
+                Function f =
+                        ((SimpleUdfStreamOperatorFactory<?>)
+                                        ((OneInputTransformation<?, ?>) t).getOperatorFactory())
+                                .getUserFunction();
                 if (f instanceof ArchiveRecords) {
                     out.add(((ArchiveRecords<?>) f).dataset());
                 }

@@ -1,21 +1,19 @@
 package io.changeviews.job.config;
 
 import io.changeviews.connectors.change.DdbValue;
-
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.LogicalTypeRoot;
 import org.apache.flink.table.types.logical.utils.LogicalTypeParser;
-
-import java.io.Serializable;
-import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.function.Supplier;
-import java.util.Map;
-import java.math.RoundingMode;
-import java.math.BigDecimal;
-import java.util.Set;
 
 /**
  * One column SQL sees of a DynamoDB table: its name, SQL type, and the attribute (or dotted path
@@ -24,13 +22,14 @@ import java.util.Set;
 public final class ColumnSpec implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    static final Set<LogicalTypeRoot> SUPPORTED = EnumSet.of(
-            LogicalTypeRoot.VARCHAR,
-            LogicalTypeRoot.BOOLEAN,
-            LogicalTypeRoot.INTEGER,
-            LogicalTypeRoot.BIGINT,
-            LogicalTypeRoot.DOUBLE,
-            LogicalTypeRoot.DECIMAL);
+    static final Set<LogicalTypeRoot> SUPPORTED =
+            EnumSet.of(
+                    LogicalTypeRoot.VARCHAR,
+                    LogicalTypeRoot.BOOLEAN,
+                    LogicalTypeRoot.INTEGER,
+                    LogicalTypeRoot.BIGINT,
+                    LogicalTypeRoot.DOUBLE,
+                    LogicalTypeRoot.DECIMAL);
 
     private final String name;
     private final LogicalType type;
@@ -54,13 +53,22 @@ public final class ColumnSpec implements Serializable {
         try {
             type = LogicalTypeParser.parse(typeText, ColumnSpec.class.getClassLoader());
         } catch (RuntimeException e) {
-            throw new ConfigException(group, key, "'" + typeText + "' is not a SQL type: " + e.getMessage());
+            throw new ConfigException(
+                    group, key, "'" + typeText + "' is not a SQL type: " + e.getMessage());
         }
         if (!SUPPORTED.contains(type.getTypeRoot())) {
-            throw new ConfigException(group, key,
-                    "type " + type + " is not supported; use STRING, BOOLEAN, INT, BIGINT, DOUBLE or DECIMAL(p, s)");
+            throw new ConfigException(
+                    group,
+                    key,
+                    "type "
+                            + type
+                            + " is not supported; use STRING, BOOLEAN, INT, BIGINT, DOUBLE or"
+                            + " DECIMAL(p, s)");
         }
-        if (pathText.isEmpty() || pathText.startsWith(".") || pathText.endsWith(".") || pathText.contains("..")) {
+        if (pathText.isEmpty()
+                || pathText.startsWith(".")
+                || pathText.endsWith(".")
+                || pathText.contains("..")) {
             throw new ConfigException(group, key, "'" + pathText + "' is not an attribute path");
         }
         return new ColumnSpec(name, type, Arrays.asList(pathText.split("\\.")));
@@ -133,9 +141,11 @@ public final class ColumnSpec implements Serializable {
             case DECIMAL:
                 if (value.type() == DdbValue.Type.N) {
                     DecimalType type = (DecimalType) column.type();
-                    BigDecimal scaled = value.asNumber().setScale(type.getScale(), RoundingMode.HALF_UP);
+                    BigDecimal scaled =
+                            value.asNumber().setScale(type.getScale(), RoundingMode.HALF_UP);
                     if (scaled.precision() > type.getPrecision()) {
-                        throw new IllegalArgumentException(value.asNumber().toPlainString() + " does not fit " + type);
+                        throw new IllegalArgumentException(
+                                value.asNumber().toPlainString() + " does not fit " + type);
                     }
                     return scaled;
                 }
@@ -143,14 +153,16 @@ public final class ColumnSpec implements Serializable {
             default:
                 break;
         }
-        throw new IllegalArgumentException("expected a value for " + column.type() + ", got type " + value.type());
+        throw new IllegalArgumentException(
+                "expected a value for " + column.type() + ", got type " + value.type());
     }
 
     private static Object exact(Supplier<Object> f, DdbValue value, ColumnSpec column) {
         try {
             return f.get();
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(value.asNumber().toPlainString() + " does not fit " + column.type());
+            throw new IllegalArgumentException(
+                    value.asNumber().toPlainString() + " does not fit " + column.type());
         }
     }
 

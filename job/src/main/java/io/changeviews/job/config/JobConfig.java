@@ -1,7 +1,5 @@
 package io.changeviews.job.config;
 
-import org.apache.flink.streaming.connectors.kinesis.config.ConsumerConfigConstants;
-
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,22 +13,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.flink.streaming.connectors.kinesis.config.ConsumerConfigConstants;
 
 /**
  * The job's whole configuration, read from property groups (MSF's runtime properties, or the same
  * groups from {@code kda-app.json} locally) and validated at start-up.
  *
  * <p>Groups and keys:
+ *
  * <ul>
  *   <li>{@value #SOURCE}: {@value #SOURCE_TYPE} ({@code kinesis} | {@code dynamodb-streams}),
  *       {@value #STREAM_NAME} (Kinesis), {@value #STREAM_ARN} and {@value #STREAM_TABLE} (DynamoDB
  *       Streams), {@value #INITIAL_POSITION} ({@code TRIM_HORIZON} | {@code LATEST} | {@code
  *       AT_TIMESTAMP}), {@value #INITIAL_TIMESTAMP} (ISO-8601), {@value #SOURCE_UID} (the source
- *       operator's uid: a new one re-reads the stream while other state is kept), and {@code aws.*} / {@code
- *       flink.*} connector settings passed through (region, endpoint, credentials provider).
+ *       operator's uid: a new one re-reads the stream while other state is kept), and {@code aws.*}
+ *       / {@code flink.*} connector settings passed through (region, endpoint, credentials
+ *       provider).
  *   <li>{@value #DYNAMODB}: {@code aws.*} settings of the sink, {@value #FLUSH_INTERVAL_MS},
- *       {@value #DEAD_LETTER_TABLE}, {@value #WRITE_MODE} ({@code immediate} | {@code on-checkpoint}),
- *       {@value #WRITE_MAX_IN_FLIGHT}.
+ *       {@value #DEAD_LETTER_TABLE}, {@value #WRITE_MODE} ({@code immediate} | {@code
+ *       on-checkpoint}), {@value #WRITE_MAX_IN_FLIGHT}.
  *   <li>{@value #PIPELINE}: {@value #OUT_OF_ORDERNESS_MS}, {@value #IDLE_TIMEOUT_MS}, {@value
  *       #DEDUPE_RETENTION_MS}, {@value #TOMBSTONE_RETENTION_MS}, {@value #TTL_DELETES_RETRACT}.
  *   <li>{@code table.<SqlName>}: {@value #TABLE_DYNAMODB_NAME} (defaults to the SQL name) and one
@@ -56,10 +57,18 @@ public final class JobConfig implements Serializable {
     public static final String DYNAMODB = "dynamodb";
     public static final String FLUSH_INTERVAL_MS = "flush.interval.ms";
     public static final String DEAD_LETTER_TABLE = "dead-letter.table";
-    /** {@code immediate} (written as rows arrive) or {@code on-checkpoint} (written once their checkpoint completed). */
+
+    /**
+     * {@code immediate} (written as rows arrive) or {@code on-checkpoint} (written once their
+     * checkpoint completed).
+     */
     public static final String WRITE_MODE = "write.mode";
-    /** BatchWriteItem requests a view writer may have in flight (1–{@value #MAX_WRITE_IN_FLIGHT}). */
+
+    /**
+     * BatchWriteItem requests a view writer may have in flight (1–{@value #MAX_WRITE_IN_FLIGHT}).
+     */
     public static final String WRITE_MAX_IN_FLIGHT = "write.max-in-flight";
+
     public static final int MAX_WRITE_IN_FLIGHT = 256;
 
     public static final String PIPELINE = "pipeline";
@@ -78,12 +87,32 @@ public final class JobConfig implements Serializable {
     public static final String VIEW_TARGET_TABLE = "target.table";
     public static final String VIEW_TARGET_KEY = "target.key";
 
-    /** The keys of the fixed groups (besides the {@code aws.*} and {@code flink.*} connector settings). */
-    public static final Map<String, Set<String>> GROUP_KEYS = Map.of(
-            SOURCE, Set.of(SOURCE_TYPE, STREAM_NAME, STREAM_ARN, STREAM_TABLE, INITIAL_POSITION, INITIAL_TIMESTAMP, SOURCE_UID),
-            DYNAMODB, Set.of(FLUSH_INTERVAL_MS, DEAD_LETTER_TABLE, WRITE_MODE, WRITE_MAX_IN_FLIGHT),
-            PIPELINE, Set.of(OUT_OF_ORDERNESS_MS, IDLE_TIMEOUT_MS, DEDUPE_RETENTION_MS, TOMBSTONE_RETENTION_MS, TTL_DELETES_RETRACT),
-            SentimentConfig.SENTIMENT, SentimentConfig.KEYS);
+    /**
+     * The keys of the fixed groups (besides the {@code aws.*} and {@code flink.*} connector
+     * settings).
+     */
+    public static final Map<String, Set<String>> GROUP_KEYS =
+            Map.of(
+                    SOURCE,
+                    Set.of(
+                            SOURCE_TYPE,
+                            STREAM_NAME,
+                            STREAM_ARN,
+                            STREAM_TABLE,
+                            INITIAL_POSITION,
+                            INITIAL_TIMESTAMP,
+                            SOURCE_UID),
+                    DYNAMODB,
+                    Set.of(FLUSH_INTERVAL_MS, DEAD_LETTER_TABLE, WRITE_MODE, WRITE_MAX_IN_FLIGHT),
+                    PIPELINE,
+                    Set.of(
+                            OUT_OF_ORDERNESS_MS,
+                            IDLE_TIMEOUT_MS,
+                            DEDUPE_RETENTION_MS,
+                            TOMBSTONE_RETENTION_MS,
+                            TTL_DELETES_RETRACT),
+                    SentimentConfig.SENTIMENT,
+                    SentimentConfig.KEYS);
 
     /** Where the change records come from. */
     public enum SourceType {
@@ -93,9 +122,15 @@ public final class JobConfig implements Serializable {
 
     /** When a view's rows are written to DynamoDB. */
     public enum WriteMode {
-        /** As soon as they arrive; after a restore a key can briefly show an older value until the replay catches up. */
+        /**
+         * As soon as they arrive; after a restore a key can briefly show an older value until the
+         * replay catches up.
+         */
         IMMEDIATE,
-        /** Once the checkpoint that covers them has completed; no key ever shows an older value than before. */
+        /**
+         * Once the checkpoint that covers them has completed; no key ever shows an older value than
+         * before.
+         */
         ON_CHECKPOINT
     }
 
@@ -139,18 +174,29 @@ public final class JobConfig implements Serializable {
         }
         this.sourceUid = source.optional(SOURCE_UID, "change-source");
         if (!sourceUid.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
-            throw new ConfigException(SOURCE, SOURCE_UID, "must be kebab-case, e.g. change-source-2, got '" + sourceUid + "'");
+            throw new ConfigException(
+                    SOURCE,
+                    SOURCE_UID,
+                    "must be kebab-case, e.g. change-source-2, got '" + sourceUid + "'");
         }
         this.sourceProperties = connectorProperties(source);
-        InitialPosition position = source.oneOf(INITIAL_POSITION, InitialPosition.class, InitialPosition.TRIM_HORIZON);
-        sourceProperties.setProperty(ConsumerConfigConstants.STREAM_INITIAL_POSITION, position.name());
+        InitialPosition position =
+                source.oneOf(INITIAL_POSITION, InitialPosition.class, InitialPosition.TRIM_HORIZON);
+        sourceProperties.setProperty(
+                ConsumerConfigConstants.STREAM_INITIAL_POSITION, position.name());
         if (position == InitialPosition.AT_TIMESTAMP) {
             String ts = source.required(INITIAL_TIMESTAMP);
             try {
                 double seconds = Instant.parse(ts).toEpochMilli() / 1000.0;
-                sourceProperties.setProperty(ConsumerConfigConstants.STREAM_INITIAL_TIMESTAMP, Double.toString(seconds));
+                sourceProperties.setProperty(
+                        ConsumerConfigConstants.STREAM_INITIAL_TIMESTAMP, Double.toString(seconds));
             } catch (DateTimeParseException e) {
-                throw new ConfigException(SOURCE, INITIAL_TIMESTAMP, "must be an ISO-8601 instant such as 2026-01-31T00:00:00Z, got '" + ts + "'");
+                throw new ConfigException(
+                        SOURCE,
+                        INITIAL_TIMESTAMP,
+                        "must be an ISO-8601 instant such as 2026-01-31T00:00:00Z, got '"
+                                + ts
+                                + "'");
             }
         }
 
@@ -160,14 +206,22 @@ public final class JobConfig implements Serializable {
         this.flushInterval = Duration.ofMillis(ddb.positiveMillis(FLUSH_INTERVAL_MS, 1000));
         this.deadLetterTable = ddb.optional(DEAD_LETTER_TABLE, "changeviews_dead_letters");
         this.writeMode = ddb.oneOf(WRITE_MODE, WriteMode.class, WriteMode.IMMEDIATE);
-        this.writeMaxInFlight = (int) ddb.wholeNumber(WRITE_MAX_IN_FLIGHT, 16, 1, MAX_WRITE_IN_FLIGHT);
+        this.writeMaxInFlight =
+                (int) ddb.wholeNumber(WRITE_MAX_IN_FLIGHT, 16, 1, MAX_WRITE_IN_FLIGHT);
 
         PropertyGroup pipeline = new PropertyGroup(PIPELINE, groups.get(PIPELINE));
         pipeline.rejectUnknown(GROUP_KEYS.get(PIPELINE));
-        this.outOfOrderness = Duration.ofMillis(pipeline.positiveMillis(OUT_OF_ORDERNESS_MS, 5_000));
+        this.outOfOrderness =
+                Duration.ofMillis(pipeline.positiveMillis(OUT_OF_ORDERNESS_MS, 5_000));
         this.idleTimeout = Duration.ofMillis(pipeline.positiveMillis(IDLE_TIMEOUT_MS, 30_000));
-        this.dedupeRetention = Duration.ofMillis(pipeline.positiveMillis(DEDUPE_RETENTION_MS, Duration.ofHours(1).toMillis()));
-        this.tombstoneRetention = Duration.ofMillis(pipeline.positiveMillis(TOMBSTONE_RETENTION_MS, Duration.ofHours(24).toMillis()));
+        this.dedupeRetention =
+                Duration.ofMillis(
+                        pipeline.positiveMillis(
+                                DEDUPE_RETENTION_MS, Duration.ofHours(1).toMillis()));
+        this.tombstoneRetention =
+                Duration.ofMillis(
+                        pipeline.positiveMillis(
+                                TOMBSTONE_RETENTION_MS, Duration.ofHours(24).toMillis()));
         this.ttlDeletesRetract = pipeline.bool(TTL_DELETES_RETRACT, true);
 
         List<SourceTableSpec> tableSpecs = new ArrayList<>();
@@ -176,32 +230,56 @@ public final class JobConfig implements Serializable {
         for (Map.Entry<String, Properties> g : groups.entrySet()) {
             String id = g.getKey();
             if (id.startsWith(TABLE_PREFIX)) {
-                SourceTableSpec t = table(new PropertyGroup(id, g.getValue()), id.substring(TABLE_PREFIX.length()));
+                SourceTableSpec t =
+                        table(
+                                new PropertyGroup(id, g.getValue()),
+                                id.substring(TABLE_PREFIX.length()));
                 if (!dynamoTables.add(t.dynamoDbTable())) {
-                    throw new ConfigException(id, TABLE_DYNAMODB_NAME, "DynamoDB table " + t.dynamoDbTable() + " is declared twice");
+                    throw new ConfigException(
+                            id,
+                            TABLE_DYNAMODB_NAME,
+                            "DynamoDB table " + t.dynamoDbTable() + " is declared twice");
                 }
                 tableSpecs.add(t);
             } else if (id.startsWith(VIEW_PREFIX)) {
-                viewSpecs.add(view(new PropertyGroup(id, g.getValue()), id.substring(VIEW_PREFIX.length())));
-            } else if (!id.equals(SOURCE) && !id.equals(DYNAMODB) && !id.equals(PIPELINE)
-                    && !id.equals(SentimentConfig.SENTIMENT) && !id.equals(ArchiveConfig.GROUP)) {
-                throw new ConfigException(id, null,
-                        "is not a known property group (known: source, dynamodb, pipeline, sentiment, archive, table.<name>, view.<name>)");
+                viewSpecs.add(
+                        view(
+                                new PropertyGroup(id, g.getValue()),
+                                id.substring(VIEW_PREFIX.length())));
+            } else if (!id.equals(SOURCE)
+                    && !id.equals(DYNAMODB)
+                    && !id.equals(PIPELINE)
+                    && !id.equals(SentimentConfig.SENTIMENT)
+                    && !id.equals(ArchiveConfig.GROUP)) {
+                throw new ConfigException(
+                        id,
+                        null,
+                        "is not a known property group (known: source, dynamodb, pipeline,"
+                                + " sentiment, archive, table.<name>, view.<name>)");
             }
         }
         if (tableSpecs.isEmpty()) {
-            throw new ConfigException(TABLE_PREFIX + "<name>", null, "at least one source table must be declared");
+            throw new ConfigException(
+                    TABLE_PREFIX + "<name>", null, "at least one source table must be declared");
         }
         if (sourceType == SourceType.DYNAMODB_STREAMS && !dynamoTables.contains(streamTable)) {
-            throw new ConfigException(SOURCE, STREAM_TABLE, "table " + streamTable + " is not declared as a table.<name> group");
+            throw new ConfigException(
+                    SOURCE,
+                    STREAM_TABLE,
+                    "table " + streamTable + " is not declared as a table.<name> group");
         }
         this.tables = Collections.unmodifiableList(tableSpecs);
         this.views = Collections.unmodifiableList(viewSpecs);
         this.sentiment = SentimentConfig.from(groups.get(SentimentConfig.SENTIMENT), tableSpecs);
-        this.archive = ArchiveConfig.from(new PropertyGroup(ArchiveConfig.GROUP, groups.get(ArchiveConfig.GROUP)));
+        this.archive =
+                ArchiveConfig.from(
+                        new PropertyGroup(ArchiveConfig.GROUP, groups.get(ArchiveConfig.GROUP)));
     }
 
-    /** Parses and validates the property groups; throws {@link ConfigException} naming the first bad property. */
+    /**
+     * Parses and validates the property groups; throws {@link ConfigException} naming the first bad
+     * property.
+     */
     public static JobConfig from(Map<String, Properties> groups) {
         return new JobConfig(new LinkedHashMap<>(groups));
     }
@@ -213,13 +291,16 @@ public final class JobConfig implements Serializable {
         for (String key : g.keysWithPrefix(COLUMN_PREFIX)) {
             String name = key.substring(COLUMN_PREFIX.length());
             requireIdentifier(g.id(), key, name);
-            if (name.equalsIgnoreCase(SourceTableSpec.CHANGE_TIME) || name.equalsIgnoreCase(SourceTableSpec.EVENT_NAME)) {
-                throw new ConfigException(g.id(), key, name + " is a metadata column the job adds itself");
+            if (name.equalsIgnoreCase(SourceTableSpec.CHANGE_TIME)
+                    || name.equalsIgnoreCase(SourceTableSpec.EVENT_NAME)) {
+                throw new ConfigException(
+                        g.id(), key, name + " is a metadata column the job adds itself");
             }
             columns.add(ColumnSpec.parse(g.id(), key, name, g.required(key)));
         }
         if (columns.isEmpty()) {
-            throw new ConfigException(g.id(), COLUMN_PREFIX + "<name>", "declare at least one column");
+            throw new ConfigException(
+                    g.id(), COLUMN_PREFIX + "<name>", "declare at least one column");
         }
         return new SourceTableSpec(sqlName, g.optional(TABLE_DYNAMODB_NAME, sqlName), columns);
     }
@@ -229,14 +310,20 @@ public final class JobConfig implements Serializable {
         g.rejectUnknown(set(VIEW_SQL, VIEW_TARGET_TABLE, VIEW_TARGET_KEY));
         List<String> key = g.list(VIEW_TARGET_KEY);
         if (key.size() > 2) {
-            throw new ConfigException(g.id(), VIEW_TARGET_KEY, "a DynamoDB key has one or two attributes, got " + key);
+            throw new ConfigException(
+                    g.id(),
+                    VIEW_TARGET_KEY,
+                    "a DynamoDB key has one or two attributes, got " + key);
         }
         return new ViewSpec(name, g.required(VIEW_SQL), g.required(VIEW_TARGET_TABLE), key);
     }
 
     private static void requireIdentifier(String group, String key, String name) {
         if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            throw new ConfigException(group, key, "'" + name + "' must be a SQL identifier (letters, digits, underscore)");
+            throw new ConfigException(
+                    group,
+                    key,
+                    "'" + name + "' must be a SQL identifier (letters, digits, underscore)");
         }
     }
 

@@ -37,7 +37,9 @@ final class PropertyGroup {
         return v == null || v.trim().isEmpty() ? defaultValue : v.trim();
     }
 
-    /** A duration in milliseconds: positive, and at most a year (timers add it to the current time). */
+    /**
+     * A duration in milliseconds: positive, and at most a year (timers add it to the current time).
+     */
     long positiveMillis(String key, long defaultValue) {
         return wholeNumber(key, defaultValue, 1, MAX_MILLIS, " of milliseconds");
     }
@@ -59,7 +61,18 @@ final class PropertyGroup {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new ConfigException(id, key, "must be a whole number" + unit + " from " + min + " to " + max + ", got '" + v + "'");
+            throw new ConfigException(
+                    id,
+                    key,
+                    "must be a whole number"
+                            + unit
+                            + " from "
+                            + min
+                            + " to "
+                            + max
+                            + ", got '"
+                            + v
+                            + "'");
         }
     }
 
@@ -101,7 +114,10 @@ final class PropertyGroup {
                 return e;
             }
         }
-        throw new ConfigException(id, key, "must be one of " + Arrays.toString(type.getEnumConstants()) + ", got '" + v + "'");
+        throw new ConfigException(
+                id,
+                key,
+                "must be one of " + Arrays.toString(type.getEnumConstants()) + ", got '" + v + "'");
     }
 
     List<String> list(String key) {
@@ -128,7 +144,10 @@ final class PropertyGroup {
         return out;
     }
 
-    /** Fails on any key that is not {@code known} and does not start with one of {@code knownPrefixes}. */
+    /**
+     * Fails on any key that is not {@code known} and does not start with one of {@code
+     * knownPrefixes}.
+     */
     void rejectUnknown(Set<String> known, String... knownPrefixes) {
         for (String k : props.stringPropertyNames()) {
             if (known.contains(k)) {
@@ -139,7 +158,8 @@ final class PropertyGroup {
                 prefixed |= k.startsWith(p);
             }
             if (!prefixed) {
-                throw new ConfigException(id, k, "is not a known property (known: " + new TreeSet<>(known) + ")");
+                throw new ConfigException(
+                        id, k, "is not a known property (known: " + new TreeSet<>(known) + ")");
             }
         }
     }

@@ -1,6 +1,5 @@
 package io.changeviews.job.config;
 
-
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,12 +16,16 @@ import java.util.TreeSet;
  * #KEY_COLUMNS}, {@value #LANGUAGE}, {@value #LANGUAGE_COLUMN}, {@value #BATCH_SIZE}, {@value
  * #BATCH_MAX_WAIT_MS}, {@value #MAX_IN_FLIGHT}, {@value #CALLS_PER_SECOND}, {@value
  * #CALL_TIMEOUT_MS}, {@value #MAX_ATTEMPTS}, {@value #BACKOFF_BASE_MS}, {@value #BACKOFF_MAX_MS},
- * {@value #CACHE_TABLE}, and {@code aws.*} settings of the Comprehend client (the score cache uses the {@code dynamodb} group's).
+ * {@value #CACHE_TABLE}, and {@code aws.*} settings of the Comprehend client (the score cache uses
+ * the {@code dynamodb} group's).
  */
 public final class SentimentConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** The languages Comprehend's BatchDetectSentiment accepts; a configured default language must be one of them. */
+    /**
+     * The languages Comprehend's BatchDetectSentiment accepts; a configured default language must
+     * be one of them.
+     */
     public static final Set<String> COMPREHEND_LANGUAGES =
             Set.of("en", "es", "fr", "de", "it", "pt", "ar", "hi", "ja", "ko", "zh", "zh-TW");
 
@@ -43,9 +46,23 @@ public final class SentimentConfig implements Serializable {
     public static final String BACKOFF_MAX_MS = "comprehend.backoff.max.ms";
     public static final String CACHE_TABLE = "cache.table";
 
-    public static final Set<String> KEYS = Set.of(TABLE, ENGINE, TEXT_COLUMNS, KEY_COLUMNS, LANGUAGE, LANGUAGE_COLUMN,
-            BATCH_SIZE, BATCH_MAX_WAIT_MS, MAX_IN_FLIGHT, CALLS_PER_SECOND, CALL_TIMEOUT_MS, MAX_ATTEMPTS,
-            BACKOFF_BASE_MS, BACKOFF_MAX_MS, CACHE_TABLE);
+    public static final Set<String> KEYS =
+            Set.of(
+                    TABLE,
+                    ENGINE,
+                    TEXT_COLUMNS,
+                    KEY_COLUMNS,
+                    LANGUAGE,
+                    LANGUAGE_COLUMN,
+                    BATCH_SIZE,
+                    BATCH_MAX_WAIT_MS,
+                    MAX_IN_FLIGHT,
+                    CALLS_PER_SECOND,
+                    CALL_TIMEOUT_MS,
+                    MAX_ATTEMPTS,
+                    BACKOFF_BASE_MS,
+                    BACKOFF_MAX_MS,
+                    CACHE_TABLE);
 
     /** BatchDetectSentiment takes at most 25 documents. */
     public static final int MAX_BATCH = 25;
@@ -94,17 +111,35 @@ public final class SentimentConfig implements Serializable {
         this.backoffMax = Duration.ofMillis(g.positiveMillis(BACKOFF_MAX_MS, 5_000));
         this.cacheTable = g.optional(CACHE_TABLE, "changeviews_sentiment_cache");
         if (backoffBase.compareTo(backoffMax) > 0) {
-            throw new ConfigException(SENTIMENT, BACKOFF_BASE_MS, "must not exceed " + BACKOFF_MAX_MS + " (" + backoffMax.toMillis() + ")");
+            throw new ConfigException(
+                    SENTIMENT,
+                    BACKOFF_BASE_MS,
+                    "must not exceed " + BACKOFF_MAX_MS + " (" + backoffMax.toMillis() + ")");
         }
         if (maxInFlight < batchSize) {
-            throw new ConfigException(SENTIMENT, MAX_IN_FLIGHT, "must be at least " + BATCH_SIZE + " (" + batchSize + "), or batches never fill");
+            throw new ConfigException(
+                    SENTIMENT,
+                    MAX_IN_FLIGHT,
+                    "must be at least "
+                            + BATCH_SIZE
+                            + " ("
+                            + batchSize
+                            + "), or batches never fill");
         }
         if (engine == Engine.EMBEDDED && !language.equals("en")) {
-            throw new ConfigException(SENTIMENT, LANGUAGE, "the embedded engine scores English only; use en, or engine comprehend");
+            throw new ConfigException(
+                    SENTIMENT,
+                    LANGUAGE,
+                    "the embedded engine scores English only; use en, or engine comprehend");
         }
         if (engine == Engine.COMPREHEND && !COMPREHEND_LANGUAGES.contains(language)) {
-            throw new ConfigException(SENTIMENT, LANGUAGE, "Comprehend does not score '" + language + "'; it supports "
-                    + new TreeSet<>(COMPREHEND_LANGUAGES));
+            throw new ConfigException(
+                    SENTIMENT,
+                    LANGUAGE,
+                    "Comprehend does not score '"
+                            + language
+                            + "'; it supports "
+                            + new TreeSet<>(COMPREHEND_LANGUAGES));
         }
         this.aws = new Properties();
         for (String k : g.keysWithPrefix("aws.")) {
@@ -119,7 +154,8 @@ public final class SentimentConfig implements Serializable {
         String name = g.optional(TABLE, null);
         if (name == null) {
             if (props != null && !props.isEmpty()) {
-                throw new ConfigException(SENTIMENT, TABLE, "is required when the sentiment group is present");
+                throw new ConfigException(
+                        SENTIMENT, TABLE, "is required when the sentiment group is present");
             }
             return null;
         }
@@ -128,7 +164,8 @@ public final class SentimentConfig implements Serializable {
                 return new SentimentConfig(g, t);
             }
         }
-        throw new ConfigException(SENTIMENT, TABLE, "table " + name + " is not declared as a table.<name> group");
+        throw new ConfigException(
+                SENTIMENT, TABLE, "table " + name + " is not declared as a table.<name> group");
     }
 
     private List<String> columns(PropertyGroup g, String key, String defaultValue) {
@@ -150,7 +187,8 @@ public final class SentimentConfig implements Serializable {
                 return name;
             }
         }
-        throw new ConfigException(g.id(), key, "column " + name + " is not declared in table." + table.sqlName());
+        throw new ConfigException(
+                g.id(), key, "column " + name + " is not declared in table." + table.sqlName());
     }
 
     /** The reviews source table. */

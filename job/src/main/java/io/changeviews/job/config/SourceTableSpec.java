@@ -7,10 +7,15 @@ import java.util.List;
 public final class SourceTableSpec implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Metadata column of both SQL tables: the change time (the event-time attribute of the changes table). */
+    /**
+     * Metadata column of both SQL tables: the change time (the event-time attribute of the changes
+     * table).
+     */
     public static final String CHANGE_TIME = "change_time";
+
     /** Metadata column of the changes table: INSERT, MODIFY or REMOVE. */
     public static final String EVENT_NAME = "event_name";
+
     /** Suffix of the append-only changes table's name. */
     public static final String CHANGES_SUFFIX = "_changes";
 

@@ -1,10 +1,8 @@
 package io.changeviews.job.ingest;
 
 import io.changeviews.connectors.change.ChangeEvent;
-
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-
 import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
 /** Event time of the change stream: each change's own change time, not its arrival. */
 public final class ChangeTimeWatermarks {
@@ -12,9 +10,11 @@ public final class ChangeTimeWatermarks {
 
     /**
      * Watermarks that trail the highest change time by {@code outOfOrderness} (KDS for DynamoDB
-     * delivers out of order), and that an idle shard or table stops holding back after {@code idleTimeout}.
+     * delivers out of order), and that an idle shard or table stops holding back after {@code
+     * idleTimeout}.
      */
-    public static WatermarkStrategy<ChangeEvent> strategy(Duration outOfOrderness, Duration idleTimeout) {
+    public static WatermarkStrategy<ChangeEvent> strategy(
+            Duration outOfOrderness, Duration idleTimeout) {
         return WatermarkStrategy.<ChangeEvent>forBoundedOutOfOrderness(outOfOrderness)
                 .withTimestampAssigner((event, ts) -> event.changeTimeMillis())
                 .withIdleness(idleTimeout);

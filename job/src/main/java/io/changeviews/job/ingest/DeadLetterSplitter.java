@@ -1,18 +1,15 @@
 package io.changeviews.job.ingest;
 
-import io.changeviews.job.common.JobMetricGroup;
-
 import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.change.DecodeResult;
-
+import io.changeviews.job.common.JobMetricGroup;
+import java.util.Set;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-
-import java.util.Set;
 
 /**
  * Separates decoded changes from dead letters. Changes of tables the configuration does not follow
@@ -35,8 +32,12 @@ public final class DeadLetterSplitter extends ProcessFunction<DecodeResult, Chan
     @Override
     public void open(Configuration parameters) {
         decoded = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("changesDecoded");
-        deadLettered = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("recordsDeadLettered");
-        otherTables = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("changesOfOtherTables");
+        deadLettered =
+                JobMetricGroup.of(getRuntimeContext().getMetricGroup())
+                        .counter("recordsDeadLettered");
+        otherTables =
+                JobMetricGroup.of(getRuntimeContext().getMetricGroup())
+                        .counter("changesOfOtherTables");
     }
 
     @Override

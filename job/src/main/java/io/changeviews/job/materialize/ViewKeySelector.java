@@ -2,7 +2,6 @@ package io.changeviews.job.materialize;
 
 import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.sink.RowItemConverter;
-
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
@@ -39,7 +38,10 @@ public final class ViewKeySelector implements KeySelector<Row, String> {
                 row.toString());
     }
 
-    /** What a changelog row means for its key's item: a −U retracts it, so it is a delete unless a +U follows. */
+    /**
+     * What a changelog row means for its key's item: a −U retracts it, so it is a delete unless a
+     * +U follows.
+     */
     static Row asWrite(Row row) {
         if (row.getKind() != RowKind.UPDATE_BEFORE) {
             return row;

@@ -1,10 +1,9 @@
 package io.changeviews.job.materialize;
 
-import io.changeviews.job.common.JobMetricGroup;
-
 import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.sink.RowItemConverter;
-
+import io.changeviews.job.common.JobMetricGroup;
+import java.time.Duration;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -15,11 +14,9 @@ import org.apache.flink.types.Row;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-import java.time.Duration;
-
 /**
- * Keeps only the newest change of each target key and emits it once per flush interval, so
- * DynamoDB sees at most one write per changed key per interval, however many events changed it.
+ * Keeps only the newest change of each target key and emits it once per flush interval, so DynamoDB
+ * sees at most one write per changed key per interval, however many events changed it.
  *
  * <p>A −U is a pending delete of its key: usually the +U that follows replaces it within the
  * interval, but a view with a filter after its aggregate (HAVING, WHERE) retracts rows with no +U,
@@ -43,7 +40,11 @@ public final class WriteCoalescer extends KeyedProcessFunction<String, Row, Row>
     private transient Counter coalesced;
     private transient Counter unwritable;
 
-    public WriteCoalescer(String view, RowItemConverter converter, TypeInformation<Row> rowType, Duration flushInterval,
+    public WriteCoalescer(
+            String view,
+            RowItemConverter converter,
+            TypeInformation<Row> rowType,
+            Duration flushInterval,
             OutputTag<DeadLetter> deadLetters) {
         this.view = view;
         this.converter = converter;
@@ -54,10 +55,13 @@ public final class WriteCoalescer extends KeyedProcessFunction<String, Row, Row>
 
     @Override
     public void open(Configuration parameters) {
-        pending = getRuntimeContext().getState(new ValueStateDescriptor<>("pending-write", rowType));
+        pending =
+                getRuntimeContext().getState(new ValueStateDescriptor<>("pending-write", rowType));
         writes = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("aggregateWrites");
-        coalesced = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("coalescedChanges");
-        unwritable = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("rowsWithoutKey");
+        coalesced =
+                JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("coalescedChanges");
+        unwritable =
+                JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("rowsWithoutKey");
     }
 
     @Override
@@ -68,7 +72,9 @@ public final class WriteCoalescer extends KeyedProcessFunction<String, Row, Row>
             return;
         }
         if (pending.value() == null) {
-            ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + flushIntervalMs);
+            ctx.timerService()
+                    .registerProcessingTimeTimer(
+                            ctx.timerService().currentProcessingTime() + flushIntervalMs);
             ctx.timerService().registerEventTimeTimer(DRAIN);
         } else {
             coalesced.inc();

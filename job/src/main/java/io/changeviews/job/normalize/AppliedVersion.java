@@ -1,10 +1,13 @@
 package io.changeviews.job.normalize;
 
-/** Which change of an item the normalizer applied last, and whether it was a delete (a tombstone). */
+/**
+ * Which change of an item the normalizer applied last, and whether it was a delete (a tombstone).
+ */
 public class AppliedVersion {
     public long changeTimeMicros;
     public String sequenceNumber;
     public boolean deleted;
+
     /** For a tombstone: the processing time after which it is forgotten. */
     public long expiresAt;
 

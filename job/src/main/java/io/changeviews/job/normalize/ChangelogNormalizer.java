@@ -1,9 +1,12 @@
 package io.changeviews.job.normalize;
 
 import io.changeviews.connectors.change.ChangeType;
-import io.changeviews.job.config.SourceTableSpec;
 import io.changeviews.job.common.JobMetricGroup;
-
+import io.changeviews.job.config.SourceTableSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -18,22 +21,17 @@ import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Iterator;
-import java.util.Map;
-
 /**
- * Turns one source item's deliveries into a clean changelog for SQL: +I for a new item, −U/+U for
- * a change (the −U is the row emitted before, from state, so NEW_IMAGE-only streams work) and −D
- * for a delete, ordered by change time with the sequence number breaking ties.
+ * Turns one source item's deliveries into a clean changelog for SQL: +I for a new item, −U/+U for a
+ * change (the −U is the row emitted before, from state, so NEW_IMAGE-only streams work) and −D for
+ * a delete, ordered by change time with the sequence number breaking ties.
  *
- * <p>Deliveries whose event id was already seen are duplicates and are dropped. A change older
- * than the applied one is stale: it does not touch the current state, but it is still a real
- * change, so it is emitted to the changes side output. After a REMOVE a tombstone keeps the
- * delete's version for {@code tombstoneRetention}, so that a late older change cannot resurrect
- * the item; seen event ids are kept for {@code dedupeRetention}. Both are then cleared, so a
- * deleted item leaves no state behind.
+ * <p>Deliveries whose event id was already seen are duplicates and are dropped. A change older than
+ * the applied one is stale: it does not touch the current state, but it is still a real change, so
+ * it is emitted to the changes side output. After a REMOVE a tombstone keeps the delete's version
+ * for {@code tombstoneRetention}, so that a late older change cannot resurrect the item; seen event
+ * ids are kept for {@code dedupeRetention}. Both are then cleared, so a deleted item leaves no
+ * state behind.
  */
 public final class ChangelogNormalizer extends KeyedProcessFunction<String, ItemChange, Row> {
     private static final long serialVersionUID = 1L;
@@ -72,21 +70,37 @@ public final class ChangelogNormalizer extends KeyedProcessFunction<String, Item
 
     @Override
     public void open(Configuration parameters) {
-        image = getRuntimeContext().getState(new ValueStateDescriptor<>("image", TableTypes.typeInfo(TableTypes.image(table))));
-        version = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("version", TypeInformation.of(AppliedVersion.class)));
-        seenEventIds = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.LONG));
+        image =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "image", TableTypes.typeInfo(TableTypes.image(table))));
+        version =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "version", TypeInformation.of(AppliedVersion.class)));
+        seenEventIds =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "seen-event-ids", Types.STRING, Types.LONG));
         applied = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("changesApplied");
-        duplicates = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("duplicateChanges");
+        duplicates =
+                JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("duplicateChanges");
         stale = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("staleChanges");
-        removesOfUnknownItems = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("removesOfUnknownItems");
-        ttlDeletesIgnored = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("ttlDeletesIgnored");
+        removesOfUnknownItems =
+                JobMetricGroup.of(getRuntimeContext().getMetricGroup())
+                        .counter("removesOfUnknownItems");
+        ttlDeletesIgnored =
+                JobMetricGroup.of(getRuntimeContext().getMetricGroup())
+                        .counter("ttlDeletesIgnored");
         late = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("lateChanges");
     }
 
     @Override
-    public void processElement(ItemChange change, Context ctx, Collector<Row> out) throws Exception {
+    public void processElement(ItemChange change, Context ctx, Collector<Row> out)
+            throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         if (change.eventId != null) {
             if (seenEventIds.contains(change.eventId)) {
@@ -104,7 +118,13 @@ public final class ChangelogNormalizer extends KeyedProcessFunction<String, Item
         AppliedVersion last = version.value();
         Row before = image.value();
         ctx.output(changes, changeRow(change, before));
-        if (last != null && compare(change.changeTimeMicros, change.sequenceNumber, last.changeTimeMicros, last.sequenceNumber) <= 0) {
+        if (last != null
+                && compare(
+                                change.changeTimeMicros,
+                                change.sequenceNumber,
+                                last.changeTimeMicros,
+                                last.sequenceNumber)
+                        <= 0) {
             stale.inc();
             return;
         }
@@ -120,7 +140,9 @@ public final class ChangelogNormalizer extends KeyedProcessFunction<String, Item
             }
             long expiry = roundUp(now + tombstoneRetentionMs);
             image.clear();
-            version.update(new AppliedVersion(change.changeTimeMicros, change.sequenceNumber, true, expiry));
+            version.update(
+                    new AppliedVersion(
+                            change.changeTimeMicros, change.sequenceNumber, true, expiry));
             ctx.timerService().registerProcessingTimeTimer(expiry);
         } else {
             if (before == null) {
@@ -130,7 +152,8 @@ public final class ChangelogNormalizer extends KeyedProcessFunction<String, Item
                 out.collect(stateRow(change.newRow, change.changeTimeMicros, RowKind.UPDATE_AFTER));
             }
             image.update(change.newRow);
-            version.update(new AppliedVersion(change.changeTimeMicros, change.sequenceNumber, false, 0));
+            version.update(
+                    new AppliedVersion(change.changeTimeMicros, change.sequenceNumber, false, 0));
         }
         applied.inc();
     }
@@ -159,7 +182,10 @@ public final class ChangelogNormalizer extends KeyedProcessFunction<String, Item
         return byTime != 0 ? byTime : compareSequenceNumbers(seqA, seqB);
     }
 
-    /** Sequence numbers are decimal strings of up to 128 bits: compare them as numbers without parsing. */
+    /**
+     * Sequence numbers are decimal strings of up to 128 bits: compare them as numbers without
+     * parsing.
+     */
     static int compareSequenceNumbers(String a, String b) {
         if (a == null || b == null) {
             return 0;
@@ -182,15 +208,28 @@ public final class ChangelogNormalizer extends KeyedProcessFunction<String, Item
     }
 
     private static Row stateRow(Row image, long changeTimeMicros, RowKind kind) {
-        Row row = Row.join(image, Row.of(Instant.ofEpochMilli(Math.floorDiv(changeTimeMicros, 1000L))));
+        Row row =
+                Row.join(
+                        image,
+                        Row.of(Instant.ofEpochMilli(Math.floorDiv(changeTimeMicros, 1000L))));
         row.setKind(kind);
         return row;
     }
 
-    /** The change as a row of the changes table: the new image, else the old one, else the last applied one. */
+    /**
+     * The change as a row of the changes table: the new image, else the old one, else the last
+     * applied one.
+     */
     private Row changeRow(ItemChange change, Row before) {
-        Row image = change.newRow != null ? change.newRow : change.oldRow != null ? change.oldRow : before;
+        Row image =
+                change.newRow != null
+                        ? change.newRow
+                        : change.oldRow != null ? change.oldRow : before;
         Row columns = image != null ? image : new Row(table.columns().size());
-        return Row.join(columns, Row.of(change.type.name(), Instant.ofEpochMilli(Math.floorDiv(change.changeTimeMicros, 1000L))));
+        return Row.join(
+                columns,
+                Row.of(
+                        change.type.name(),
+                        Instant.ofEpochMilli(Math.floorDiv(change.changeTimeMicros, 1000L))));
     }
 }

@@ -3,19 +3,17 @@ package io.changeviews.job.normalize;
 import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.DdbValue;
 import io.changeviews.connectors.change.DeadLetter;
+import io.changeviews.job.common.JobMetricGroup;
 import io.changeviews.job.config.ColumnSpec;
 import io.changeviews.job.config.SourceTableSpec;
-import io.changeviews.job.common.JobMetricGroup;
-
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.types.Row;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-import org.apache.flink.types.Row;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * Projects a change's images onto the table's declared columns. An attribute whose type does not
@@ -36,7 +34,9 @@ public final class ImageProjector extends ProcessFunction<ChangeEvent, ItemChang
 
     @Override
     public void open(Configuration parameters) {
-        conversionErrors = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("attributeConversionErrors");
+        conversionErrors =
+                JobMetricGroup.of(getRuntimeContext().getMetricGroup())
+                        .counter("attributeConversionErrors");
     }
 
     @Override
@@ -65,11 +65,22 @@ public final class ImageProjector extends ProcessFunction<ChangeEvent, ItemChang
                 row.setField(i, column.valueIn(image));
             } catch (IllegalArgumentException e) {
                 conversionErrors.inc();
-                ctx.output(deadLetters, new DeadLetter(
-                        "table:" + table.dynamoDbTable(),
-                        event.sequenceNumber() + "#" + event.eventId() + "#" + which + "#" + column.name(),
-                        "attribute " + String.join(".", column.path()) + " set to NULL: " + e.getMessage(),
-                        event.toString()));
+                ctx.output(
+                        deadLetters,
+                        new DeadLetter(
+                                "table:" + table.dynamoDbTable(),
+                                event.sequenceNumber()
+                                        + "#"
+                                        + event.eventId()
+                                        + "#"
+                                        + which
+                                        + "#"
+                                        + column.name(),
+                                "attribute "
+                                        + String.join(".", column.path())
+                                        + " set to NULL: "
+                                        + e.getMessage(),
+                                event.toString()));
             }
         }
         return row;

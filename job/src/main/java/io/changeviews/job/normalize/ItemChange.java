@@ -1,15 +1,13 @@
 package io.changeviews.job.normalize;
 
 import io.changeviews.connectors.change.ChangeType;
-
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.PojoField;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.types.Row;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A change of one item of one source table, with its images projected to the table's declared
@@ -18,15 +16,21 @@ import java.util.List;
 public class ItemChange {
     /** The item's primary key as one string. */
     public String itemKey;
+
     public ChangeType type;
     public long changeTimeMicros;
+
     /** The source's sequence number: breaks ties between equal change times. */
     public String sequenceNumber;
+
     /** Identifies the change across duplicate deliveries; may be null. */
     public String eventId;
+
     public boolean ttlDelete;
+
     /** Declared columns of the old image; null when the record has none. */
     public Row oldRow;
+
     /** Declared columns of the new image; null for REMOVE. */
     public Row newRow;
 
@@ -37,7 +41,8 @@ public class ItemChange {
         try {
             List<PojoField> fields = new ArrayList<>();
             fields.add(new PojoField(ItemChange.class.getField("itemKey"), Types.STRING));
-            fields.add(new PojoField(ItemChange.class.getField("type"), Types.ENUM(ChangeType.class)));
+            fields.add(
+                    new PojoField(ItemChange.class.getField("type"), Types.ENUM(ChangeType.class)));
             fields.add(new PojoField(ItemChange.class.getField("changeTimeMicros"), Types.LONG));
             fields.add(new PojoField(ItemChange.class.getField("sequenceNumber"), Types.STRING));
             fields.add(new PojoField(ItemChange.class.getField("eventId"), Types.STRING));
@@ -52,6 +57,16 @@ public class ItemChange {
 
     @Override
     public String toString() {
-        return type + " " + itemKey + " @" + changeTimeMicros + " #" + sequenceNumber + " old=" + oldRow + " new=" + newRow;
+        return type
+                + " "
+                + itemKey
+                + " @"
+                + changeTimeMicros
+                + " #"
+                + sequenceNumber
+                + " old="
+                + oldRow
+                + " new="
+                + newRow;
     }
 }

@@ -2,7 +2,8 @@ package io.changeviews.job.normalize;
 
 import io.changeviews.job.config.ColumnSpec;
 import io.changeviews.job.config.SourceTableSpec;
-
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.Schema;
@@ -11,10 +12,10 @@ import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.utils.TypeConversions;
 import org.apache.flink.types.Row;
 
-import java.util.ArrayList;
-import java.util.List;
-
-/** The row types of a source table: its projected image, its current-state table and its changes table. */
+/**
+ * The row types of a source table: its projected image, its current-state table and its changes
+ * table.
+ */
 public final class TableTypes {
     private TableTypes() {}
 
@@ -30,7 +31,10 @@ public final class TableTypes {
         return DataTypes.ROW(fields.toArray(new DataTypes.Field[0]));
     }
 
-    /** Declared columns, then {@code event_name} and {@code change_time}: the append-only changes table. */
+    /**
+     * Declared columns, then {@code event_name} and {@code change_time}: the append-only changes
+     * table.
+     */
     public static DataType changes(SourceTableSpec table) {
         List<DataTypes.Field> fields = columns(table);
         fields.add(DataTypes.FIELD(SourceTableSpec.EVENT_NAME, DataTypes.STRING()));
@@ -38,7 +42,10 @@ public final class TableTypes {
         return DataTypes.ROW(fields.toArray(new DataTypes.Field[0]));
     }
 
-    /** The changes table's schema: {@code change_time} is its event-time attribute with the stream's watermarks. */
+    /**
+     * The changes table's schema: {@code change_time} is its event-time attribute with the stream's
+     * watermarks.
+     */
     public static Schema changesSchema(SourceTableSpec table) {
         return Schema.newBuilder()
                 .fromRowDataType(changes(table))

@@ -4,7 +4,11 @@ import io.changeviews.job.ChangeViewsJob;
 import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
-
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -13,15 +17,9 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import java.nio.file.Paths;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
 /**
- * Replays the change stream into the views with fresh state, on this machine: from TRIM_HORIZON
- * or a timestamp, with a progress line (records read, how far behind the stream's tip) and,
+ * Replays the change stream into the views with fresh state, on this machine: from TRIM_HORIZON or
+ * a timestamp, with a progress line (records read, how far behind the stream's tip) and,
  * optionally, stopping once caught up. Writes are absolute, so the views end as a live run leaves
  * them.
  *
@@ -35,22 +33,50 @@ public final class Backfill {
     private Backfill() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = Options.parse(args, "config", RepoPaths.kdaAppJson().toString(), "from", "TRIM_HORIZON",
-                "kinesis-endpoint", "", "dynamodb-endpoint", "", "stop-when-caught-up", "false", "web-port", "8082");
-        JobConfig config = JobConfig.from(ApplicationProperties.withOverrides(
-                ApplicationProperties.fromKdaAppJson(Paths.get(options.get("config"))), overrides(options)));
+        Map<String, String> options =
+                Options.parse(
+                        args,
+                        "config",
+                        RepoPaths.kdaAppJson().toString(),
+                        "from",
+                        "TRIM_HORIZON",
+                        "kinesis-endpoint",
+                        "",
+                        "dynamodb-endpoint",
+                        "",
+                        "stop-when-caught-up",
+                        "false",
+                        "web-port",
+                        "8082");
+        JobConfig config =
+                JobConfig.from(
+                        ApplicationProperties.withOverrides(
+                                ApplicationProperties.fromKdaAppJson(
+                                        Paths.get(options.get("config"))),
+                                overrides(options)));
 
-        Configuration flink = GlobalConfiguration.loadConfiguration(RepoPaths.root().resolve("flink-conf").toString());
+        Configuration flink =
+                GlobalConfiguration.loadConfiguration(
+                        RepoPaths.root().resolve("flink-conf").toString());
         int port = Integer.parseInt(options.get("web-port"));
         flink.set(RestOptions.PORT, port);
-        // The REST API serves metrics at most this stale; the progress line and catching up rely on it.
+        // The REST API serves metrics at most this stale; the progress line and catching up rely on
+        // it.
         flink.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, POLL_MS / 2);
-        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        flink.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                 RepoPaths.localDir().resolve("backfill-checkpoints").toUri().toString());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
         ChangeViewsJob.build(env, config);
         JobClient job = env.executeAsync("changeviews-backfill");
-        System.out.println("Replaying " + config.stream() + " from " + options.get("from") + " with fresh state; Web UI http://localhost:" + port);
+        System.out.println(
+                "Replaying "
+                        + config.stream()
+                        + " from "
+                        + options.get("from")
+                        + " with fresh state; Web UI http://localhost:"
+                        + port);
 
         JobMetrics metrics = new JobMetrics(port, job.getJobID().toHexString());
         CatchUp catchUp = new CatchUp(3);
@@ -58,16 +84,23 @@ public final class Backfill {
         boolean running = true;
         while (running) {
             TimeUnit.MILLISECONDS.sleep(POLL_MS);
-            double read = metrics.sum("changesDecoded") + metrics.sum("recordsDeadLettered") + metrics.sum("changesOfOtherTables");
+            double read =
+                    metrics.sum("changesDecoded")
+                            + metrics.sum("recordsDeadLettered")
+                            + metrics.sum("changesOfOtherTables");
             double behind = metrics.max("millisBehindLatest");
             long writes = (long) metrics.sum("aggregateWrites");
             boolean caughtUp = catchUp.observe((long) read, writes, behind);
-            System.out.printf("read %,d records (%,d dead letters), behind the tip %s, %,d view writes%s%n",
-                    (long) read, (long) metrics.sum("recordsDeadLettered"),
+            System.out.printf(
+                    "read %,d records (%,d dead letters), behind the tip %s, %,d view writes%s%n",
+                    (long) read,
+                    (long) metrics.sum("recordsDeadLettered"),
                     Double.isNaN(behind) ? "unknown yet" : String.format("%,d ms", (long) behind),
-                    writes, caughtUp ? " — caught up" : "");
+                    writes,
+                    caughtUp ? " — caught up" : "");
             if (caughtUp && stopWhenCaughtUp) {
-                // Nothing new is read: let the coalescers' last flush reach DynamoDB before stopping.
+                // Nothing new is read: let the coalescers' last flush reach DynamoDB before
+                // stopping.
                 TimeUnit.MILLISECONDS.sleep(3 * config.flushInterval().toMillis());
                 job.cancel().get();
                 System.out.println("Caught up at " + Instant.now() + "; stopped.");
@@ -80,8 +113,10 @@ public final class Backfill {
 
     private static Map<String, Map<String, String>> overrides(Map<String, String> options) {
         Map<String, Map<String, String>> out = new HashMap<>();
-        Map<String, String> source = options.get("kinesis-endpoint").isEmpty()
-                ? new HashMap<>() : EndpointProperties.forEndpoint(options.get("kinesis-endpoint"));
+        Map<String, String> source =
+                options.get("kinesis-endpoint").isEmpty()
+                        ? new HashMap<>()
+                        : EndpointProperties.forEndpoint(options.get("kinesis-endpoint"));
         if (options.get("from").equalsIgnoreCase("TRIM_HORIZON")) {
             source.put(JobConfig.INITIAL_POSITION, "TRIM_HORIZON");
         } else {
@@ -90,15 +125,23 @@ public final class Backfill {
         }
         out.put(JobConfig.SOURCE, source);
         if (!options.get("kinesis-endpoint").isEmpty()) {
-            out.put(ArchiveConfig.GROUP, ArchiveConfig.pathOverride(RepoPaths.localDir().resolve("backfill-warehouse").toString()));
+            out.put(
+                    ArchiveConfig.GROUP,
+                    ArchiveConfig.pathOverride(
+                            RepoPaths.localDir().resolve("backfill-warehouse").toString()));
         }
         if (!options.get("dynamodb-endpoint").isEmpty()) {
-            out.put(JobConfig.DYNAMODB, EndpointProperties.forEndpoint(options.get("dynamodb-endpoint")));
+            out.put(
+                    JobConfig.DYNAMODB,
+                    EndpointProperties.forEndpoint(options.get("dynamodb-endpoint")));
         }
         return out;
     }
 
-    /** Caught up: every shard at the tip, nothing new read and nothing new written, several looks in a row. */
+    /**
+     * Caught up: every shard at the tip, nothing new read and nothing new written, several looks in
+     * a row.
+     */
     static final class CatchUp {
         private final int looksNeeded;
         private long lastRead = -1;

@@ -3,7 +3,10 @@ package io.changeviews.job.ops;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The AWS connector properties ({@code aws.*}) that point a client at an emulator or other non-AWS endpoint. */
+/**
+ * The AWS connector properties ({@code aws.*}) that point a client at an emulator or other non-AWS
+ * endpoint.
+ */
 public final class EndpointProperties {
     /** The region emulators are run in; any region works, but clients and emulators must agree. */
     public static final String REGION = "us-east-1";

@@ -2,7 +2,6 @@ package io.changeviews.job.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -13,7 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads a running job's metrics from the Flink REST API (the local MiniCluster's Web UI port), summed or maxed over subtasks. */
+/**
+ * Reads a running job's metrics from the Flink REST API (the local MiniCluster's Web UI port),
+ * summed or maxed over subtasks.
+ */
 public final class JobMetrics {
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
@@ -23,12 +25,18 @@ public final class JobMetrics {
         this.base = "http://localhost:" + restPort + "/jobs/" + jobId;
     }
 
-    /** The sum over all subtasks of every metric whose name ends with {@code suffix}; 0 when none reports yet. */
+    /**
+     * The sum over all subtasks of every metric whose name ends with {@code suffix}; 0 when none
+     * reports yet.
+     */
     public double sum(String suffix) throws IOException, InterruptedException {
         return aggregate(suffix, "sum");
     }
 
-    /** The largest value over all subtasks of every metric whose name ends with {@code suffix}; NaN when none reports yet. */
+    /**
+     * The largest value over all subtasks of every metric whose name ends with {@code suffix}; NaN
+     * when none reports yet.
+     */
     public double max(String suffix) throws IOException, InterruptedException {
         double v = aggregate(suffix, "max");
         return v == Double.NEGATIVE_INFINITY ? Double.NaN : v;
@@ -47,7 +55,11 @@ public final class JobMetrics {
             if (names.isEmpty()) {
                 continue;
             }
-            String query = "?agg=" + agg + "&get=" + URLEncoder.encode(String.join(",", names), StandardCharsets.UTF_8);
+            String query =
+                    "?agg="
+                            + agg
+                            + "&get="
+                            + URLEncoder.encode(String.join(",", names), StandardCharsets.UTF_8);
             for (JsonNode m : get(metrics.substring(base.length()) + query)) {
                 double v = m.path(agg).asDouble();
                 result = agg.equals("sum") ? result + v : Math.max(result, v);
@@ -57,8 +69,10 @@ public final class JobMetrics {
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
         return json.readTree(response.body());
     }
 }

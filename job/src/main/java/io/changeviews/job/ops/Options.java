@@ -3,7 +3,9 @@ package io.changeviews.job.ops;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Parses {@code --name value} options of the local commands, which Maven hands over as one string. */
+/**
+ * Parses {@code --name value} options of the local commands, which Maven hands over as one string.
+ */
 public final class Options {
     private Options() {}
 
@@ -16,11 +18,15 @@ public final class Options {
         for (int i = 0; i < defaults.length; i += 2) {
             out.put(defaults[i], defaults[i + 1]);
         }
-        String[] words = String.join(" ", args).trim().isEmpty() ? new String[0] : String.join(" ", args).trim().split("\\s+");
+        String[] words =
+                String.join(" ", args).trim().isEmpty()
+                        ? new String[0]
+                        : String.join(" ", args).trim().split("\\s+");
         for (int i = 0; i < words.length; i++) {
             String name = words[i].startsWith("--") ? words[i].substring(2) : null;
             if (name == null || !out.containsKey(name) || i + 1 >= words.length) {
-                throw new IllegalArgumentException("unknown option or missing value: " + words[i] + "; options: " + out);
+                throw new IllegalArgumentException(
+                        "unknown option or missing value: " + words[i] + "; options: " + out);
             }
             out.put(name, words[++i]);
         }

@@ -4,11 +4,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** Finds the project's checkout (the folder holding kda-app.json) from wherever a local run or test starts. */
+/**
+ * Finds the project's checkout (the folder holding kda-app.json) from wherever a local run or test
+ * starts.
+ */
 public final class RepoPaths {
     private RepoPaths() {}
 
-    /** The checkout root: the nearest folder at or above the working directory that holds {@code kda-app.json}. */
+    /**
+     * The checkout root: the nearest folder at or above the working directory that holds {@code
+     * kda-app.json}.
+     */
     public static Path root() {
         Path dir = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
         for (Path d = dir; d != null; d = d.getParent()) {
@@ -16,7 +22,8 @@ public final class RepoPaths {
                 return d;
             }
         }
-        throw new IllegalStateException("no kda-app.json at or above " + dir + "; run from the project checkout");
+        throw new IllegalStateException(
+                "no kda-app.json at or above " + dir + "; run from the project checkout");
     }
 
     /** The shipped configuration. */
@@ -24,7 +31,10 @@ public final class RepoPaths {
         return root().resolve("kda-app.json");
     }
 
-    /** The local runner's Parquet archive (its default {@code archive.path}), which the query command reads. */
+    /**
+     * The local runner's Parquet archive (its default {@code archive.path}), which the query
+     * command reads.
+     */
     public static Path warehouse() {
         return localDir().resolve("warehouse");
     }

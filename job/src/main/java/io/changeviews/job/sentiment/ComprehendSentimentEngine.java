@@ -5,19 +5,6 @@ import io.changeviews.connectors.aws.AwsErrors;
 import io.changeviews.connectors.aws.Backoff;
 import io.changeviews.job.common.JobMetricGroup;
 import io.changeviews.job.config.SentimentConfig;
-
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.metrics.ThreadSafeSimpleCounter;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import software.amazon.awssdk.services.comprehend.ComprehendAsyncClient;
-import software.amazon.awssdk.services.comprehend.model.BatchDetectSentimentItemResult;
-import software.amazon.awssdk.services.comprehend.model.BatchDetectSentimentResponse;
-import software.amazon.awssdk.services.comprehend.model.BatchItemError;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,13 +12,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.comprehend.ComprehendAsyncClient;
+import software.amazon.awssdk.services.comprehend.model.BatchDetectSentimentItemResult;
+import software.amazon.awssdk.services.comprehend.model.BatchDetectSentimentResponse;
+import software.amazon.awssdk.services.comprehend.model.BatchItemError;
 
 /**
  * Amazon Comprehend's {@code BatchDetectSentiment} through the async SDK client: calls are spaced
- * to the configured rate (shared out over the parallel instances), retried with exponential
- * backoff and jitter on throttling, 5xx answers, timeouts and per-document internal errors, and
- * texts still unscored after the last attempt get an UNKNOWN score — the caller never waits on a
- * thread and never sees an exception.
+ * to the configured rate (shared out over the parallel instances), retried with exponential backoff
+ * and jitter on throttling, 5xx answers, timeouts and per-document internal errors, and texts still
+ * unscored after the last attempt get an UNKNOWN score — the caller never waits on a thread and
+ * never sees an exception.
  */
 public final class ComprehendSentimentEngine implements SentimentEngine {
     public static final String NAME = "comprehend";
@@ -48,25 +44,45 @@ public final class ComprehendSentimentEngine implements SentimentEngine {
     private final Counter throttled;
     private final Counter failedCalls;
 
-    ComprehendSentimentEngine(ComprehendAsyncClient client, double callsPerSecond, Backoff backoff, int maxAttempts, MetricGroup metrics) {
+    ComprehendSentimentEngine(
+            ComprehendAsyncClient client,
+            double callsPerSecond,
+            Backoff backoff,
+            int maxAttempts,
+            MetricGroup metrics) {
         this.client = client;
         this.limiter = new RateLimiter(callsPerSecond);
         this.backoff = backoff;
         this.maxAttempts = maxAttempts;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "comprehend-calls");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "comprehend-calls");
+                            t.setDaemon(true);
+                            return t;
+                        });
         MetricGroup group = JobMetricGroup.of(metrics);
         this.calls = group.counter("comprehendCalls", new ThreadSafeSimpleCounter());
         this.throttled = group.counter("comprehendThrottled", new ThreadSafeSimpleCounter());
         this.failedCalls = group.counter("comprehendFailedCalls", new ThreadSafeSimpleCounter());
     }
 
-    /** A factory for the scoring operator: each of {@code parallelism} instances gets an equal share of {@code callsPerSecond}. */
-    public static Factory factory(AsyncClientProvider<ComprehendAsyncClient> client, double callsPerSecond, Backoff backoff, int maxAttempts) {
-        return (parallelism, metrics) -> new ComprehendSentimentEngine(client.create(), callsPerSecond / parallelism, backoff, maxAttempts, metrics);
+    /**
+     * A factory for the scoring operator: each of {@code parallelism} instances gets an equal share
+     * of {@code callsPerSecond}.
+     */
+    public static Factory factory(
+            AsyncClientProvider<ComprehendAsyncClient> client,
+            double callsPerSecond,
+            Backoff backoff,
+            int maxAttempts) {
+        return (parallelism, metrics) ->
+                new ComprehendSentimentEngine(
+                        client.create(),
+                        callsPerSecond / parallelism,
+                        backoff,
+                        maxAttempts,
+                        metrics);
     }
 
     @Override
@@ -79,7 +95,10 @@ public final class ComprehendSentimentEngine implements SentimentEngine {
         SentimentScore[] results = new SentimentScore[texts.size()];
         CompletableFuture<List<SentimentScore>> done = new CompletableFuture<>();
         if (!SentimentConfig.COMPREHEND_LANGUAGES.contains(language)) {
-            Arrays.fill(results, SentimentScore.unknown(NAME, "Comprehend does not support the language '" + language + "'"));
+            Arrays.fill(
+                    results,
+                    SentimentScore.unknown(
+                            NAME, "Comprehend does not support the language '" + language + "'"));
             done.complete(Arrays.asList(results));
             return done;
         }
@@ -98,7 +117,10 @@ public final class ComprehendSentimentEngine implements SentimentEngine {
         final SentimentScore[] results;
         final CompletableFuture<List<SentimentScore>> done;
 
-        Call(String language, List<String> texts, SentimentScore[] results,
+        Call(
+                String language,
+                List<String> texts,
+                SentimentScore[] results,
                 CompletableFuture<List<SentimentScore>> done) {
             this.language = language;
             this.texts = texts;
@@ -119,25 +141,28 @@ public final class ComprehendSentimentEngine implements SentimentEngine {
         calls.inc();
         CompletableFuture<BatchDetectSentimentResponse> response;
         try {
-            response = client.batchDetectSentiment(b -> b.languageCode(call.language).textList(docs));
+            response =
+                    client.batchDetectSentiment(b -> b.languageCode(call.language).textList(docs));
         } catch (RuntimeException e) {
             response = CompletableFuture.failedFuture(e);
         }
-        response.whenComplete((r, error) -> {
-            if (error != null) {
-                onCallFailed(call, pending, attempt, AwsErrors.unwrap(error));
-                return;
-            }
-            try {
-                onAnswer(call, pending, attempt, r);
-            } catch (RuntimeException unreadable) {
-                // e.g. an index outside the batch: no retry can make sense of it
-                onCallFailed(call, pending, maxAttempts, unreadable);
-            }
-        });
+        response.whenComplete(
+                (r, error) -> {
+                    if (error != null) {
+                        onCallFailed(call, pending, attempt, AwsErrors.unwrap(error));
+                        return;
+                    }
+                    try {
+                        onAnswer(call, pending, attempt, r);
+                    } catch (RuntimeException unreadable) {
+                        // e.g. an index outside the batch: no retry can make sense of it
+                        onCallFailed(call, pending, maxAttempts, unreadable);
+                    }
+                });
     }
 
-    private void onAnswer(Call call, List<Integer> pending, int attempt, BatchDetectSentimentResponse r) {
+    private void onAnswer(
+            Call call, List<Integer> pending, int attempt, BatchDetectSentimentResponse r) {
         for (BatchDetectSentimentItemResult item : r.resultList()) {
             call.results[pending.get(item.index())] = toScore(item);
         }
@@ -147,7 +172,8 @@ public final class ComprehendSentimentEngine implements SentimentEngine {
             if (RETRYABLE_ITEM_ERROR.equals(e.errorCode()) && attempt + 1 < maxAttempts) {
                 retry.add(index);
             } else {
-                call.results[index] = SentimentScore.unknown(NAME, e.errorCode() + ": " + e.errorMessage());
+                call.results[index] =
+                        SentimentScore.unknown(NAME, e.errorCode() + ": " + e.errorMessage());
             }
         }
         for (int i : pending) {
@@ -158,7 +184,10 @@ public final class ComprehendSentimentEngine implements SentimentEngine {
         if (retry.isEmpty()) {
             call.done.complete(Arrays.asList(call.results));
         } else {
-            scheduler.schedule(() -> attempt(call, retry, attempt + 1), backoff.delayMillis(attempt), TimeUnit.MILLISECONDS);
+            scheduler.schedule(
+                    () -> attempt(call, retry, attempt + 1),
+                    backoff.delayMillis(attempt),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -168,11 +197,18 @@ public final class ComprehendSentimentEngine implements SentimentEngine {
         }
         boolean retryable = AwsErrors.isRetryable(error);
         if (retryable && attempt + 1 < maxAttempts) {
-            scheduler.schedule(() -> attempt(call, pending, attempt + 1), backoff.delayMillis(attempt), TimeUnit.MILLISECONDS);
+            scheduler.schedule(
+                    () -> attempt(call, pending, attempt + 1),
+                    backoff.delayMillis(attempt),
+                    TimeUnit.MILLISECONDS);
             return;
         }
         failedCalls.inc();
-        String reason = (retryable ? "gave up after " + (attempt + 1) + " attempts: " : "") + error.getClass().getSimpleName() + ": " + error.getMessage();
+        String reason =
+                (retryable ? "gave up after " + (attempt + 1) + " attempts: " : "")
+                        + error.getClass().getSimpleName()
+                        + ": "
+                        + error.getMessage();
         LOG.warn("Comprehend could not score {} reviews: {}", pending.size(), reason);
         pending.forEach(i -> call.results[i] = SentimentScore.unknown(NAME, reason));
         call.done.complete(Arrays.asList(call.results));
@@ -184,13 +220,19 @@ public final class ComprehendSentimentEngine implements SentimentEngine {
         try {
             label = Sentiment.valueOf(item.sentimentAsString());
         } catch (IllegalArgumentException | NullPointerException e) {
-            return SentimentScore.unknown(NAME, "unexpected sentiment '" + item.sentimentAsString() + "'");
+            return SentimentScore.unknown(
+                    NAME, "unexpected sentiment '" + item.sentimentAsString() + "'");
         }
         if (s == null) {
             return SentimentScore.unknown(NAME, "no SentimentScore in Comprehend's answer");
         }
-        return SentimentScore.of(label, value(s.positive()), value(s.negative()),
-                value(s.neutral()), value(s.mixed()), NAME);
+        return SentimentScore.of(
+                label,
+                value(s.positive()),
+                value(s.negative()),
+                value(s.neutral()),
+                value(s.mixed()),
+                NAME);
     }
 
     private static double value(Float f) {

@@ -1,5 +1,6 @@
 package io.changeviews.job.sentiment;
 
+import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -9,8 +10,6 @@ import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-
-import java.time.Instant;
 
 /**
  * Joins each review's current row with its sentiment into the enriched changelog (+I, −U/+U, −D
@@ -33,16 +32,20 @@ public final class EnrichedReviewChangelog extends KeyedProcessFunction<String, 
 
     @Override
     public void open(OpenContext openContext) {
-        last = getRuntimeContext().getState(new ValueStateDescriptor<>("last-enriched-review", enrichedType));
+        last =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("last-enriched-review", enrichedType));
     }
 
     @Override
     public void processElement(ReviewChange c, Context ctx, Collector<Row> out) throws Exception {
         Row previous = last.value();
-        // The record's timestamp is the change's own time (for a delete too, unlike the row's change_time).
-        Instant changeTime = ctx.timestamp() != null
-                ? Instant.ofEpochMilli(ctx.timestamp())
-                : (Instant) c.review.getField(c.review.getArity() - 1);
+        // The record's timestamp is the change's own time (for a delete too, unlike the row's
+        // change_time).
+        Instant changeTime =
+                ctx.timestamp() != null
+                        ? Instant.ofEpochMilli(ctx.timestamp())
+                        : (Instant) c.review.getField(c.review.getArity() - 1);
         if (c.action == ReviewChange.Action.DELETE) {
             if (previous != null) {
                 last.clear();
@@ -51,9 +54,17 @@ public final class EnrichedReviewChangelog extends KeyedProcessFunction<String, 
             }
             return;
         }
-        Row enriched = c.action == ReviewChange.Action.SCORE || previous == null
-                ? EnrichedReviewTypes.enrichedRow(c.review, c.sentiment, c.positive, c.negative, c.neutral, c.mixed, c.engine)
-                : EnrichedReviewTypes.enrichedRow(c.review, previous);
+        Row enriched =
+                c.action == ReviewChange.Action.SCORE || previous == null
+                        ? EnrichedReviewTypes.enrichedRow(
+                                c.review,
+                                c.sentiment,
+                                c.positive,
+                                c.negative,
+                                c.neutral,
+                                c.mixed,
+                                c.engine)
+                        : EnrichedReviewTypes.enrichedRow(c.review, previous);
         last.update(enriched);
         if (previous == null) {
             out.collect(withKind(enriched, RowKind.INSERT));
@@ -61,7 +72,10 @@ public final class EnrichedReviewChangelog extends KeyedProcessFunction<String, 
             out.collect(withKind(previous, RowKind.UPDATE_BEFORE));
             out.collect(withKind(enriched, RowKind.UPDATE_AFTER));
         }
-        ctx.output(changes, EnrichedReviewTypes.changeRow(enriched, previous == null ? "INSERT" : "MODIFY", changeTime));
+        ctx.output(
+                changes,
+                EnrichedReviewTypes.changeRow(
+                        enriched, previous == null ? "INSERT" : "MODIFY", changeTime));
     }
 
     private static Row withKind(Row row, RowKind kind) {

@@ -2,15 +2,13 @@ package io.changeviews.job.sentiment;
 
 import io.changeviews.job.config.SourceTableSpec;
 import io.changeviews.job.normalize.TableTypes;
-
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.types.Row;
-
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The enriched review tables' row types: the review table's declared columns, then the sentiment
@@ -19,9 +17,17 @@ import java.util.List;
 public final class EnrichedReviewTypes {
     public static final String SENTIMENT = "sentiment";
     public static final String ENGINE = "sentiment_engine";
+
     /** The sentiment columns, in row order after the declared columns. */
-    public static final List<String> SENTIMENT_COLUMNS = List.of(SENTIMENT, "sentiment_positive", "sentiment_negative",
-            "sentiment_neutral", "sentiment_mixed", ENGINE);
+    public static final List<String> SENTIMENT_COLUMNS =
+            List.of(
+                    SENTIMENT,
+                    "sentiment_positive",
+                    "sentiment_negative",
+                    "sentiment_neutral",
+                    "sentiment_mixed",
+                    ENGINE);
+
     /** Suffix of the enriched current-state table's SQL name, e.g. {@code reviews_enriched}. */
     public static final String ENRICHED_SUFFIX = "_enriched";
 
@@ -37,7 +43,10 @@ public final class EnrichedReviewTypes {
         return DataTypes.ROW(fields(table, true).toArray(new DataTypes.Field[0]));
     }
 
-    /** The changes table's schema: {@code change_time} is its event-time attribute with the stream's watermarks. */
+    /**
+     * The changes table's schema: {@code change_time} is its event-time attribute with the stream's
+     * watermarks.
+     */
     public static Schema changesSchema(SourceTableSpec table) {
         return Schema.newBuilder()
                 .fromRowDataType(changes(table))
@@ -59,8 +68,18 @@ public final class EnrichedReviewTypes {
         return fields;
     }
 
-    /** A review's state row (declared columns, change_time) with a sentiment; a missing label is UNKNOWN. */
-    static Row enrichedRow(Row review, String sentiment, Double positive, Double negative, Double neutral, Double mixed, String engine) {
+    /**
+     * A review's state row (declared columns, change_time) with a sentiment; a missing label is
+     * UNKNOWN.
+     */
+    static Row enrichedRow(
+            Row review,
+            String sentiment,
+            Double positive,
+            Double negative,
+            Double neutral,
+            Double mixed,
+            String engine) {
         int n = review.getArity() - 1;
         Row r = new Row(n + SENTIMENT_COLUMNS.size() + 1);
         for (int i = 0; i < n; i++) {
@@ -76,11 +95,20 @@ public final class EnrichedReviewTypes {
         return r;
     }
 
-    /** A review's state row with the sentiment of {@code previous}, an enriched row of the same review. */
+    /**
+     * A review's state row with the sentiment of {@code previous}, an enriched row of the same
+     * review.
+     */
     static Row enrichedRow(Row review, Row previous) {
         int n = review.getArity() - 1;
-        return enrichedRow(review, (String) previous.getField(n), (Double) previous.getField(n + 1), (Double) previous.getField(n + 2),
-                (Double) previous.getField(n + 3), (Double) previous.getField(n + 4), (String) previous.getField(n + 5));
+        return enrichedRow(
+                review,
+                (String) previous.getField(n),
+                (Double) previous.getField(n + 1),
+                (Double) previous.getField(n + 2),
+                (Double) previous.getField(n + 3),
+                (Double) previous.getField(n + 4),
+                (String) previous.getField(n + 5));
     }
 
     /** The append-only change row of an enriched row. */

@@ -15,27 +15,71 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The embedded engine for runs without AWS: scores English text with the VADER valence lexicon
- * (MIT licensed, read from the vader-sentiment-analyzer jar) and a few rules in the spirit of
- * VADER — negation, boosters and dampeners, "but" shifting weight to what follows, capitals and
- * exclamation marks as emphasis. Deterministic and in-process, so it completes at once.
+ * The embedded engine for runs without AWS: scores English text with the VADER valence lexicon (MIT
+ * licensed, read from the vader-sentiment-analyzer jar) and a few rules in the spirit of VADER —
+ * negation, boosters and dampeners, "but" shifting weight to what follows, capitals and exclamation
+ * marks as emphasis. Deterministic and in-process, so it completes at once.
  */
 public final class LexiconSentimentEngine implements SentimentEngine {
     public static final String NAME = "embedded-vader";
     static final String LEXICON = "vader_sentiment_lexicon.txt";
 
-    private static final Set<String> NEGATIONS = Set.of("not", "no", "never", "none", "nobody", "nothing", "neither",
-            "nor", "nowhere", "cannot", "without", "hardly", "isnt", "wasnt", "dont", "doesnt", "didnt", "cant", "wont",
-            "arent", "werent", "havent", "hasnt", "hadnt", "shouldnt", "wouldnt", "couldnt", "aint", "neednt", "mustnt");
-    private static final Map<String, Double> INTENSIFIERS = Map.ofEntries(
-            Map.entry("very", 0.293), Map.entry("really", 0.293), Map.entry("extremely", 0.293),
-            Map.entry("absolutely", 0.293), Map.entry("incredibly", 0.293), Map.entry("totally", 0.293),
-            Map.entry("so", 0.293), Map.entry("truly", 0.293), Map.entry("completely", 0.293),
-            Map.entry("highly", 0.293), Map.entry("super", 0.293), Map.entry("most", 0.293),
-            Map.entry("slightly", -0.293), Map.entry("somewhat", -0.293), Map.entry("barely", -0.293),
-            Map.entry("marginally", -0.293), Map.entry("partly", -0.293), Map.entry("occasionally", -0.293));
+    private static final Set<String> NEGATIONS =
+            Set.of(
+                    "not",
+                    "no",
+                    "never",
+                    "none",
+                    "nobody",
+                    "nothing",
+                    "neither",
+                    "nor",
+                    "nowhere",
+                    "cannot",
+                    "without",
+                    "hardly",
+                    "isnt",
+                    "wasnt",
+                    "dont",
+                    "doesnt",
+                    "didnt",
+                    "cant",
+                    "wont",
+                    "arent",
+                    "werent",
+                    "havent",
+                    "hasnt",
+                    "hadnt",
+                    "shouldnt",
+                    "wouldnt",
+                    "couldnt",
+                    "aint",
+                    "neednt",
+                    "mustnt");
+    private static final Map<String, Double> INTENSIFIERS =
+            Map.ofEntries(
+                    Map.entry("very", 0.293),
+                    Map.entry("really", 0.293),
+                    Map.entry("extremely", 0.293),
+                    Map.entry("absolutely", 0.293),
+                    Map.entry("incredibly", 0.293),
+                    Map.entry("totally", 0.293),
+                    Map.entry("so", 0.293),
+                    Map.entry("truly", 0.293),
+                    Map.entry("completely", 0.293),
+                    Map.entry("highly", 0.293),
+                    Map.entry("super", 0.293),
+                    Map.entry("most", 0.293),
+                    Map.entry("slightly", -0.293),
+                    Map.entry("somewhat", -0.293),
+                    Map.entry("barely", -0.293),
+                    Map.entry("marginally", -0.293),
+                    Map.entry("partly", -0.293),
+                    Map.entry("occasionally", -0.293));
+
     /** Where VADER's compound score saturates: compound = s / sqrt(s² + ALPHA). */
     private static final double ALPHA = 15;
+
     private static final double NEGATION_FACTOR = -0.74;
     private static final double CAPS_BOOST = 0.733;
     private static final double EXCLAMATION_BOOST = 0.292;
@@ -58,12 +102,22 @@ public final class LexiconSentimentEngine implements SentimentEngine {
         return NAME;
     }
 
-    /** Scores English only: other languages are UNKNOWN, as with a language Comprehend does not support. */
+    /**
+     * Scores English only: other languages are UNKNOWN, as with a language Comprehend does not
+     * support.
+     */
     @Override
     public CompletableFuture<List<SentimentScore>> score(String language, List<String> texts) {
         List<SentimentScore> out = new ArrayList<>(texts.size());
         for (String text : texts) {
-            out.add(language.equals("en") ? score(text) : SentimentScore.unknown(NAME, "the embedded engine scores English only, not '" + language + "'"));
+            out.add(
+                    language.equals("en")
+                            ? score(text)
+                            : SentimentScore.unknown(
+                                    NAME,
+                                    "the embedded engine scores English only, not '"
+                                            + language
+                                            + "'"));
         }
         return CompletableFuture.completedFuture(out);
     }
@@ -76,7 +130,9 @@ public final class LexiconSentimentEngine implements SentimentEngine {
                 raw.add(t);
             }
         }
-        boolean mixedCase = !text.equals(text.toUpperCase(Locale.ROOT)) && !text.equals(text.toLowerCase(Locale.ROOT));
+        boolean mixedCase =
+                !text.equals(text.toUpperCase(Locale.ROOT))
+                        && !text.equals(text.toLowerCase(Locale.ROOT));
         List<String> words = new ArrayList<>(raw.size());
         raw.forEach(t -> words.add(normalize(t)));
         int but = words.indexOf("but");
@@ -86,7 +142,12 @@ public final class LexiconSentimentEngine implements SentimentEngine {
         for (int i = 0; i < words.size(); i++) {
             Double v = lexicon.get(words.get(i));
             if (v == null) {
-                v = lexicon.get(raw.get(i).toLowerCase(Locale.ROOT)); // emoticons such as :) keep their punctuation
+                v =
+                        lexicon.get(
+                                raw.get(i)
+                                        .toLowerCase(
+                                                Locale.ROOT)); // emoticons such as :) keep their
+                // punctuation
             }
             if (INTENSIFIERS.containsKey(words.get(i))) {
                 continue; // carried by the word it modifies, not a neutral word of its own
@@ -150,7 +211,13 @@ public final class LexiconSentimentEngine implements SentimentEngine {
         } else {
             label = Sentiment.NEUTRAL;
         }
-        return SentimentScore.of(label, round(pos - mixed / 2), round(neg - mixed / 2), round(neu), round(mixed), NAME);
+        return SentimentScore.of(
+                label,
+                round(pos - mixed / 2),
+                round(neg - mixed / 2),
+                round(neu),
+                round(mixed),
+                NAME);
     }
 
     @Override
@@ -170,7 +237,9 @@ public final class LexiconSentimentEngine implements SentimentEngine {
     }
 
     private static boolean isShouted(String token) {
-        return token.length() > 1 && token.equals(token.toUpperCase(Locale.ROOT)) && token.chars().anyMatch(Character::isLetter);
+        return token.length() > 1
+                && token.equals(token.toUpperCase(Locale.ROOT))
+                && token.chars().anyMatch(Character::isLetter);
     }
 
     private static double round(double v) {
@@ -193,15 +262,21 @@ public final class LexiconSentimentEngine implements SentimentEngine {
     private static Map<String, Double> load() {
         InputStream in = LexiconSentimentEngine.class.getClassLoader().getResourceAsStream(LEXICON);
         if (in == null) {
-            throw new IllegalStateException(LEXICON + " is not on the classpath (it comes from com.github.apanimesh061:vader-sentiment-analyzer)");
+            throw new IllegalStateException(
+                    LEXICON
+                            + " is not on the classpath (it comes from"
+                            + " com.github.apanimesh061:vader-sentiment-analyzer)");
         }
         Map<String, Double> lex = new HashMap<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 String[] parts = line.split("\t");
                 if (parts.length >= 2) {
-                    lex.put(parts[0].toLowerCase(Locale.ROOT).replace("'", ""), Double.parseDouble(parts[1]));
+                    lex.put(
+                            parts[0].toLowerCase(Locale.ROOT).replace("'", ""),
+                            Double.parseDouble(parts[1]));
                 }
             }
         } catch (IOException e) {

@@ -1,6 +1,9 @@
 package io.changeviews.job.sentiment;
 
-/** Spaces calls evenly to a rate without blocking: each call reserves the next free slot and is scheduled for it. */
+/**
+ * Spaces calls evenly to a rate without blocking: each call reserves the next free slot and is
+ * scheduled for it.
+ */
 final class RateLimiter {
     private final long intervalNanos;
     private long nextSlot = Long.MIN_VALUE;

@@ -40,7 +40,8 @@ final class ReviewBatcher<T> {
                 List<T> fresh = new ArrayList<>(maxSize);
                 open.put(language, fresh);
                 batch = fresh;
-                timers.schedule(() -> flushIfOpen(language, fresh), maxWaitMillis, TimeUnit.MILLISECONDS);
+                timers.schedule(
+                        () -> flushIfOpen(language, fresh), maxWaitMillis, TimeUnit.MILLISECONDS);
             }
             batch.add(item);
             if (batch.size() >= maxSize) {

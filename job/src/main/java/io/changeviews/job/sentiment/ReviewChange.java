@@ -1,15 +1,17 @@
 package io.changeviews.job.sentiment;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.PojoField;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.types.Row;
 
-import java.util.ArrayList;
-import java.util.List;
-
-/** A change of one review on its way through scoring: what to do with it, its text, and (once scored) its sentiment. */
+/**
+ * A change of one review on its way through scoring: what to do with it, its text, and (once
+ * scored) its sentiment.
+ */
 public class ReviewChange {
     /** What the scoring step does with a change. */
     public enum Action {
@@ -23,11 +25,17 @@ public class ReviewChange {
 
     public String key;
     public Action action;
-    /** The review's current-state row (declared columns and change_time); for DELETE, its last row. */
+
+    /**
+     * The review's current-state row (declared columns and change_time); for DELETE, its last row.
+     */
     public Row review;
+
     public String language;
+
     /** The text to score, already cut to Comprehend's limit (SCORE only). */
     public String text;
+
     public String textHash;
     public String sentiment;
     public Double positive;
@@ -43,9 +51,11 @@ public class ReviewChange {
         try {
             List<PojoField> fields = new ArrayList<>();
             fields.add(new PojoField(ReviewChange.class.getField("key"), Types.STRING));
-            fields.add(new PojoField(ReviewChange.class.getField("action"), Types.ENUM(Action.class)));
+            fields.add(
+                    new PojoField(ReviewChange.class.getField("action"), Types.ENUM(Action.class)));
             fields.add(new PojoField(ReviewChange.class.getField("review"), reviewType));
-            for (String name : new String[] {"language", "text", "textHash", "sentiment", "engine"}) {
+            for (String name :
+                    new String[] {"language", "text", "textHash", "sentiment", "engine"}) {
                 fields.add(new PojoField(ReviewChange.class.getField(name), Types.STRING));
             }
             for (String name : new String[] {"positive", "negative", "neutral", "mixed"}) {
@@ -65,14 +75,19 @@ public class ReviewChange {
         return c;
     }
 
-    /** A copy of this change carrying {@code score} (none if null), without the text: a late second answer cannot touch what was already emitted. */
+    /**
+     * A copy of this change carrying {@code score} (none if null), without the text: a late second
+     * answer cannot touch what was already emitted.
+     */
     public ReviewChange withScore(SentimentScore score) {
         ReviewChange c = new ReviewChange();
         c.key = key;
         c.action = action;
         c.review = review;
         c.language = language;
-        c.textHash = textHash; // the text itself is not needed any further: not shipped through the next shuffle
+        c.textHash =
+                textHash; // the text itself is not needed any further: not shipped through the next
+        // shuffle
         if (score != null) {
             c.sentiment = score.label().name();
             c.positive = score.positive();

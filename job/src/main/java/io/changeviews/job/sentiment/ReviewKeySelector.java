@@ -1,12 +1,10 @@
 package io.changeviews.job.sentiment;
 
 import io.changeviews.connectors.change.CompositeKey;
-
-import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.types.Row;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.types.Row;
 
 /** A review's identity from its key columns (e.g. pk and sk), as one string. */
 public final class ReviewKeySelector implements KeySelector<Row, String> {

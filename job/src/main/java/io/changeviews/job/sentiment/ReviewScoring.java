@@ -4,7 +4,10 @@ import io.changeviews.connectors.aws.Backoff;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SentimentConfig;
 
-/** What scores review texts: a sentiment engine, and the score cache in front of it (none for the embedded engine). */
+/**
+ * What scores review texts: a sentiment engine, and the score cache in front of it (none for the
+ * embedded engine).
+ */
 public final class ReviewScoring {
     private final SentimentEngine.Factory engine;
     private final ScoreCache.Factory cache;
@@ -20,8 +23,9 @@ public final class ReviewScoring {
     }
 
     /**
-     * The configured one: the embedded lexicon engine, or Amazon Comprehend behind the DynamoDB score
-     * cache (so that no text is paid for twice), with the clients built from the configuration.
+     * The configured one: the embedded lexicon engine, or Amazon Comprehend behind the DynamoDB
+     * score cache (so that no text is paid for twice), with the clients built from the
+     * configuration.
      */
     public static ReviewScoring configured(JobConfig config) {
         SentimentConfig s = config.sentiment();
@@ -30,10 +34,15 @@ public final class ReviewScoring {
         }
         Backoff backoff = new Backoff(s.backoffBase(), s.backoffMax());
         return of(
-                ComprehendSentimentEngine.factory(SentimentClients.comprehend(s.aws(), s.callTimeout()),
-                        s.callsPerSecond(), backoff, s.maxAttempts()),
-                DynamoDbScoreCache.factory(SentimentClients.dynamoDb(config.dynamoDbProperties(), s.callTimeout()),
-                        s.cacheTable(), backoff));
+                ComprehendSentimentEngine.factory(
+                        SentimentClients.comprehend(s.aws(), s.callTimeout()),
+                        s.callsPerSecond(),
+                        backoff,
+                        s.maxAttempts()),
+                DynamoDbScoreCache.factory(
+                        SentimentClients.dynamoDb(config.dynamoDbProperties(), s.callTimeout()),
+                        s.cacheTable(),
+                        backoff));
     }
 
     ReviewScorer scorer(SentimentConfig s) {

@@ -1,15 +1,20 @@
 package io.changeviews.job.sentiment;
 
-import org.apache.flink.metrics.MetricGroup;
-
 import java.io.Serializable;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.flink.metrics.MetricGroup;
 
-/** Scores already paid for, by text hash: what keeps a restart or a replay from calling Comprehend again. */
+/**
+ * Scores already paid for, by text hash: what keeps a restart or a replay from calling Comprehend
+ * again.
+ */
 public interface ScoreCache extends AutoCloseable {
-    /** The known scores among {@code hashes}. Never completes exceptionally: a failed lookup reports fewer hits. */
+    /**
+     * The known scores among {@code hashes}. Never completes exceptionally: a failed lookup reports
+     * fewer hits.
+     */
     CompletableFuture<Map<String, SentimentScore>> lookup(Collection<String> hashes);
 
     /** Stores known scores. Never completes exceptionally: a failed store is logged and counted. */

@@ -1,6 +1,9 @@
 package io.changeviews.job.sentiment;
 
-/** The sentiment labels a review can carry: Comprehend's four, and UNKNOWN when it could not be scored. */
+/**
+ * The sentiment labels a review can carry: Comprehend's four, and UNKNOWN when it could not be
+ * scored.
+ */
 public enum Sentiment {
     POSITIVE,
     NEGATIVE,

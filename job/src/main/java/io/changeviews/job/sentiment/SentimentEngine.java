@@ -1,10 +1,9 @@
 package io.changeviews.job.sentiment;
 
-import org.apache.flink.metrics.MetricGroup;
-
 import java.io.Serializable;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.flink.metrics.MetricGroup;
 
 /** Scores review texts; the embedded lexicon engine or Amazon Comprehend. */
 public interface SentimentEngine extends AutoCloseable {
@@ -13,7 +12,8 @@ public interface SentimentEngine extends AutoCloseable {
 
     /**
      * Scores {@code texts} (at most {@link ReviewScorer}'s batch size) of one language, in order.
-     * Never completes exceptionally: a text that cannot be scored gets an UNKNOWN score with the reason.
+     * Never completes exceptionally: a text that cannot be scored gets an UNKNOWN score with the
+     * reason.
      */
     CompletableFuture<List<SentimentScore>> score(String language, List<String> texts);
 

@@ -3,7 +3,10 @@ package io.changeviews.job.sentiment;
 import java.io.Serializable;
 import java.util.Objects;
 
-/** One text's sentiment: the label, the four scores (null when UNKNOWN), the engine, and why it is UNKNOWN. */
+/**
+ * One text's sentiment: the label, the four scores (null when UNKNOWN), the engine, and why it is
+ * UNKNOWN.
+ */
 public final class SentimentScore implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -15,8 +18,14 @@ public final class SentimentScore implements Serializable {
     private final String engine;
     private final String reason;
 
-    private SentimentScore(Sentiment label, Double positive, Double negative, Double neutral, Double mixed,
-            String engine, String reason) {
+    private SentimentScore(
+            Sentiment label,
+            Double positive,
+            Double negative,
+            Double neutral,
+            Double mixed,
+            String engine,
+            String reason) {
         this.label = label;
         this.positive = positive;
         this.negative = negative;
@@ -26,11 +35,20 @@ public final class SentimentScore implements Serializable {
         this.reason = reason;
     }
 
-    public static SentimentScore of(Sentiment label, double positive, double negative, double neutral, double mixed, String engine) {
+    public static SentimentScore of(
+            Sentiment label,
+            double positive,
+            double negative,
+            double neutral,
+            double mixed,
+            String engine) {
         return new SentimentScore(label, positive, negative, neutral, mixed, engine, null);
     }
 
-    /** A text that could not be scored, with the reason (kept in logs and metrics, not in the views). */
+    /**
+     * A text that could not be scored, with the reason (kept in logs and metrics, not in the
+     * views).
+     */
     public static SentimentScore unknown(String engine, String reason) {
         return new SentimentScore(Sentiment.UNKNOWN, null, null, null, null, engine, reason);
     }
@@ -73,9 +91,13 @@ public final class SentimentScore implements Serializable {
             return false;
         }
         SentimentScore s = (SentimentScore) o;
-        return label == s.label && Objects.equals(positive, s.positive) && Objects.equals(negative, s.negative)
-                && Objects.equals(neutral, s.neutral) && Objects.equals(mixed, s.mixed)
-                && Objects.equals(engine, s.engine) && Objects.equals(reason, s.reason);
+        return label == s.label
+                && Objects.equals(positive, s.positive)
+                && Objects.equals(negative, s.negative)
+                && Objects.equals(neutral, s.neutral)
+                && Objects.equals(mixed, s.mixed)
+                && Objects.equals(engine, s.engine)
+                && Objects.equals(reason, s.reason);
     }
 
     @Override
@@ -85,6 +107,11 @@ public final class SentimentScore implements Serializable {
 
     @Override
     public String toString() {
-        return label + (isKnown() ? " +" + positive + " -" + negative + " =" + neutral + " ~" + mixed : " (" + reason + ")") + " by " + engine;
+        return label
+                + (isKnown()
+                        ? " +" + positive + " -" + negative + " =" + neutral + " ~" + mixed
+                        : " (" + reason + ")")
+                + " by "
+                + engine;
     }
 }

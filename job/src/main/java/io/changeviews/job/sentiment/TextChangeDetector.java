@@ -1,7 +1,7 @@
 package io.changeviews.job.sentiment;
 
 import io.changeviews.connectors.sink.Utf8;
-
+import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -11,13 +11,11 @@ import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
 
-import java.util.Locale;
-
 /**
  * Turns a review table's changelog into scoring work, per review: a new or changed text is to be
  * SCOREd, an unchanged text (another attribute changed) REUSEs the last score, and a delete — or a
- * text that became empty — is a DELETE. Items without text (summaries, other item types in the
- * same table) never enter. Keeps the hash of the last text sent per review.
+ * text that became empty — is a DELETE. Items without text (summaries, other item types in the same
+ * table) never enter. Keeps the hash of the last text sent per review.
  */
 public final class TextChangeDetector extends KeyedProcessFunction<String, Row, ReviewChange> {
     private static final long serialVersionUID = 1L;
@@ -29,8 +27,10 @@ public final class TextChangeDetector extends KeyedProcessFunction<String, Row, 
     private transient ValueState<String> lastHash;
 
     /**
-     * @param textFields the columns whose text is scored, joined by a blank line when there are several
-     * @param languageField the column holding a review's language code, or -1 to always use {@code defaultLanguage}
+     * @param textFields the columns whose text is scored, joined by a blank line when there are
+     *     several
+     * @param languageField the column holding a review's language code, or -1 to always use {@code
+     *     defaultLanguage}
      */
     public TextChangeDetector(int[] textFields, int languageField, String defaultLanguage) {
         this.textFields = textFields.clone();
@@ -40,7 +40,9 @@ public final class TextChangeDetector extends KeyedProcessFunction<String, Row, 
 
     @Override
     public void open(OpenContext openContext) {
-        lastHash = getRuntimeContext().getState(new ValueStateDescriptor<>("last-text-hash", Types.STRING));
+        lastHash =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("last-text-hash", Types.STRING));
     }
 
     @Override
@@ -60,10 +62,18 @@ public final class TextChangeDetector extends KeyedProcessFunction<String, Row, 
         String language = language(row);
         String truncated = Utf8.truncate(text, ReviewText.MAX_BYTES);
         String hash = ReviewText.hash(language, truncated);
-        ReviewChange c = change(ctx.getCurrentKey(), hash.equals(previous) ? ReviewChange.Action.REUSE : ReviewChange.Action.SCORE, row);
+        ReviewChange c =
+                change(
+                        ctx.getCurrentKey(),
+                        hash.equals(previous)
+                                ? ReviewChange.Action.REUSE
+                                : ReviewChange.Action.SCORE,
+                        row);
         c.language = language;
         c.textHash = hash;
-        c.text = truncated; // a REUSE carries it too: the scorer tries again a text whose last score was UNKNOWN
+        c.text =
+                truncated; // a REUSE carries it too: the scorer tries again a text whose last score
+        // was UNKNOWN
         if (c.action == ReviewChange.Action.SCORE) {
             lastHash.update(hash);
         }
@@ -96,10 +106,15 @@ public final class TextChangeDetector extends KeyedProcessFunction<String, Row, 
 
     private String language(Row row) {
         Object v = languageField < 0 ? null : row.getField(languageField);
-        return v == null || v.toString().trim().isEmpty() ? defaultLanguage : languageCode(v.toString());
+        return v == null || v.toString().trim().isEmpty()
+                ? defaultLanguage
+                : languageCode(v.toString());
     }
 
-    /** A language attribute as Comprehend's code: {@code EN}, {@code en-US}, {@code en_GB} → {@code en}; {@code zh-tw} → {@code zh-TW}. */
+    /**
+     * A language attribute as Comprehend's code: {@code EN}, {@code en-US}, {@code en_GB} → {@code
+     * en}; {@code zh-tw} → {@code zh-TW}.
+     */
     static String languageCode(String value) {
         String v = value.trim().replace('_', '-');
         if (v.equalsIgnoreCase("zh-TW") || v.equalsIgnoreCase("zh-Hant")) {

@@ -1,22 +1,21 @@
 package io.changeviews.job.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.changeviews.job.ops.RepoPaths;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class JobConfigTest {
     private static Map<String, Properties> shipped() throws Exception {
         return ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson());
     }
 
-    private static Map<String, Properties> with(String group, String key, String value) throws Exception {
+    private static Map<String, Properties> with(String group, String key, String value)
+            throws Exception {
         Map<String, Map<String, String>> o = new HashMap<>();
         Map<String, String> kv = new HashMap<>();
         kv.put(key, value);
@@ -28,14 +27,26 @@ class JobConfigTest {
     void theShippedConfigurationIsValid() throws Exception {
         JobConfig c = JobConfig.from(shipped());
         assertThat(c.sourceType()).isEqualTo(JobConfig.SourceType.KINESIS);
-        assertThat(c.tables()).extracting(SourceTableSpec::sqlName)
-                .containsExactlyInAnyOrder("Order_by_item", "InvoiceTransactions", "CustomerOrders", "reviews");
-        assertThat(c.views()).extracting(ViewSpec::name).containsExactlyInAnyOrder(
-                "item_count_by_date", "invoice_totals", "invoice_country_sales", "customer_totals", "top_customers",
-                "orders_per_item_minute", "review_sentiment", "review_summary", "review_sentiment_hourly");
+        assertThat(c.tables())
+                .extracting(SourceTableSpec::sqlName)
+                .containsExactlyInAnyOrder(
+                        "Order_by_item", "InvoiceTransactions", "CustomerOrders", "reviews");
+        assertThat(c.views())
+                .extracting(ViewSpec::name)
+                .containsExactlyInAnyOrder(
+                        "item_count_by_date",
+                        "invoice_totals",
+                        "invoice_country_sales",
+                        "customer_totals",
+                        "top_customers",
+                        "orders_per_item_minute",
+                        "review_sentiment",
+                        "review_summary",
+                        "review_sentiment_hourly");
         assertThat(c.sentiment().engine()).isEqualTo(SentimentConfig.Engine.EMBEDDED);
         assertThat(c.sentiment().textColumns()).containsExactly("review_headline", "review_body");
-        assertThat(c.sourceProperties().getProperty("flink.stream.initpos")).isEqualTo("TRIM_HORIZON");
+        assertThat(c.sourceProperties().getProperty("flink.stream.initpos"))
+                .isEqualTo("TRIM_HORIZON");
     }
 
     @Test
@@ -47,15 +58,41 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.from(with("source", "initial.position", "AT_TIMESTAMP")))
                 .hasMessage("configuration source / initial.timestamp: is required");
         assertThatThrownBy(() -> JobConfig.from(with("dynamodb", "flush.interval.ms", "-5")))
-                .hasMessageContaining("dynamodb / flush.interval.ms: must be a whole number of milliseconds from 1 to");
-        assertThatThrownBy(() -> JobConfig.from(with("pipeline", "tombstone.retention.ms", "9223372036854775000")))
-                .hasMessageContaining("pipeline / tombstone.retention.ms: must be a whole number of milliseconds");
-        assertThatThrownBy(() -> JobConfig.from(with("table.Order_by_item", "column.quantity", "DECIMAL(38")))
-                .hasMessageContaining("table.Order_by_item / column.quantity: 'DECIMAL(38' is not a SQL type");
-        assertThatThrownBy(() -> JobConfig.from(with("table.Order_by_item", "column.tags", "ARRAY<STRING>")))
-                .hasMessageContaining("table.Order_by_item / column.tags: type ARRAY<STRING> is not supported");
+                .hasMessageContaining(
+                        "dynamodb / flush.interval.ms: must be a whole number of milliseconds from"
+                                + " 1 to");
+        assertThatThrownBy(
+                        () ->
+                                JobConfig.from(
+                                        with(
+                                                "pipeline",
+                                                "tombstone.retention.ms",
+                                                "9223372036854775000")))
+                .hasMessageContaining(
+                        "pipeline / tombstone.retention.ms: must be a whole number of"
+                                + " milliseconds");
+        assertThatThrownBy(
+                        () ->
+                                JobConfig.from(
+                                        with(
+                                                "table.Order_by_item",
+                                                "column.quantity",
+                                                "DECIMAL(38")))
+                .hasMessageContaining(
+                        "table.Order_by_item / column.quantity: 'DECIMAL(38' is not a SQL type");
+        assertThatThrownBy(
+                        () ->
+                                JobConfig.from(
+                                        with(
+                                                "table.Order_by_item",
+                                                "column.tags",
+                                                "ARRAY<STRING>")))
+                .hasMessageContaining(
+                        "table.Order_by_item / column.tags: type ARRAY<STRING> is not supported");
         assertThatThrownBy(() -> JobConfig.from(with("view.invoice_totals", "target.key", "a,b,c")))
-                .hasMessageContaining("view.invoice_totals / target.key: a DynamoDB key has one or two attributes");
+                .hasMessageContaining(
+                        "view.invoice_totals / target.key: a DynamoDB key has one or two"
+                                + " attributes");
         assertThatThrownBy(() -> JobConfig.from(with("pipeline", "ttl-deletes.retract", "maybe")))
                 .hasMessageContaining("pipeline / ttl-deletes.retract: must be true or false");
         assertThatThrownBy(() -> JobConfig.from(with("pipeline", "watermark.lag", "5")))
@@ -69,16 +106,22 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.from(with("sentiment", "table", "Reviews")))
                 .hasMessageContaining("sentiment / table: table Reviews is not declared");
         assertThatThrownBy(() -> JobConfig.from(with("sentiment", "text.columns", "review_text")))
-                .hasMessageContaining("sentiment / text.columns: column review_text is not declared in table.reviews");
+                .hasMessageContaining(
+                        "sentiment / text.columns: column review_text is not declared in"
+                                + " table.reviews");
         assertThatThrownBy(() -> JobConfig.from(with("sentiment", "batch.size", "50")))
-                .hasMessageContaining("sentiment / batch.size: must be a whole number from 1 to 25");
-        assertThatThrownBy(() -> JobConfig.from(with("sentiment", "comprehend.calls-per-second", "0")))
-                .hasMessageContaining("sentiment / comprehend.calls-per-second: must be a number greater than 0");
+                .hasMessageContaining(
+                        "sentiment / batch.size: must be a whole number from 1 to 25");
+        assertThatThrownBy(
+                        () -> JobConfig.from(with("sentiment", "comprehend.calls-per-second", "0")))
+                .hasMessageContaining(
+                        "sentiment / comprehend.calls-per-second: must be a number greater than 0");
         assertThatThrownBy(() -> JobConfig.from(with("sentiment", "engine", "openai")))
                 .hasMessageContaining("sentiment / engine: must be one of [EMBEDDED, COMPREHEND]");
         Map<String, Properties> swedish = with("sentiment", "engine", "comprehend");
         swedish.get("sentiment").setProperty("language", "sv");
-        assertThatThrownBy(() -> JobConfig.from(swedish)).hasMessageContaining("sentiment / language: Comprehend does not score 'sv'");
+        assertThatThrownBy(() -> JobConfig.from(swedish))
+                .hasMessageContaining("sentiment / language: Comprehend does not score 'sv'");
         Map<String, Properties> none = shipped();
         none.remove("sentiment");
         assertThat(JobConfig.from(none).sentiment()).isNull();
@@ -89,29 +132,47 @@ class JobConfigTest {
         JobConfig shipped = JobConfig.from(shipped());
         assertThat(shipped.writeMode()).isEqualTo(JobConfig.WriteMode.IMMEDIATE);
         assertThat(shipped.writeMaxInFlight()).isEqualTo(16);
-        assertThat(JobConfig.from(with("dynamodb", "write.mode", "on-checkpoint")).writeMode()).isEqualTo(JobConfig.WriteMode.ON_CHECKPOINT);
-        assertThat(JobConfig.from(with("dynamodb", "write.max-in-flight", "1")).writeMaxInFlight()).isEqualTo(1);
+        assertThat(JobConfig.from(with("dynamodb", "write.mode", "on-checkpoint")).writeMode())
+                .isEqualTo(JobConfig.WriteMode.ON_CHECKPOINT);
+        assertThat(JobConfig.from(with("dynamodb", "write.max-in-flight", "1")).writeMaxInFlight())
+                .isEqualTo(1);
         assertThatThrownBy(() -> JobConfig.from(with("dynamodb", "write.mode", "later")))
-                .hasMessageContaining("dynamodb / write.mode: must be one of [IMMEDIATE, ON_CHECKPOINT]");
+                .hasMessageContaining(
+                        "dynamodb / write.mode: must be one of [IMMEDIATE, ON_CHECKPOINT]");
         assertThatThrownBy(() -> JobConfig.from(with("dynamodb", "write.max-in-flight", "0")))
-                .hasMessageContaining("dynamodb / write.max-in-flight: must be a whole number from 1 to 256");
+                .hasMessageContaining(
+                        "dynamodb / write.max-in-flight: must be a whole number from 1 to 256");
     }
 
     @Test
     void readsColumnsFromNestedAttributePaths() throws Exception {
-        JobConfig c = JobConfig.from(with("table.CustomerOrders", "column.city", "STRING FROM address.city"));
-        ColumnSpec city = c.tables().stream().filter(t -> t.sqlName().equals("CustomerOrders")).findFirst().orElseThrow()
-                .columns().stream().filter(col -> col.name().equals("city")).findFirst().orElseThrow();
+        JobConfig c =
+                JobConfig.from(
+                        with("table.CustomerOrders", "column.city", "STRING FROM address.city"));
+        ColumnSpec city =
+                c.tables().stream()
+                        .filter(t -> t.sqlName().equals("CustomerOrders"))
+                        .findFirst()
+                        .orElseThrow()
+                        .columns()
+                        .stream()
+                        .filter(col -> col.name().equals("city"))
+                        .findFirst()
+                        .orElseThrow();
         assertThat(city.path()).containsExactly("address", "city");
     }
 
     @Test
     void dynamoDbStreamsNeedsTheStreamArnAndADeclaredTable() throws Exception {
         Map<String, Properties> groups = with("source", "type", "dynamodb-streams");
-        assertThatThrownBy(() -> JobConfig.from(groups)).hasMessage("configuration source / stream.arn: is required");
-        groups.get("source").setProperty("stream.arn", "arn:aws:dynamodb:us-east-1:1:table/Order_by_item/stream/x");
+        assertThatThrownBy(() -> JobConfig.from(groups))
+                .hasMessage("configuration source / stream.arn: is required");
+        groups.get("source")
+                .setProperty(
+                        "stream.arn", "arn:aws:dynamodb:us-east-1:1:table/Order_by_item/stream/x");
         groups.get("source").setProperty("stream.table", "Orders");
-        assertThatThrownBy(() -> JobConfig.from(groups)).hasMessageContaining("source / stream.table: table Orders is not declared");
+        assertThatThrownBy(() -> JobConfig.from(groups))
+                .hasMessageContaining("source / stream.table: table Orders is not declared");
         groups.get("source").setProperty("stream.table", "Order_by_item");
         assertThat(JobConfig.from(groups).streamTable()).isEqualTo("Order_by_item");
     }

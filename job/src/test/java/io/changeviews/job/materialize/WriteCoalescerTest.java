@@ -1,9 +1,12 @@
 package io.changeviews.job.materialize;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.sink.RowItemConverter;
 import io.changeviews.job.HarnessRecords;
-
+import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.RowTypeInfo;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -17,22 +20,26 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 class WriteCoalescerTest {
-    private static final RowItemConverter CONVERTER = new RowItemConverter(List.of("k", "v"), List.of("k"));
-    private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<DeadLetter>("dead-letters") {};
+    private static final RowItemConverter CONVERTER =
+            new RowItemConverter(List.of("k", "v"), List.of("k"));
+    private static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<DeadLetter>("dead-letters") {};
     private KeyedOneInputStreamOperatorTestHarness<String, Row, Row> harness;
 
     @BeforeEach
     void open() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new WriteCoalescer("v", CONVERTER, new RowTypeInfo(Types.STRING, Types.LONG), Duration.ofSeconds(1), DEAD_LETTERS)),
-                new ViewKeySelector(CONVERTER),
-                Types.STRING);
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new WriteCoalescer(
+                                        "v",
+                                        CONVERTER,
+                                        new RowTypeInfo(Types.STRING, Types.LONG),
+                                        Duration.ofSeconds(1),
+                                        DEAD_LETTERS)),
+                        new ViewKeySelector(CONVERTER),
+                        Types.STRING);
         harness.setProcessingTime(0);
         harness.open();
     }
@@ -56,7 +63,10 @@ class WriteCoalescerTest {
         send(RowKind.INSERT, "b", 7);
         assertThat(HarnessRecords.drain(harness)).isEmpty();
         harness.setProcessingTime(1_000);
-        assertThat(HarnessRecords.drain(harness)).containsExactlyInAnyOrder(Row.ofKind(RowKind.UPDATE_AFTER, "a", 3L), Row.ofKind(RowKind.INSERT, "b", 7L));
+        assertThat(HarnessRecords.drain(harness))
+                .containsExactlyInAnyOrder(
+                        Row.ofKind(RowKind.UPDATE_AFTER, "a", 3L),
+                        Row.ofKind(RowKind.INSERT, "b", 7L));
         harness.setProcessingTime(5_000);
         assertThat(HarnessRecords.drain(harness)).isEmpty();
         assertThat(harness.numKeyedStateEntries()).isZero();
@@ -70,7 +80,8 @@ class WriteCoalescerTest {
         HarnessRecords.drain(harness);
         send(RowKind.UPDATE_BEFORE, "a", 1);
         harness.setProcessingTime(2_000);
-        assertThat(HarnessRecords.drain(harness)).containsExactly(Row.ofKind(RowKind.DELETE, "a", 1L));
+        assertThat(HarnessRecords.drain(harness))
+                .containsExactly(Row.ofKind(RowKind.DELETE, "a", 1L));
     }
 
     @Test
@@ -78,7 +89,8 @@ class WriteCoalescerTest {
         send(RowKind.UPDATE_AFTER, "a", 2);
         send(RowKind.DELETE, "a", 2);
         harness.setProcessingTime(1_000);
-        assertThat(HarnessRecords.drain(harness)).containsExactly(Row.ofKind(RowKind.DELETE, "a", 2L));
+        assertThat(HarnessRecords.drain(harness))
+                .containsExactly(Row.ofKind(RowKind.DELETE, "a", 2L));
     }
 
     @Test
@@ -86,15 +98,23 @@ class WriteCoalescerTest {
         send(RowKind.INSERT, "a", 1);
         var snapshot = harness.snapshot(1L, 1L);
         harness.close();
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new WriteCoalescer("v", CONVERTER, new RowTypeInfo(Types.STRING, Types.LONG), Duration.ofSeconds(1), DEAD_LETTERS)),
-                new ViewKeySelector(CONVERTER),
-                Types.STRING);
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new WriteCoalescer(
+                                        "v",
+                                        CONVERTER,
+                                        new RowTypeInfo(Types.STRING, Types.LONG),
+                                        Duration.ofSeconds(1),
+                                        DEAD_LETTERS)),
+                        new ViewKeySelector(CONVERTER),
+                        Types.STRING);
         harness.setProcessingTime(0);
         harness.initializeState(snapshot);
         harness.open();
         harness.setProcessingTime(2_000);
-        assertThat(HarnessRecords.drain(harness)).containsExactly(Row.ofKind(RowKind.INSERT, "a", 1L));
+        assertThat(HarnessRecords.drain(harness))
+                .containsExactly(Row.ofKind(RowKind.INSERT, "a", 1L));
     }
 
     @Test
@@ -102,14 +122,21 @@ class WriteCoalescerTest {
         harness.processElement(new StreamRecord<>(Row.ofKind(RowKind.INSERT, null, 1L)));
         harness.setProcessingTime(1_000);
         assertThat(HarnessRecords.drain(harness)).isEmpty();
-        assertThat(harness.getSideOutput(DEAD_LETTERS)).singleElement()
-                .satisfies(r -> assertThat(r.getValue().reason()).isEqualTo("DynamoDB cannot store the row: key [k] is null or empty"));
+        assertThat(harness.getSideOutput(DEAD_LETTERS))
+                .singleElement()
+                .satisfies(
+                        r ->
+                                assertThat(r.getValue().reason())
+                                        .isEqualTo(
+                                                "DynamoDB cannot store the row: key [k] is null or"
+                                                        + " empty"));
     }
 
     @Test
     void theFinalWatermarkFlushesPendingWrites() throws Exception {
         send(RowKind.INSERT, "a", 1);
         harness.processWatermark(new Watermark(Long.MAX_VALUE));
-        assertThat(HarnessRecords.drain(harness)).containsExactly(Row.ofKind(RowKind.INSERT, "a", 1L));
+        assertThat(HarnessRecords.drain(harness))
+                .containsExactly(Row.ofKind(RowKind.INSERT, "a", 1L));
     }
 }

@@ -1,11 +1,19 @@
 package io.changeviews.job.normalize;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.changeviews.connectors.change.ChangeType;
+import io.changeviews.job.HarnessRecords;
 import io.changeviews.job.config.ColumnSpec;
 import io.changeviews.job.config.SourceTableSpec;
-
-import io.changeviews.job.HarnessRecords;
-
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -19,22 +27,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.math.BigDecimal;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 class ChangelogNormalizerTest {
-    private static final SourceTableSpec TABLE = new SourceTableSpec("Orders", "Orders", Arrays.asList(
-            new ColumnSpec("item", VarCharType.STRING_TYPE, Collections.singletonList("item")),
-            new ColumnSpec("qty", new DecimalType(10, 0), Collections.singletonList("qty"))));
-    private static final OutputTag<Row> CHANGES = new OutputTag<>("changes", TableTypes.typeInfo(TableTypes.changes(TABLE)));
+    private static final SourceTableSpec TABLE =
+            new SourceTableSpec(
+                    "Orders",
+                    "Orders",
+                    Arrays.asList(
+                            new ColumnSpec(
+                                    "item",
+                                    VarCharType.STRING_TYPE,
+                                    Collections.singletonList("item")),
+                            new ColumnSpec(
+                                    "qty",
+                                    new DecimalType(10, 0),
+                                    Collections.singletonList("qty"))));
+    private static final OutputTag<Row> CHANGES =
+            new OutputTag<>("changes", TableTypes.typeInfo(TableTypes.changes(TABLE)));
     private static final Duration DEDUPE = Duration.ofMinutes(10);
     private static final Duration TOMBSTONE = Duration.ofHours(1);
 
@@ -45,11 +53,15 @@ class ChangelogNormalizerTest {
         harness = harness(true);
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, ItemChange, Row> harness(boolean retractTtl) throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, ItemChange, Row> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ChangelogNormalizer(TABLE, CHANGES, DEDUPE, TOMBSTONE, retractTtl)),
-                c -> c.itemKey,
-                Types.STRING);
+    private static KeyedOneInputStreamOperatorTestHarness<String, ItemChange, Row> harness(
+            boolean retractTtl) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ItemChange, Row> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new ChangelogNormalizer(
+                                        TABLE, CHANGES, DEDUPE, TOMBSTONE, retractTtl)),
+                        c -> c.itemKey,
+                        Types.STRING);
         h.setProcessingTime(0);
         h.open();
         return h;
@@ -60,7 +72,14 @@ class ChangelogNormalizerTest {
         harness.close();
     }
 
-    private static ItemChange change(String key, ChangeType type, long timeMillis, String seq, String eventId, Row oldRow, Row newRow) {
+    private static ItemChange change(
+            String key,
+            ChangeType type,
+            long timeMillis,
+            String seq,
+            String eventId,
+            Row oldRow,
+            Row newRow) {
         ItemChange c = new ItemChange();
         c.itemKey = key;
         c.type = type;
@@ -100,30 +119,50 @@ class ChangelogNormalizerTest {
     void newImageOnlyModifyRetractsThePreviousRowFromState() throws Exception {
         send(change("o1", ChangeType.INSERT, 1000, "1", "e1", null, image("itemA", 10)));
         send(change("o1", ChangeType.MODIFY, 2000, "2", "e2", null, image("itemB", 30)));
-        assertThat(HarnessRecords.drain(harness)).containsExactly(
-                state(RowKind.INSERT, "itemA", 10, 1000),
-                state(RowKind.UPDATE_BEFORE, "itemA", 10, 1000),
-                state(RowKind.UPDATE_AFTER, "itemB", 30, 2000));
+        assertThat(HarnessRecords.drain(harness))
+                .containsExactly(
+                        state(RowKind.INSERT, "itemA", 10, 1000),
+                        state(RowKind.UPDATE_BEFORE, "itemA", 10, 1000),
+                        state(RowKind.UPDATE_AFTER, "itemB", 30, 2000));
     }
 
     @Test
     void dropsDuplicateDeliveriesFromStateAndFromTheChangesTable() throws Exception {
-        ItemChange insert = change("o1", ChangeType.INSERT, 1000, "1", "e1", null, image("itemA", 10));
+        ItemChange insert =
+                change("o1", ChangeType.INSERT, 1000, "1", "e1", null, image("itemA", 10));
         send(insert);
         send(change("o1", ChangeType.INSERT, 1000, "7", "e1", null, image("itemA", 10)));
-        assertThat(HarnessRecords.drain(harness)).containsExactly(state(RowKind.INSERT, "itemA", 10, 1000));
+        assertThat(HarnessRecords.drain(harness))
+                .containsExactly(state(RowKind.INSERT, "itemA", 10, 1000));
         assertThat(drainChanges()).containsExactly("INSERT itemA");
     }
 
     @Test
     void appliesOnlyTheNewestOfReorderedChangesButKeepsAllInTheChangesTable() throws Exception {
         send(change("o1", ChangeType.INSERT, 1000, "1", "e1", null, image("itemA", 10)));
-        send(change("o1", ChangeType.MODIFY, 3000, "3", "e3", image("itemA", 20), image("itemA", 30)));
-        send(change("o1", ChangeType.MODIFY, 2000, "2", "e2", image("itemA", 10), image("itemA", 20)));
-        assertThat(HarnessRecords.drain(harness)).containsExactly(
-                state(RowKind.INSERT, "itemA", 10, 1000),
-                state(RowKind.UPDATE_BEFORE, "itemA", 10, 1000),
-                state(RowKind.UPDATE_AFTER, "itemA", 30, 3000));
+        send(
+                change(
+                        "o1",
+                        ChangeType.MODIFY,
+                        3000,
+                        "3",
+                        "e3",
+                        image("itemA", 20),
+                        image("itemA", 30)));
+        send(
+                change(
+                        "o1",
+                        ChangeType.MODIFY,
+                        2000,
+                        "2",
+                        "e2",
+                        image("itemA", 10),
+                        image("itemA", 20)));
+        assertThat(HarnessRecords.drain(harness))
+                .containsExactly(
+                        state(RowKind.INSERT, "itemA", 10, 1000),
+                        state(RowKind.UPDATE_BEFORE, "itemA", 10, 1000),
+                        state(RowKind.UPDATE_AFTER, "itemA", 30, 3000));
         assertThat(drainChanges()).containsExactly("INSERT itemA", "MODIFY itemA", "MODIFY itemA");
     }
 
@@ -144,9 +183,10 @@ class ChangelogNormalizerTest {
         send(change("o1", ChangeType.INSERT, 1000, "1", "e1", null, image("itemA", 10)));
         send(change("o1", ChangeType.REMOVE, 3000, "3", "e3", null, null));
         send(change("o1", ChangeType.MODIFY, 2000, "2", "e2", null, image("itemA", 20)));
-        assertThat(HarnessRecords.drain(harness)).containsExactly(
-                state(RowKind.INSERT, "itemA", 10, 1000),
-                state(RowKind.DELETE, "itemA", 10, 1000));
+        assertThat(HarnessRecords.drain(harness))
+                .containsExactly(
+                        state(RowKind.INSERT, "itemA", 10, 1000),
+                        state(RowKind.DELETE, "itemA", 10, 1000));
         assertThat(drainChanges()).containsExactly("INSERT itemA", "REMOVE itemA", "MODIFY itemA");
     }
 
@@ -154,7 +194,8 @@ class ChangelogNormalizerTest {
     void removeOfAnUnknownItemEmitsNothingAndAReinsertAfterDeleteIsAnInsert() throws Exception {
         send(change("o1", ChangeType.REMOVE, 1000, "1", "e1", image("itemA", 10), null));
         send(change("o1", ChangeType.INSERT, 2000, "2", "e2", null, image("itemB", 5)));
-        assertThat(HarnessRecords.drain(harness)).containsExactly(state(RowKind.INSERT, "itemB", 5, 2000));
+        assertThat(HarnessRecords.drain(harness))
+                .containsExactly(state(RowKind.INSERT, "itemB", 5, 2000));
     }
 
     @Test
@@ -163,7 +204,9 @@ class ChangelogNormalizerTest {
         send(change("o1", ChangeType.REMOVE, 2000, "2", "e2", null, null));
         assertThat(harness.numKeyedStateEntries()).isPositive();
         harness.setProcessingTime(DEDUPE.toMillis() + 1_000);
-        assertThat(harness.numKeyedStateEntries()).as("tombstone kept, event ids gone").isEqualTo(1);
+        assertThat(harness.numKeyedStateEntries())
+                .as("tombstone kept, event ids gone")
+                .isEqualTo(1);
         harness.setProcessingTime(TOMBSTONE.toMillis() + 1_000);
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
@@ -186,8 +229,9 @@ class ChangelogNormalizerTest {
         ttl.ttlDelete = true;
         send(ttl);
         send(change("o1", ChangeType.REMOVE, 3000, "3", "e3", null, null));
-        assertThat(HarnessRecords.drain(harness)).containsExactly(
-                state(RowKind.INSERT, "itemA", 10, 1000),
-                state(RowKind.DELETE, "itemA", 10, 1000));
+        assertThat(HarnessRecords.drain(harness))
+                .containsExactly(
+                        state(RowKind.INSERT, "itemA", 10, 1000),
+                        state(RowKind.DELETE, "itemA", 10, 1000));
     }
 }

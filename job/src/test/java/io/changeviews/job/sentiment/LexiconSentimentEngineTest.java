@@ -1,12 +1,11 @@
 package io.changeviews.job.sentiment;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The embedded engine on a small labelled set of review sentences, and the shape of its scores. */
 class LexiconSentimentEngineTest {
@@ -23,7 +22,8 @@ class LexiconSentimentEngineTest {
         LABELLED.put("Not bad at all, I am pleased.", Sentiment.POSITIVE);
         LABELLED.put("Fantastic value for the money :)", Sentiment.POSITIVE);
         LABELLED.put("Terrible. It broke after two days.", Sentiment.NEGATIVE);
-        LABELLED.put("Very disappointed, poor quality and awful customer support.", Sentiment.NEGATIVE);
+        LABELLED.put(
+                "Very disappointed, poor quality and awful customer support.", Sentiment.NEGATIVE);
         LABELLED.put("Do not buy this, complete waste of money.", Sentiment.NEGATIVE);
         LABELLED.put("The worst purchase I have ever made, it is useless.", Sentiment.NEGATIVE);
         LABELLED.put("It is not good and not worth the price.", Sentiment.NEGATIVE);
@@ -34,19 +34,23 @@ class LexiconSentimentEngineTest {
         LABELLED.put("The manual is in English and French.", Sentiment.NEUTRAL);
         LABELLED.put("Size is 30 by 40 centimetres.", Sentiment.NEUTRAL);
         LABELLED.put("Great sound but the battery is terrible.", Sentiment.MIXED);
-        LABELLED.put("I love the design, but it is slow and the buttons are awful.", Sentiment.MIXED);
+        LABELLED.put(
+                "I love the design, but it is slow and the buttons are awful.", Sentiment.MIXED);
         LABELLED.put("Beautiful screen, but the software is buggy and annoying.", Sentiment.MIXED);
     }
 
     @Test
     void labelsTheHandWrittenSetAsAReaderWould() {
         Map<String, String> wrong = new LinkedHashMap<>();
-        LABELLED.forEach((text, expected) -> {
-            Sentiment got = engine.score(text).label();
-            if (got != expected) {
-                wrong.put(text, "expected " + expected + ", got " + got + " " + engine.score(text));
-            }
-        });
+        LABELLED.forEach(
+                (text, expected) -> {
+                    Sentiment got = engine.score(text).label();
+                    if (got != expected) {
+                        wrong.put(
+                                text,
+                                "expected " + expected + ", got " + got + " " + engine.score(text));
+                    }
+                });
         assertThat(wrong).isEmpty();
     }
 
@@ -69,7 +73,8 @@ class LexiconSentimentEngineTest {
             for (double v : new double[] {s.positive(), s.negative(), s.neutral(), s.mixed()}) {
                 assertThat(v).isBetween(0.0, 1.0);
             }
-            assertThat(s.positive() + s.negative() + s.neutral() + s.mixed()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.001));
+            assertThat(s.positive() + s.negative() + s.neutral() + s.mixed())
+                    .isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.001));
             assertThat(s.engine()).isEqualTo(LexiconSentimentEngine.NAME);
         }
     }

@@ -1,16 +1,6 @@
 package io.changeviews.job.sentiment;
 
-import org.apache.flink.api.common.ExecutionConfig;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.streaming.api.datastream.AsyncDataStream;
-import org.apache.flink.streaming.api.operators.async.AsyncWaitOperatorFactory;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
-import org.apache.flink.types.Row;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,14 +13,26 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.operators.async.AsyncWaitOperatorFactory;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.types.Row;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** The async scoring operator in Flink's harness: the async timeout, a late answer, a retried UNKNOWN, and cache hits. */
+/**
+ * The async scoring operator in Flink's harness: the async timeout, a late answer, a retried
+ * UNKNOWN, and cache hits.
+ */
 class ReviewScorerTest {
     private static final long TIMEOUT_MS = 10_000;
 
-    // The harness runs the function in this JVM; engine and cache doubles are reached through static fields.
+    // The harness runs the function in this JVM; engine and cache doubles are reached through
+    // static fields.
     private static final List<List<String>> ENGINE_CALLS = new CopyOnWriteArrayList<>();
     private static volatile CompletableFuture<List<SentimentScore>> held;
     private static volatile CountDownLatch engineCalled;
@@ -62,7 +64,8 @@ class ReviewScorerTest {
                 return h;
             }
             List<SentimentScore> out = new ArrayList<>();
-            texts.forEach(t -> out.add(SentimentScore.of(Sentiment.POSITIVE, 1, 0, 0, 0, "scripted")));
+            texts.forEach(
+                    t -> out.add(SentimentScore.of(Sentiment.POSITIVE, 1, 0, 0, 0, "scripted")));
             return CompletableFuture.completedFuture(out);
         }
 
@@ -97,12 +100,22 @@ class ReviewScorerTest {
         return new MapCache();
     }
 
-    private static OneInputStreamOperatorTestHarness<ReviewChange, ReviewChange> harness(int batchSize, boolean withCache) throws Exception {
-        ReviewScorer scorer = new ReviewScorer(ReviewScorerTest::engine, withCache ? ReviewScorerTest::cache : null, batchSize, Duration.ofMillis(50));
+    private static OneInputStreamOperatorTestHarness<ReviewChange, ReviewChange> harness(
+            int batchSize, boolean withCache) throws Exception {
+        ReviewScorer scorer =
+                new ReviewScorer(
+                        ReviewScorerTest::engine,
+                        withCache ? ReviewScorerTest::cache : null,
+                        batchSize,
+                        Duration.ofMillis(50));
         AsyncWaitOperatorFactory<ReviewChange, ReviewChange> factory =
-                new AsyncWaitOperatorFactory<>(scorer, TIMEOUT_MS, 10, AsyncDataStream.OutputMode.ORDERED);
-        OneInputStreamOperatorTestHarness<ReviewChange, ReviewChange> h = new OneInputStreamOperatorTestHarness<>(
-                factory, ReviewChange.typeInfo(Types.ROW(Types.STRING, Types.INSTANT)).createSerializer(new ExecutionConfig()));
+                new AsyncWaitOperatorFactory<>(
+                        scorer, TIMEOUT_MS, 10, AsyncDataStream.OutputMode.ORDERED);
+        OneInputStreamOperatorTestHarness<ReviewChange, ReviewChange> h =
+                new OneInputStreamOperatorTestHarness<>(
+                        factory,
+                        ReviewChange.typeInfo(Types.ROW(Types.STRING, Types.INSTANT))
+                                .createSerializer(new ExecutionConfig()));
         h.open();
         return h;
     }
@@ -118,17 +131,23 @@ class ReviewScorerTest {
         return c;
     }
 
-    private static void send(OneInputStreamOperatorTestHarness<ReviewChange, ReviewChange> h, ReviewChange c) throws Exception {
+    private static void send(
+            OneInputStreamOperatorTestHarness<ReviewChange, ReviewChange> h, ReviewChange c)
+            throws Exception {
         synchronized (h.getCheckpointLock()) {
             h.processElement(new StreamRecord<>(c, 1L));
         }
     }
 
-    private static List<String> finish(OneInputStreamOperatorTestHarness<ReviewChange, ReviewChange> h) throws Exception {
+    private static List<String> finish(
+            OneInputStreamOperatorTestHarness<ReviewChange, ReviewChange> h) throws Exception {
         synchronized (h.getCheckpointLock()) {
             h.endInput();
         }
-        List<String> out = h.extractOutputValues().stream().map(c -> c.action + " " + c.key + " " + c.sentiment).collect(Collectors.toList());
+        List<String> out =
+                h.extractOutputValues().stream()
+                        .map(c -> c.action + " " + c.key + " " + c.sentiment)
+                        .collect(Collectors.toList());
         h.close();
         return out;
     }
@@ -146,7 +165,8 @@ class ReviewScorerTest {
         // Same text again (a rating edit): the detector says REUSE, but the last score was UNKNOWN.
         send(h, change(ReviewChange.Action.REUSE, "r1", "great"));
         send(h, change(ReviewChange.Action.DELETE, "r2", null));
-        assertThat(finish(h)).containsExactly("SCORE r1 UNKNOWN", "SCORE r1 POSITIVE", "DELETE r2 null");
+        assertThat(finish(h))
+                .containsExactly("SCORE r1 UNKNOWN", "SCORE r1 POSITIVE", "DELETE r2 null");
         assertThat(ENGINE_CALLS).hasSize(2);
     }
 
@@ -161,13 +181,20 @@ class ReviewScorerTest {
 
     @Test
     void cachedTextsAreNotSentAndNewScoresAreStored() throws Exception {
-        CACHE.put(ReviewText.hash("en", "seen before"), SentimentScore.of(Sentiment.NEGATIVE, 0, 1, 0, 0, "comprehend"));
+        CACHE.put(
+                ReviewText.hash("en", "seen before"),
+                SentimentScore.of(Sentiment.NEGATIVE, 0, 1, 0, 0, "comprehend"));
         OneInputStreamOperatorTestHarness<ReviewChange, ReviewChange> h = harness(3, true);
         send(h, change(ReviewChange.Action.SCORE, "r1", "seen before"));
         send(h, change(ReviewChange.Action.SCORE, "r2", "brand new"));
         send(h, change(ReviewChange.Action.SCORE, "r3", "brand new"));
-        assertThat(finish(h)).containsExactly("SCORE r1 NEGATIVE", "SCORE r2 POSITIVE", "SCORE r3 POSITIVE");
+        assertThat(finish(h))
+                .containsExactly("SCORE r1 NEGATIVE", "SCORE r2 POSITIVE", "SCORE r3 POSITIVE");
         assertThat(ENGINE_CALLS).containsExactly(List.of("brand new"));
-        assertThat(STORED).containsExactly(Map.of(ReviewText.hash("en", "brand new"), SentimentScore.of(Sentiment.POSITIVE, 1, 0, 0, 0, "scripted")));
+        assertThat(STORED)
+                .containsExactly(
+                        Map.of(
+                                ReviewText.hash("en", "brand new"),
+                                SentimentScore.of(Sentiment.POSITIVE, 1, 0, 0, 0, "scripted")));
     }
 }
