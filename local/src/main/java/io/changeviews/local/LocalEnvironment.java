@@ -13,7 +13,7 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 
 /** Plumbing shared by the emulator kit: free ports and SDK clients for local endpoints. */
-final class LocalEnvironment {
+public final class LocalEnvironment {
 
     static final Region REGION = Region.of(EndpointProperties.REGION);
 
@@ -39,7 +39,7 @@ final class LocalEnvironment {
      * Builds a sync SDK client for a local endpoint; the HTTP client is named because several are
      * on the classpath.
      */
-    static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(
+    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(
             B builder, String endpoint) {
         return builder.region(REGION)
                 .credentialsProvider(CREDENTIALS)

@@ -1,7 +1,9 @@
 package io.changeviews.local;
 
+import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.ChangeViewsPipeline;
 import io.changeviews.job.sentiment.DynamoDbScoreCache;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -67,12 +70,23 @@ public final class LocalTables {
                 .forEach(
                         item -> {
                             Map<String, String> row = new TreeMap<>();
-                            item.forEach((k, v) -> row.put(k, SdkItems.text(v)));
+                            item.forEach((k, v) -> row.put(k, text(v)));
                             List<String> keyValues = new ArrayList<>();
                             keys.forEach(k -> keyValues.add(row.get(k)));
                             out.put(String.join("|", keyValues), row);
                         });
         return out;
+    }
+
+    /** An item's attribute as text: plain numbers, strings as they are; null when absent. */
+    public static String text(AttributeValue v) {
+        if (v == null) {
+            return null;
+        }
+        if (v.n() != null) {
+            return DdbValue.numberText(new BigDecimal(v.n()));
+        }
+        return v.s() != null ? v.s() : v.bool() != null ? v.bool().toString() : v.toString();
     }
 
     private static void create(

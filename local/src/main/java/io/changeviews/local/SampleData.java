@@ -1,7 +1,8 @@
 package io.changeviews.local;
 
 import io.changeviews.connectors.change.ChangeType;
-import io.changeviews.connectors.change.DdbValue;
+import io.changeviews.connectors.ddb.AttributeCodec;
+import io.changeviews.connectors.ddb.DdbValue;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,9 +90,9 @@ public final class SampleData {
          */
         public void applyTo(DynamoDbClient ddb) {
             if (after != null) {
-                ddb.putItem(b -> b.tableName(table).item(SdkItems.toSdk(after)));
+                ddb.putItem(b -> b.tableName(table).item(AttributeCodec.toSdk(after)));
             } else {
-                ddb.deleteItem(b -> b.tableName(table).key(SdkItems.toSdk(keys)));
+                ddb.deleteItem(b -> b.tableName(table).key(AttributeCodec.toSdk(keys)));
             }
         }
     }

@@ -1,10 +1,9 @@
 package io.changeviews.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.changeviews.connectors.change.ChangeType;
+import io.changeviews.connectors.ddb.AttributeCodec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -192,7 +191,7 @@ public final class StreamRelay implements AutoCloseable {
     private static long attributesSize(Map<String, AttributeValue> attributes) {
         long size = 0;
         for (Map.Entry<String, AttributeValue> a : attributes.entrySet()) {
-            size += a.getKey().length() + SdkItems.text(a.getValue()).length();
+            size += a.getKey().length() + LocalTables.text(a.getValue()).length();
         }
         return size;
     }
@@ -233,58 +232,8 @@ public final class StreamRelay implements AutoCloseable {
         return json.toString();
     }
 
-    /** An attribute value in DynamoDB JSON, e.g. {@code {"N":"12.5"}}; binary values are base64. */
-    public static JsonNode attributeJson(AttributeValue value) {
-        ObjectNode json = JSON.createObjectNode();
-        switch (value.type()) {
-            case S:
-                json.put("S", value.s());
-                break;
-            case N:
-                json.put("N", value.n());
-                break;
-            case B:
-                json.put("B", base64(value.b()));
-                break;
-            case BOOL:
-                json.put("BOOL", value.bool());
-                break;
-            case NUL:
-                json.put("NULL", true);
-                break;
-            case L:
-                json.set(
-                        "L",
-                        value.l().stream()
-                                .map(StreamRelay::attributeJson)
-                                .collect(JSON::createArrayNode, ArrayNode::add, ArrayNode::addAll));
-                break;
-            case M:
-                json.set("M", mapJson(value.m()));
-                break;
-            case SS:
-                value.ss().forEach(json.putArray("SS")::add);
-                break;
-            case NS:
-                value.ns().forEach(json.putArray("NS")::add);
-                break;
-            case BS:
-                value.bs().stream().map(StreamRelay::base64).forEach(json.putArray("BS")::add);
-                break;
-            default:
-                throw new IllegalArgumentException("Attribute value of unknown type: " + value);
-        }
-        return json;
-    }
-
     private static ObjectNode mapJson(Map<String, AttributeValue> attributes) {
-        ObjectNode json = JSON.createObjectNode();
-        attributes.forEach((name, value) -> json.set(name, attributeJson(value)));
-        return json;
-    }
-
-    private static String base64(SdkBytes bytes) {
-        return Base64.getEncoder().encodeToString(bytes.asByteArray());
+        return AttributeCodec.toJson(AttributeCodec.fromSdk(attributes));
     }
 
     /** The item's key attributes in name order, so one item always lands on one shard. */

@@ -73,7 +73,7 @@ public final class Warehouse implements AutoCloseable {
      * Committed parts only: in-progress parts, and with compaction the parts not compacted yet, are
      * hidden files ({@code .part-…}) that Athena skips too.
      */
-    static boolean isCommittedPart(Path file) {
+    public static boolean isCommittedPart(Path file) {
         String name = file.getFileName().toString();
         return name.endsWith(ParquetDatasetSink.PART_SUFFIX)
                 && !name.startsWith(".")

@@ -8,7 +8,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
-import io.changeviews.connectors.change.DdbValue;
+import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.ChangeViewsJob;
 import java.net.URISyntaxException;
 import java.util.Set;
@@ -47,7 +47,7 @@ class ArchitectureTest {
 
     @Test
     void allThreeModulesAreImported() {
-        assertThat(classes.containPackage("io.changeviews.connectors.change")).isTrue();
+        assertThat(classes.containPackage("io.changeviews.connectors.ddb")).isTrue();
         assertThat(classes.containPackage("io.changeviews.job.normalize")).isTrue();
         assertThat(classes.containPackage("io.changeviews.local")).isTrue();
     }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.ChangeType;
-import io.changeviews.connectors.change.DdbValue;
 import io.changeviews.connectors.change.DecodeResult;
+import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.archive.ArchivedDataset;
 import io.changeviews.job.archive.ParquetArchive;
 import io.changeviews.job.config.ApplicationProperties;

@@ -118,7 +118,7 @@ final class CollectingPipelineIo implements PipelineIo {
                         DynamoDbWriteRequest write = converter.apply(row, null);
                         Map<String, String> item = new TreeMap<>();
                         write.getItem()
-                                .forEach((name, value) -> item.put(name, SdkItems.text(value)));
+                                .forEach((name, value) -> item.put(name, LocalTables.text(value)));
                         List<String> keyValues = new ArrayList<>();
                         key.forEach(k -> keyValues.add(item.get(k)));
                         if (write.getType() == DynamoDbWriteRequestType.PUT) {

@@ -2,7 +2,8 @@ package io.changeviews.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.changeviews.connectors.change.DdbValue;
+import io.changeviews.connectors.ddb.AttributeCodec;
+import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.ChangeViewsJob;
 import io.changeviews.job.ChangeViewsPipeline;
 import io.changeviews.job.config.ApplicationProperties;
@@ -75,7 +76,7 @@ class DynamoDbStreamsSourceITCase {
             List<Map<String, DdbValue>> orders = new ArrayList<>();
             ddb.scanPaginator(b -> b.tableName(SampleData.ORDERS))
                     .items()
-                    .forEach(item -> orders.add(SdkItems.fromSdk(item)));
+                    .forEach(item -> orders.add(AttributeCodec.fromSdk(item)));
             Map<String, List<Map<String, DdbValue>>> tables = new HashMap<>();
             tables.put(SampleData.ORDERS, orders);
             assertThat(new ExpectedViews(tables, List.of()).of("item_count_by_date")).isNotEmpty();

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.changeviews.connectors.change.DdbValue;
+import io.changeviews.connectors.ddb.AttributeCodec;
+import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.ArchiveConfig;
@@ -158,7 +159,7 @@ final class EmulatedPipeline {
             List<Map<String, DdbValue>> items = new ArrayList<>();
             ddb.scanPaginator(b -> b.tableName(table))
                     .items()
-                    .forEach(item -> items.add(SdkItems.fromSdk(item)));
+                    .forEach(item -> items.add(AttributeCodec.fromSdk(item)));
             tables.put(table, items);
         }
         return tables;

@@ -2,7 +2,7 @@ package io.changeviews.local;
 
 import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.ChangeType;
-import io.changeviews.connectors.change.DdbValue;
+import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.sentiment.LexiconSentimentEngine;
 import io.changeviews.job.sentiment.Sentiment;
 import io.changeviews.job.sentiment.SentimentScore;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.ChangeRecordDecoder;
-import io.changeviews.connectors.change.DdbJson;
+import io.changeviews.connectors.ddb.AttributeCodec;
 import io.changeviews.job.ChangeViewsJob;
 import io.changeviews.job.archive.ArchivedDataset;
 import io.changeviews.job.archive.ParquetArchive;
@@ -155,9 +155,9 @@ class S3ArchiveITCase {
                 time.substring(0, 10),
                 time.substring(11, 13),
                 quantity,
-                DdbJson.toJson(e.keys()),
-                DdbJson.toJson(e.oldImage()),
-                DdbJson.toJson(e.newImage()));
+                AttributeCodec.toJsonText(e.keys()),
+                AttributeCodec.toJsonText(e.oldImage()),
+                AttributeCodec.toJsonText(e.newImage()));
     }
 
     private static final String QUERY =

@@ -1,7 +1,7 @@
 package io.changeviews.local;
 
 import io.changeviews.connectors.change.ChangeEvent;
-import io.changeviews.connectors.change.DdbValue;
+import io.changeviews.connectors.ddb.DdbValue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.ChangeType;
-import io.changeviews.connectors.change.DdbValue;
 import io.changeviews.connectors.change.DecodeResult;
+import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.ChangeViewsPipeline;
 import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.ApplicationProperties;

@@ -1,5 +1,6 @@
 package io.changeviews.connectors.change;
 
+import io.changeviews.connectors.ddb.DdbValue;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;

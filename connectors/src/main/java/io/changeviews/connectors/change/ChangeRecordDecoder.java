@@ -1,17 +1,17 @@
 package io.changeviews.connectors.change;
 
+import static io.changeviews.connectors.ddb.AttributeCodec.abbreviate;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.changeviews.connectors.ddb.AttributeCodec;
+import io.changeviews.connectors.ddb.DdbValue;
+import io.changeviews.connectors.ddb.InvalidAttributeException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,8 +32,6 @@ public final class ChangeRecordDecoder implements Serializable {
     private static final BigDecimal MILLIS_LIMIT = new BigDecimal("1e14");
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000L);
     private static final BigDecimal THOUSAND = BigDecimal.valueOf(1_000L);
-    private static final BigDecimal MIN_NUMBER = new BigDecimal("1E-130");
-    private static final BigDecimal MAX_NUMBER = new BigDecimal("1E126");
 
     /**
      * Change times after this (the year 9999) are garbage, and would not fit a long in microseconds
@@ -184,172 +182,10 @@ public final class ChangeRecordDecoder implements Serializable {
         if (node == null || node.isNull()) {
             return null;
         }
-        if (!node.isObject()) {
-            throw new DecodeException("dynamodb." + field + " is not an object");
-        }
-        return attributes(node, "dynamodb." + field);
-    }
-
-    private static Map<String, DdbValue> attributes(JsonNode object, String path)
-            throws DecodeException {
-        Map<String, DdbValue> out = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> it = object.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            out.put(e.getKey(), value(e.getValue(), path + "." + e.getKey()));
-        }
-        return out;
-    }
-
-    /**
-     * Reads one typed attribute value. Serializers built on the AWS SDK v1 model (the DynamoDB
-     * Streams adapter) may write every descriptor with empty sets beside the real one, so null
-     * members and empty arrays are skipped when another descriptor is present.
-     */
-    static DdbValue value(JsonNode node, String path) throws DecodeException {
-        if (node == null || !node.isObject() || node.size() == 0) {
-            throw new DecodeException(path + ": not a typed attribute value");
-        }
-        String descriptor = null;
-        JsonNode content = null;
-        String emptyArrayDescriptor = null;
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            JsonNode v = e.getValue();
-            if (v.isNull()) {
-                continue;
-            }
-            if (v.isArray() && v.size() == 0) {
-                emptyArrayDescriptor = e.getKey();
-                continue;
-            }
-            if (descriptor != null) {
-                throw new DecodeException(
-                        path
-                                + ": more than one type descriptor ("
-                                + descriptor
-                                + ", "
-                                + e.getKey()
-                                + ")");
-            }
-            descriptor = e.getKey();
-            content = v;
-        }
-        if (descriptor == null) {
-            if (emptyArrayDescriptor == null) {
-                throw new DecodeException(path + ": no type descriptor");
-            }
-            descriptor = emptyArrayDescriptor;
-            content = node.get(emptyArrayDescriptor);
-        }
-        DdbValue.Type type;
         try {
-            type = DdbValue.Type.valueOf(descriptor);
-        } catch (IllegalArgumentException e) {
-            throw new DecodeException(path + ": unknown type descriptor " + abbreviate(descriptor));
-        }
-        switch (type) {
-            case S:
-                return DdbValue.s(textual(content, path));
-            case N:
-                return DdbValue.n(number(content, path));
-            case B:
-                return DdbValue.b(binary(content, path));
-            case BOOL:
-                if (!content.isBoolean()) {
-                    throw new DecodeException(path + ": BOOL is not a boolean");
-                }
-                return DdbValue.bool(content.booleanValue());
-            case NULL:
-                return DdbValue.nul();
-            case L:
-                List<DdbValue> list = new ArrayList<>();
-                for (JsonNode element : array(content, path)) {
-                    list.add(value(element, path + "[" + list.size() + "]"));
-                }
-                return DdbValue.l(list);
-            case M:
-                if (!content.isObject()) {
-                    throw new DecodeException(path + ": M is not an object");
-                }
-                return DdbValue.m(attributes(content, path));
-            case SS:
-                List<String> strings = new ArrayList<>();
-                for (JsonNode element : array(content, path)) {
-                    strings.add(textual(element, path));
-                }
-                return DdbValue.ss(strings);
-            case NS:
-                List<BigDecimal> numbers = new ArrayList<>();
-                for (JsonNode element : array(content, path)) {
-                    numbers.add(number(element, path));
-                }
-                return DdbValue.ns(numbers);
-            case BS:
-                List<byte[]> binaries = new ArrayList<>();
-                for (JsonNode element : array(content, path)) {
-                    binaries.add(binary(element, path));
-                }
-                return DdbValue.bs(binaries);
-            default:
-                throw new DecodeException(path + ": unsupported type " + type);
-        }
-    }
-
-    private static JsonNode array(JsonNode node, String path) throws DecodeException {
-        if (!node.isArray()) {
-            throw new DecodeException(path + ": expected an array");
-        }
-        return node;
-    }
-
-    private static String textual(JsonNode node, String path) throws DecodeException {
-        if (!node.isTextual()) {
-            throw new DecodeException(path + ": expected a string, got " + node.getNodeType());
-        }
-        return node.textValue();
-    }
-
-    private static BigDecimal number(JsonNode node, String path) throws DecodeException {
-        BigDecimal n;
-        try {
-            if (node.isNumber()) {
-                n = node.decimalValue();
-            } else if (node.isTextual()) {
-                n = new BigDecimal(node.textValue());
-            } else {
-                throw new DecodeException(path + ": expected a number, got " + node.getNodeType());
-            }
-        } catch (NumberFormatException e) {
-            throw new DecodeException(path + ": not a number: '" + abbreviate(node.asText()) + "'");
-        }
-        // DynamoDB itself holds no more: this also keeps absurd exponents from blowing up later
-        // arithmetic.
-        BigDecimal abs = n.abs().stripTrailingZeros();
-        if (n.signum() != 0
-                && (abs.precision() > 38
-                        || abs.compareTo(MIN_NUMBER) < 0
-                        || abs.compareTo(MAX_NUMBER) >= 0)) {
-            throw new DecodeException(
-                    path
-                            + ": "
-                            + abbreviate(n.toString())
-                            + " is not a DynamoDB number (38 digits, 1E-130 to 1E126)");
-        }
-        return n;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 100 ? s : s.substring(0, 100) + "…";
-    }
-
-    private static byte[] binary(JsonNode node, String path) throws DecodeException {
-        String text = textual(node, path);
-        try {
-            return Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            throw new DecodeException(path + ": B is not base64");
+            return AttributeCodec.itemFromJson(node, "dynamodb." + field);
+        } catch (InvalidAttributeException e) {
+            throw new DecodeException(e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,9 @@
 package io.changeviews.connectors.sink;
 
 import io.changeviews.connectors.change.CompositeKey;
+import io.changeviews.connectors.ddb.AttributeCodec;
+import io.changeviews.connectors.ddb.DdbValue;
+import io.changeviews.connectors.ddb.DynamoDbLimits;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +15,6 @@ import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequest;
 import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequestType;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -21,12 +23,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 public final class RowItemConverter implements ElementConverter<Row, DynamoDbWriteRequest> {
     private static final long serialVersionUID = 1L;
-
-    static final int MAX_PARTITION_KEY_BYTES = 2048;
-    static final int MAX_SORT_KEY_BYTES = 1024;
-    static final long MAX_ITEM_BYTES = 400 * 1024;
-    private static final BigDecimal MIN_NUMBER = new BigDecimal("1E-130");
-    private static final BigDecimal MAX_NUMBER = new BigDecimal("1E126");
 
     private final String[] columns;
     private final int[] keyPositions;
@@ -66,10 +62,7 @@ public final class RowItemConverter implements ElementConverter<Row, DynamoDbWri
             if (v == null || (v instanceof String && ((String) v).isEmpty())) {
                 return null;
             }
-            parts.add(
-                    v instanceof BigDecimal
-                            ? ((BigDecimal) v).stripTrailingZeros().toPlainString()
-                            : v.toString());
+            parts.add(v instanceof BigDecimal ? DdbValue.numberText((BigDecimal) v) : v.toString());
         }
         return CompositeKey.of(parts);
     }
@@ -85,7 +78,10 @@ public final class RowItemConverter implements ElementConverter<Row, DynamoDbWri
         }
         for (int i = 0; i < keyPositions.length; i++) {
             Object v = row.getField(keyPositions[i]);
-            int limit = i == 0 ? MAX_PARTITION_KEY_BYTES : MAX_SORT_KEY_BYTES;
+            int limit =
+                    i == 0
+                            ? DynamoDbLimits.MAX_PARTITION_KEY_BYTES
+                            : DynamoDbLimits.MAX_SORT_KEY_BYTES;
             if (v instanceof String && Utf8.length((String) v) > limit) {
                 return "key " + columns[keyPositions[i]] + " is longer than " + limit + " bytes";
             }
@@ -93,35 +89,28 @@ public final class RowItemConverter implements ElementConverter<Row, DynamoDbWri
         boolean delete = row.getKind() == RowKind.DELETE || row.getKind() == RowKind.UPDATE_BEFORE;
         long size = 0;
         for (int i = 0; i < columns.length; i++) {
-            AttributeValue v = attribute(row.getField(i));
+            DdbValue v = attribute(row.getField(i));
             if (v == null || (delete && !keyColumns.contains(columns[i]))) {
                 continue;
             }
-            if (v.n() != null && !fitsDynamoDbNumber(new BigDecimal(v.n()))) {
-                return "number " + columns[i] + "=" + v.n() + " is outside DynamoDB's range";
+            if (v.type() == DdbValue.Type.N && !DynamoDbLimits.fitsNumber(v.asNumber())) {
+                return "number "
+                        + columns[i]
+                        + "="
+                        + v.toKeyString()
+                        + " is outside DynamoDB's range";
             }
             size +=
                     Utf8.length(columns[i])
-                            + (v.s() != null
-                                    ? Utf8.length(v.s())
-                                    : v.n() != null
-                                            ? v.n().length()
-                                            : v.b() != null ? v.b().asByteArray().length : 1);
+                            + (v.type() == DdbValue.Type.S
+                                    ? Utf8.length(v.asString())
+                                    : v.type() == DdbValue.Type.N
+                                            ? v.toKeyString().length()
+                                            : v.type() == DdbValue.Type.B ? v.asBytes().length : 1);
         }
-        return size > MAX_ITEM_BYTES
+        return size > DynamoDbLimits.MAX_ITEM_BYTES
                 ? "item of about " + size + " bytes is over DynamoDB's 400 KB limit"
                 : null;
-    }
-
-    /** DynamoDB numbers: up to 38 significant digits, magnitude from 1E-130 to below 1E126. */
-    static boolean fitsDynamoDbNumber(BigDecimal n) {
-        if (n.signum() == 0) {
-            return true;
-        }
-        BigDecimal abs = n.abs().stripTrailingZeros();
-        return abs.precision() <= 38
-                && abs.compareTo(MIN_NUMBER) >= 0
-                && abs.compareTo(MAX_NUMBER) < 0;
     }
 
     @Override
@@ -130,13 +119,13 @@ public final class RowItemConverter implements ElementConverter<Row, DynamoDbWri
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         if (delete) {
             for (int pos : keyPositions) {
-                item.put(columns[pos], attribute(row.getField(pos)));
+                item.put(columns[pos], AttributeCodec.toSdk(attribute(row.getField(pos))));
             }
         } else {
             for (int i = 0; i < columns.length; i++) {
-                AttributeValue v = attribute(row.getField(i));
+                DdbValue v = attribute(row.getField(i));
                 if (v != null) {
-                    item.put(columns[i], v);
+                    item.put(columns[i], AttributeCodec.toSdk(v));
                 }
             }
         }
@@ -150,32 +139,29 @@ public final class RowItemConverter implements ElementConverter<Row, DynamoDbWri
      * The DynamoDB form of a SQL value; null for SQL NULL and for non-finite doubles, which
      * DynamoDB cannot store.
      */
-    static AttributeValue attribute(Object v) {
+    static DdbValue attribute(Object v) {
         if (v == null) {
             return null;
         }
         if (v instanceof String) {
-            return AttributeValue.fromS((String) v);
+            return DdbValue.s((String) v);
         }
         if (v instanceof BigDecimal) {
-            return AttributeValue.fromN(((BigDecimal) v).stripTrailingZeros().toPlainString());
+            return DdbValue.n((BigDecimal) v);
         }
         if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
-            return Double.isFinite(d)
-                    ? AttributeValue.fromN(
-                            BigDecimal.valueOf(d).stripTrailingZeros().toPlainString())
-                    : null;
+            return Double.isFinite(d) ? DdbValue.n(BigDecimal.valueOf(d)) : null;
         }
         if (v instanceof Number) {
-            return AttributeValue.fromN(v.toString());
+            return DdbValue.n(new BigDecimal(v.toString()));
         }
         if (v instanceof Boolean) {
-            return AttributeValue.fromBool((Boolean) v);
+            return DdbValue.bool((Boolean) v);
         }
         if (v instanceof byte[]) {
-            return AttributeValue.fromB(SdkBytes.fromByteArray((byte[]) v));
+            return DdbValue.b((byte[]) v);
         }
-        return AttributeValue.fromS(v.toString());
+        return DdbValue.s(v.toString());
     }
 }

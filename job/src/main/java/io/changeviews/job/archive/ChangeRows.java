@@ -1,9 +1,9 @@
 package io.changeviews.job.archive;
 
 import io.changeviews.connectors.change.ChangeEvent;
-import io.changeviews.connectors.change.DdbJson;
-import io.changeviews.connectors.change.DdbValue;
 import io.changeviews.connectors.change.DecodeResult;
+import io.changeviews.connectors.ddb.AttributeCodec;
+import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.config.ColumnSpec;
 import io.changeviews.job.config.ConfigException;
 import io.changeviews.job.config.JobConfig;
@@ -142,13 +142,13 @@ final class ChangeRows implements SerializableFunction<DecodeResult, Row> {
         row.setField(3, e.sequenceNumber());
         row.setField(4, Instant.EPOCH.plus(e.changeTimeMicros(), ChronoUnit.MICROS));
         row.setField(5, e.ttlDelete());
-        row.setField(6, DdbJson.toJson(e.keys()));
+        row.setField(6, AttributeCodec.toJsonText(e.keys()));
         Map<String, DdbValue> image = e.newImage() != null ? e.newImage() : e.oldImage();
         if (image != null) {
             columns.forEach((pos, column) -> row.setField(pos, typed(image, column)));
         }
-        row.setField(rowType.getFieldCount() - 2, DdbJson.toJson(e.oldImage()));
-        row.setField(rowType.getFieldCount() - 1, DdbJson.toJson(e.newImage()));
+        row.setField(rowType.getFieldCount() - 2, AttributeCodec.toJsonText(e.oldImage()));
+        row.setField(rowType.getFieldCount() - 1, AttributeCodec.toJsonText(e.newImage()));
         return row;
     }
 

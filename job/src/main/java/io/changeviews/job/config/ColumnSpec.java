@@ -1,6 +1,6 @@
 package io.changeviews.job.config;
 
-import io.changeviews.connectors.change.DdbValue;
+import io.changeviews.connectors.ddb.DdbValue;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

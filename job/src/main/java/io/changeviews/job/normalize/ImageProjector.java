@@ -1,8 +1,8 @@
 package io.changeviews.job.normalize;
 
 import io.changeviews.connectors.change.ChangeEvent;
-import io.changeviews.connectors.change.DdbValue;
 import io.changeviews.connectors.change.DeadLetter;
+import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.common.JobMetricGroup;
 import io.changeviews.job.config.ColumnSpec;
 import io.changeviews.job.config.SourceTableSpec;

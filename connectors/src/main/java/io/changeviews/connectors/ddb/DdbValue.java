@@ -1,4 +1,4 @@
-package io.changeviews.connectors.change;
+package io.changeviews.connectors.ddb;
 
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -72,15 +72,28 @@ public final class DdbValue implements Serializable {
     }
 
     public static DdbValue ss(List<String> ss) {
-        return new DdbValue(Type.SS, new ArrayList<>(ss));
+        return new DdbValue(Type.SS, members(ss));
     }
 
     public static DdbValue ns(List<BigDecimal> ns) {
-        return new DdbValue(Type.NS, new ArrayList<>(ns));
+        return new DdbValue(Type.NS, members(ns));
     }
 
     public static DdbValue bs(List<byte[]> bs) {
-        return new DdbValue(Type.BS, new ArrayList<>(bs));
+        return new DdbValue(Type.BS, members(bs));
+    }
+
+    /** DynamoDB rejects an empty set in any write, so no such value may exist here either. */
+    private static <T> ArrayList<T> members(List<T> set) {
+        if (set.isEmpty()) {
+            throw new IllegalArgumentException("DynamoDB has no empty sets");
+        }
+        return new ArrayList<>(set);
+    }
+
+    /** A number as DynamoDB writes it: plain notation, no trailing zeros. */
+    public static String numberText(BigDecimal n) {
+        return n.stripTrailingZeros().toPlainString();
     }
 
     public Type type() {
@@ -137,7 +150,7 @@ public final class DdbValue implements Serializable {
             case S:
                 return (String) value;
             case N:
-                return ((BigDecimal) value).stripTrailingZeros().toPlainString();
+                return numberText((BigDecimal) value);
             case B:
                 return Base64.getEncoder().encodeToString((byte[]) value);
             default:

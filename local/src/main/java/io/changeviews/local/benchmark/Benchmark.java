@@ -1,0 +1,64 @@
+package io.changeviews.local.benchmark;
+
+import io.changeviews.local.LocalDynamoDb;
+
+/**
+ * Measures the job's throughput, DynamoDB writes and latency next to the seed Lambda's one
+ * UpdateItem per event.
+ */
+public final class Benchmark {
+    private Benchmark() {}
+
+    public static void main(String[] args) {
+        int status = 0;
+        try {
+            run(BenchmarkOptions.parse(args));
+        } catch (Throwable e) {
+            e.printStackTrace();
+            status = 1;
+        }
+        // Flink's and the SDKs' non-daemon threads would otherwise keep the JVM up after the
+        // report.
+        System.exit(status);
+    }
+
+    private static void run(BenchmarkOptions options) throws Exception {
+        Progress progress = new Progress();
+        String machine = Report.machine();
+        Report.printHeader(machine, options);
+
+        Workload workload = Workload.generate(options, progress);
+        Workload.Totals totals = workload.totals;
+        DecodeOnlyLimit decodeOnly = DecodeOnlyLimit.measure(workload.records, progress);
+        ParquetBenchmark parquet = ParquetBenchmark.measure(workload.records);
+        EndToEnd endToEnd;
+        LambdaBaseline baseline;
+        Latency latency;
+        SentimentBenchmark sentiment;
+        progress.print("starting DynamoDB Local");
+        try (LocalDynamoDb dynamoDb = LocalDynamoDb.start()) {
+            endToEnd = EndToEnd.measure(dynamoDb, workload, progress);
+            // Half a gigabyte the later phases have no use for.
+            workload = null;
+            baseline =
+                    LambdaBaseline.measure(
+                            dynamoDb.client(), endToEnd.views, totals.lambdaUpdates, progress);
+            latency = Latency.measure(dynamoDb, options, progress);
+            sentiment =
+                    SentimentBenchmark.measure(
+                            dynamoDb, options.reviews, options.comprehendReviews, progress);
+        }
+        progress.print("done");
+        new Report(
+                        machine,
+                        options,
+                        totals,
+                        decodeOnly,
+                        endToEnd,
+                        baseline,
+                        latency,
+                        sentiment,
+                        parquet)
+                .print();
+    }
+}

@@ -1,0 +1,53 @@
+package io.changeviews.local.benchmark;
+
+import io.changeviews.job.ops.Options;
+import java.util.Map;
+
+/**
+ * The benchmark's command-line options with their defaults, and the seed and parallelism its report
+ * names beside them.
+ */
+final class BenchmarkOptions {
+    /** The order workload's random seed. */
+    static final long SEED = 2026;
+
+    static final int PARALLELISM = 2;
+
+    final int events;
+    final int items;
+    final int baselineEvents;
+    final int latencySeconds;
+    final double latencyRate;
+    final int reviews;
+    final int comprehendReviews;
+
+    private BenchmarkOptions(Map<String, String> options) {
+        events = Integer.parseInt(options.get("events"));
+        items = Integer.parseInt(options.get("items"));
+        baselineEvents = Math.min(events, Integer.parseInt(options.get("baseline-events")));
+        latencySeconds = Integer.parseInt(options.get("latency-seconds"));
+        latencyRate = Double.parseDouble(options.get("latency-rate"));
+        reviews = Integer.parseInt(options.get("reviews"));
+        comprehendReviews = Integer.parseInt(options.get("comprehend-reviews"));
+    }
+
+    static BenchmarkOptions parse(String[] args) {
+        return new BenchmarkOptions(
+                Options.parse(
+                        args,
+                        "events",
+                        "1000000",
+                        "items",
+                        "1000",
+                        "latency-seconds",
+                        "30",
+                        "latency-rate",
+                        "20",
+                        "baseline-events",
+                        "20000",
+                        "reviews",
+                        "100000",
+                        "comprehend-reviews",
+                        "20000"));
+    }
+}

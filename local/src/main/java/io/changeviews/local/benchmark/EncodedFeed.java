@@ -1,0 +1,135 @@
+package io.changeviews.local.benchmark;
+
+import io.changeviews.connectors.change.DecodeResult;
+import io.changeviews.connectors.source.ChangeRecordDeserializationSchema;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Encoded KDS-for-DynamoDB records fed to a job on this JVM's MiniCluster, decoded as the Kinesis
+ * source decodes them.
+ */
+final class EncodedFeed implements AutoCloseable {
+    // Flink gives each task its own deserialized copy of the functions: the records in a function
+    // would
+    // be copied into the job graph, half a gigabyte of it. The functions carry the feed's id
+    // instead and
+    // find the feed here, in the JVM they share with the benchmark, until it is closed.
+    private static final Map<String, EncodedFeed> OPEN = new ConcurrentHashMap<>();
+
+    private final String id = UUID.randomUUID().toString();
+    private final byte[][] records;
+    private final LongAdder decoded = new LongAdder();
+    private final AtomicLong firstDecodeNanos = new AtomicLong();
+
+    EncodedFeed(byte[][] records) {
+        this.records = records;
+        OPEN.put(id, this);
+    }
+
+    /**
+     * The records as a stream of {@code env}, decoded as records of {@code stream}.
+     * DataGeneratorSource hands each reader one contiguous index range, so each reader replays one
+     * range in order.
+     */
+    DataStream<DecodeResult> decoded(
+            StreamExecutionEnvironment env, String sourceName, String stream) {
+        return env.fromSource(
+                        new DataGeneratorSource<>(
+                                new Records(id),
+                                records.length,
+                                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
+                        WatermarkStrategy.noWatermarks(),
+                        sourceName)
+                .uid("pre-encoded-records")
+                .map(new Decode(id, stream), TypeInformation.of(DecodeResult.class))
+                .uid("decode")
+                .name("Decode KDS records");
+    }
+
+    /** Records decoded so far. */
+    long decodedCount() {
+        return decoded.sum();
+    }
+
+    /** {@link System#nanoTime()} of the first decode, 0 before it. */
+    long firstDecodeNanos() {
+        return firstDecodeNanos.get();
+    }
+
+    /** Lets the records go: the functions of a later job no longer find them. */
+    @Override
+    public void close() {
+        OPEN.remove(id);
+    }
+
+    /** Hands out the pre-encoded record at the source's index. */
+    private static final class Records implements GeneratorFunction<Long, byte[]> {
+        private static final long serialVersionUID = 1L;
+
+        private final String feed;
+        private transient byte[][] records;
+
+        Records(String feed) {
+            this.feed = feed;
+        }
+
+        @Override
+        public void open(SourceReaderContext readerContext) {
+            records = OPEN.get(feed).records;
+        }
+
+        @Override
+        public byte[] map(Long index) {
+            return records[index.intValue()];
+        }
+    }
+
+    /**
+     * Decodes as the Kinesis source does, a per-reader counter standing in for the shard's sequence
+     * numbers.
+     */
+    private static final class Decode extends RichMapFunction<byte[], DecodeResult> {
+        private static final long serialVersionUID = 1L;
+
+        private final String feed;
+        private final String stream;
+        private final ChangeRecordDeserializationSchema schema =
+                new ChangeRecordDeserializationSchema("benchmark", null);
+        private transient EncodedFeed counts;
+        private long sequence;
+
+        Decode(String feed, String stream) {
+            this.feed = feed;
+            this.stream = stream;
+        }
+
+        @Override
+        public void open(OpenContext openContext) {
+            counts = OPEN.get(feed);
+        }
+
+        @Override
+        public DecodeResult map(byte[] record) {
+            if (counts.firstDecodeNanos.get() == 0) {
+                counts.firstDecodeNanos.compareAndSet(0, System.nanoTime());
+            }
+            counts.decoded.increment();
+            return schema.deserialize(
+                    record, "", Long.toString(++sequence), 0L, stream, "shardId-benchmark");
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.changeviews.local.benchmark;
+
+import io.changeviews.connectors.change.DecodeResult;
+import io.changeviews.job.AwsPipelineIo;
+import io.changeviews.job.ChangeViewsJob;
+import io.changeviews.job.ChangeViewsPipeline;
+import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
+import io.changeviews.job.config.ApplicationProperties;
+import io.changeviews.job.config.ArchiveConfig;
+import io.changeviews.job.config.JobConfig;
+import io.changeviews.job.ops.EndpointProperties;
+import io.changeviews.job.ops.RepoPaths;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The job as the benchmark runs it: the shipped configuration on local endpoints, and the one place
+ * that builds its pipeline.
+ */
+final class JobUnderTest {
+    /** The view whose writes, final state and latency the benchmark measures. */
+    static final String VIEW_TABLE = "item_count_by_date";
+
+    static final List<String> VIEW_KEY = Arrays.asList("item_number", "order_date");
+
+    /** The stream the order changes come from. */
+    static final String STREAM = "benchmark-changes";
+
+    private JobUnderTest() {}
+
+    /**
+     * Builds the job's pipeline into {@code env} with its DynamoDB sinks, fed by {@code records},
+     * or by the configured source where {@code records} is null; returns what each view is
+     * materialized as.
+     */
+    static List<MaterializedView> build(
+            StreamExecutionEnvironment env, JobConfig config, DataStream<DecodeResult> records) {
+        if (records == null) {
+            return ChangeViewsJob.build(env, config);
+        }
+        return ChangeViewsPipeline.build(
+                env,
+                config,
+                new AwsPipelineIo(config) {
+                    @Override
+                    public DataStream<DecodeResult> changes(StreamExecutionEnvironment env) {
+                        return records;
+                    }
+                });
+    }
+
+    /**
+     * The shipped configuration, its sinks pointed at {@code dynamoDbEndpoint} and, if given, its
+     * source overridden.
+     */
+    static JobConfig config(String dynamoDbEndpoint, Map<String, String> source)
+            throws IOException {
+        return config(dynamoDbEndpoint, source, new HashMap<>());
+    }
+
+    /**
+     * The shipped configuration with the sinks on {@code dynamoDbEndpoint}, and the source and
+     * other groups replaced.
+     */
+    static JobConfig config(
+            String dynamoDbEndpoint,
+            Map<String, String> source,
+            Map<String, Map<String, String>> overrides)
+            throws IOException {
+        overrides.put(JobConfig.DYNAMODB, EndpointProperties.forEndpoint(dynamoDbEndpoint));
+        overrides.put(ArchiveConfig.GROUP, ArchiveConfig.pathOverride(null));
+        if (source != null) {
+            overrides.put(JobConfig.SOURCE, source);
+        }
+        return JobConfig.from(
+                ApplicationProperties.withOverrides(
+                        ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()), overrides));
+    }
+}

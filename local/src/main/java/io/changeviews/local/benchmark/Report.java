@@ -1,0 +1,306 @@
+package io.changeviews.local.benchmark;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The benchmark's report: the machine and parameters, one table of the job's figures next to the
+ * baseline's, and the archive's.
+ */
+final class Report {
+    private final String machine;
+    private final BenchmarkOptions options;
+    private final Workload.Totals workload;
+    private final DecodeOnlyLimit decodeOnly;
+    private final EndToEnd endToEnd;
+    private final LambdaBaseline baseline;
+    private final Latency latency;
+    private final SentimentBenchmark sentiment;
+    private final ParquetBenchmark parquet;
+
+    /**
+     * @param machine the {@link #machine()} line of the run's start
+     */
+    Report(
+            String machine,
+            BenchmarkOptions options,
+            Workload.Totals workload,
+            DecodeOnlyLimit decodeOnly,
+            EndToEnd endToEnd,
+            LambdaBaseline baseline,
+            Latency latency,
+            SentimentBenchmark sentiment,
+            ParquetBenchmark parquet) {
+        this.machine = machine;
+        this.options = options;
+        this.workload = workload;
+        this.decodeOnly = decodeOnly;
+        this.endToEnd = endToEnd;
+        this.baseline = baseline;
+        this.latency = latency;
+        this.sentiment = sentiment;
+        this.parquet = parquet;
+    }
+
+    /**
+     * The machine line; whatever else runs on the machine takes its share of the cores, and the
+     * load average tells.
+     */
+    static String machine() {
+        Runtime runtime = Runtime.getRuntime();
+        return String.format(
+                Locale.ROOT,
+                "Machine: %d cores, max heap %.1f GiB, Java %s, %s %s;"
+                        + " load average %.1f at the start",
+                runtime.availableProcessors(),
+                runtime.maxMemory() / (double) (1L << 30),
+                System.getProperty("java.version"),
+                System.getProperty("os.name"),
+                System.getProperty("os.arch"),
+                loadAverage());
+    }
+
+    /** What the run's start prints, before the phases' progress. */
+    static void printHeader(String machine, BenchmarkOptions options) {
+        System.out.println(machine);
+        System.out.println(parameters(options));
+        System.out.println("Flink's log: .local/benchmark.log");
+    }
+
+    void print() {
+        System.out.println();
+        System.out.println(
+                machine + String.format(Locale.ROOT, ", %.1f at the end", loadAverage()));
+        System.out.println(parameters(options));
+        printTable(rows());
+        System.out.println(archive());
+    }
+
+    private static String parameters(BenchmarkOptions o) {
+        return String.format(
+                Locale.ROOT,
+                "Parameters: --events %d --items %d --baseline-events %d --latency-seconds %d"
+                        + " --latency-rate %s --reviews %d --comprehend-reviews %d (seed %d,"
+                        + " parallelism %d)",
+                o.events,
+                o.items,
+                o.baselineEvents,
+                o.latencySeconds,
+                o.latencyRate,
+                o.reviews,
+                o.comprehendReviews,
+                BenchmarkOptions.SEED,
+                BenchmarkOptions.PARALLELISM);
+    }
+
+    /** One row per figure, the job next to the baseline. */
+    private List<String[]> rows() {
+        int events = options.events;
+        String view = JobUnderTest.VIEW_TABLE;
+        double pipelineRate = events / endToEnd.seconds;
+        double baselineRate = baseline.calls / baseline.seconds;
+        int keys = workload.expectedSums.size();
+        List<String[]> rows = new ArrayList<>();
+        rows.add(
+                row(
+                        "events/s, end to end",
+                        rate(pipelineRate),
+                        rate(baselineRate),
+                        String.format(
+                                Locale.ROOT,
+                                "job: %,d events in %.1f s incl. %.1f s job start, %s events/s"
+                                    + " after the first record; baseline: a sample of the first %,d"
+                                    + " events, one thread, sync UpdateItem straight to DynamoDB"
+                                    + " Local (job %.1fx)",
+                                events,
+                                endToEnd.seconds,
+                                endToEnd.startUpSeconds,
+                                rate(events / (endToEnd.seconds - endToEnd.startUpSeconds)),
+                                baseline.calls,
+                                pipelineRate / baselineRate)));
+        rows.add(
+                row(
+                        "events/s, decode-only limit",
+                        rate(decodeOnly.eventsPerSecond),
+                        "-",
+                        "one thread running ChangeRecordDeserializationSchema alone, JIT warm (2nd"
+                                + " pass)"));
+        rows.add(
+                row(
+                        "DynamoDB item writes / 1,000 events, " + view,
+                        perThousand(endToEnd.viewWrites, events),
+                        "1,000",
+                        String.format(
+                                Locale.ROOT,
+                                "baseline by construction (a correct Lambda needs %s: a moved order"
+                                    + " touches two keys); job: %,d writes, %,d keys at the end,"
+                                    + " %.1f events per key per flush interval",
+                                perThousand(events + workload.itemMoves, events),
+                                endToEnd.viewWrites,
+                                keys,
+                                pipelineRate * endToEnd.flushIntervalMs / 1000.0 / keys)));
+        rows.add(
+                row(
+                        "DynamoDB item writes / 1,000 events, all tables",
+                        perThousand(endToEnd.allWrites, events),
+                        "1,000 per view",
+                        "job: "
+                                + endToEnd.writesPerTable
+                                + "; the Lambda keeps "
+                                + view
+                                + " only, each further view would cost it"
+                                + " another write per event"));
+        rows.add(
+                row(
+                        "write calls / 1,000 events",
+                        perThousand(endToEnd.batchCalls, events) + " BatchWriteItem",
+                        "1,000 UpdateItem",
+                        String.format(
+                                Locale.ROOT,
+                                "job: %.1f items per BatchWriteItem (at most 25)",
+                                (double) endToEnd.allWrites / Math.max(1, endToEnd.batchCalls))));
+        rows.add(
+                row(
+                        view + " = generator's final state",
+                        endToEnd.check,
+                        "-",
+                        "scan of the table vs SUM(quantity) per (item, day) of the generator's live"
+                                + " orders"));
+        rows.add(
+                row(
+                        "latency p50 / p99 / max, ms",
+                        latency.figures(),
+                        "not measured",
+                        String.format(
+                                Locale.ROOT,
+                                "%,d of %,d INSERTs at %s/s via kinesis-mock (PutRecord p50 %.0f"
+                                    + " ms), put → first write of the item's aggregate that"
+                                    + " includes it; bounded by flush interval %d ms and getrecords"
+                                    + " interval %s ms; job submission to first aggregate %.1f s",
+                                latency.latencies.size(),
+                                latency.records,
+                                options.latencyRate,
+                                latency.putP50Millis,
+                                latency.flushIntervalMs,
+                                Latency.GETRECORDS_INTERVAL_MS,
+                                latency.warmUpSeconds)));
+        rows.add(
+                row(
+                        "review changes/s through enrichment",
+                        rate(sentiment.changes / sentiment.embeddedSeconds),
+                        rate(sentiment.baselineRate),
+                        String.format(
+                                Locale.ROOT,
+                                "job: embedded engine, %,d review changes (inserts, rating edits,"
+                                    + " text edits, deletes) decoded, normalized, scored and joined"
+                                    + " into the enriched changelog, parallelism 2, %.1f s incl."
+                                    + " job start; baseline: one thread, sync DetectSentiment per"
+                                    + " review against the local Comprehend endpoint",
+                                sentiment.changes,
+                                sentiment.embeddedSeconds)));
+        rows.add(
+                row(
+                        "Comprehend calls / 1,000 reviews",
+                        perThousand(sentiment.firstCalls, sentiment.toScore),
+                        "1,000 DetectSentiment",
+                        String.format(
+                                Locale.ROOT,
+                                "job: %,d BatchDetectSentiment calls for %,d texts to score (%.1f"
+                                    + " documents per call); the seed's Lambda calls once per"
+                                    + " review event: %,d calls for these %,d changes, rating edits"
+                                    + " included",
+                                sentiment.firstCalls,
+                                sentiment.toScore,
+                                (double) sentiment.firstDocuments
+                                        / Math.max(1, sentiment.firstCalls),
+                                sentiment.reviewEvents,
+                                sentiment.comprehendChanges)));
+        rows.add(
+                row(
+                        "Comprehend calls / 1,000 reviews, replay",
+                        perThousand(sentiment.replayCalls, sentiment.toScore),
+                        "1,000 again",
+                        "job: the same stream from its start into fresh job state; scores come from"
+                                + " the score cache table"));
+        return rows;
+    }
+
+    /** The archive section's lines, below the table. */
+    private String archive() {
+        double n = parquet.records;
+        int every = parquet.compactionCheckpoints;
+        String compaction =
+                every == 0 ? "off" : "every " + every + " checkpoints as kda-app.json sets it";
+        return String.format(
+                Locale.ROOT,
+                "Parquet archive (changes dataset, %,d records, parallelism %d, checkpoints every"
+                    + " %d ms, Snappy, compaction %s):%n  rows/s through decode + Parquet FileSink,"
+                    + " end to end incl. job start: %,.0f (%,d rows in %.1f s; DuckDB counts %s)%n "
+                    + " Parquet bytes per row: %.1f (%,d bytes in %,d parts)%n  JSON bytes per row"
+                    + " of the same KDS-for-DynamoDB records: %.1f (Parquet is %.1f%% of it)",
+                parquet.records,
+                BenchmarkOptions.PARALLELISM,
+                ParquetBenchmark.CHECKPOINT_INTERVAL_MS,
+                compaction,
+                n / parquet.seconds,
+                parquet.records,
+                parquet.seconds,
+                parquet.rows,
+                parquet.parquetBytes / n,
+                parquet.parquetBytes,
+                parquet.parts,
+                parquet.jsonBytes / n,
+                100.0 * parquet.parquetBytes / parquet.jsonBytes);
+    }
+
+    private static String[] row(String figure, String job, String baseline, String note) {
+        return new String[] {figure, job, baseline, note};
+    }
+
+    static String rate(double perSecond) {
+        return String.format(Locale.ROOT, "%,.0f", perSecond);
+    }
+
+    /** Per 1,000 of {@code of}; whole numbers from 100 up, where a decimal says nothing. */
+    private static String perThousand(long count, long of) {
+        return String.format(
+                Locale.ROOT,
+                count * 1000L >= 100L * Math.max(1, of) ? "%,.0f" : "%,.1f",
+                count * 1000.0 / Math.max(1, of));
+    }
+
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static void printTable(List<String[]> rows) {
+        String[] header = {"figure", "this job", "baseline", "note"};
+        int[] width = new int[header.length];
+        List<String[]> all = new ArrayList<>();
+        all.add(header);
+        all.addAll(rows);
+        for (String[] r : all) {
+            for (int c = 0; c < r.length; c++) {
+                width[c] = Math.max(width[c], r[c].length());
+            }
+        }
+        StringBuilder rule = new StringBuilder();
+        for (int c = 0; c < header.length; c++) {
+            rule.append(c == 0 ? "" : "-+-").append("-".repeat(width[c]));
+        }
+        for (int i = 0; i < all.size(); i++) {
+            String[] r = all.get(i);
+            StringBuilder line = new StringBuilder();
+            for (int c = 0; c < r.length; c++) {
+                String cell = c == r.length - 1 ? r[c] : String.format("%-" + width[c] + "s", r[c]);
+                line.append(c == 0 ? "" : " | ").append(cell);
+            }
+            System.out.println(line);
+            if (i == 0) {
+                System.out.println(rule);
+            }
+        }
+    }
+}

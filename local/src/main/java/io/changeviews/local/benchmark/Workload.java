@@ -1,0 +1,193 @@
+package io.changeviews.local.benchmark;
+
+import io.changeviews.connectors.change.ChangeType;
+import io.changeviews.local.SampleData;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The generated change history of {@code Order_by_item}: its encoded records and what they add up
+ * to.
+ */
+final class Workload {
+    private static final int ORDER_DAYS = 7;
+    private static final int MAX_QUANTITY = 20;
+    private static final Instant FIRST_CHANGE = Instant.parse("2026-11-20T00:00:00Z");
+
+    /** The encoded records, the shards one after the other. */
+    final byte[][] records;
+
+    final Totals totals;
+
+    private Workload(byte[][] records, Totals totals) {
+        this.records = records;
+        this.totals = totals;
+    }
+
+    /** What the history adds up to, for the phases after the records are let go. */
+    static final class Totals {
+        /** Updates that move an order to another item. */
+        final long itemMoves;
+
+        /** The seed's Lambda's UpdateItem calls for the first {@code --baseline-events} events. */
+        final List<LambdaUpdate> lambdaUpdates;
+
+        /** SUM(quantity) of the live orders at the end, per {@code item|day}. */
+        final Map<String, Long> expectedSums;
+
+        private Totals(
+                long itemMoves, List<LambdaUpdate> lambdaUpdates, Map<String, Long> expectedSums) {
+            this.itemMoves = itemMoves;
+            this.lambdaUpdates = Collections.unmodifiableList(lambdaUpdates);
+            this.expectedSums = Collections.unmodifiableMap(expectedSums);
+        }
+    }
+
+    /** One UpdateItem of the seed's Lambda: {@code ADD quantity :delta} on an aggregate key. */
+    static final class LambdaUpdate {
+        final String item;
+        final String day;
+        final int delta;
+
+        LambdaUpdate(String item, String day, int delta) {
+            this.item = item;
+            this.day = day;
+            this.delta = delta;
+        }
+    }
+
+    /**
+     * Random inserts (40 %), updates (40 %, a fifth of them moving the order to another item) and
+     * deletes (20 %). Orders are spread over {@value BenchmarkOptions#PARALLELISM} shards as
+     * Kinesis does by partition key, change times interleave across shards, and the array holds the
+     * shards one after the other: DataGeneratorSource hands each reader one contiguous index range,
+     * so each reader replays one shard in order, as a Kinesis source would. Were the ranges cut
+     * elsewhere, the normalizer would still converge, dropping stale changes.
+     */
+    static Workload generate(BenchmarkOptions options, Progress progress) {
+        int events = options.events;
+        progress.print(
+                String.format(
+                        Locale.ROOT,
+                        "encoding %,d change records on %s over %,d items",
+                        events,
+                        SampleData.ORDERS,
+                        options.items));
+        long t0 = System.nanoTime();
+        byte[][] records = new byte[events][];
+        Map<ChangeType, Long> counts = new LinkedHashMap<>();
+        for (ChangeType type : ChangeType.values()) {
+            counts.put(type, 0L);
+        }
+        List<LambdaUpdate> lambdaUpdates = new ArrayList<>();
+        long itemMoves = 0;
+        Random random = new Random(BenchmarkOptions.SEED);
+        List<List<Order>> live = new ArrayList<>();
+        int shards = BenchmarkOptions.PARALLELISM;
+        int[] shardStart = new int[shards];
+        for (int shard = 0; shard < shards; shard++) {
+            live.add(new ArrayList<>());
+            if (shard > 0) {
+                // Shard s - 1 holds the events j with j % shards == s - 1.
+                shardStart[shard] =
+                        shardStart[shard - 1] + (events - (shard - 1) + shards - 1) / shards;
+            }
+        }
+        long bytes = 0;
+        for (int j = 0; j < events; j++) {
+            int shard = j % shards;
+            List<Order> orders = live.get(shard);
+            double dice = random.nextDouble();
+            Order before = null;
+            Order after = null;
+            ChangeType type;
+            if (orders.isEmpty() || dice < 0.4) {
+                type = ChangeType.INSERT;
+                after =
+                        new Order(
+                                "o" + j,
+                                orderDate(random),
+                                item(random, options.items),
+                                1 + random.nextInt(MAX_QUANTITY));
+                orders.add(after);
+            } else {
+                int slot = random.nextInt(orders.size());
+                before = orders.get(slot);
+                if (dice < 0.8) {
+                    type = ChangeType.MODIFY;
+                    String item =
+                            random.nextInt(5) == 0 ? item(random, options.items) : before.item;
+                    if (!item.equals(before.item)) {
+                        itemMoves++;
+                    }
+                    after =
+                            new Order(
+                                    before.id, before.date, item, 1 + random.nextInt(MAX_QUANTITY));
+                    orders.set(slot, after);
+                } else {
+                    type = ChangeType.REMOVE;
+                    Order last = orders.remove(orders.size() - 1);
+                    if (slot < orders.size()) {
+                        orders.set(slot, last);
+                    }
+                }
+            }
+            counts.merge(type, 1L, Long::sum);
+            if (j < options.baselineEvents) {
+                lambdaUpdates.add(
+                        after == null
+                                ? new LambdaUpdate(before.item, before.day(), -before.quantity)
+                                : new LambdaUpdate(
+                                        after.item,
+                                        after.day(),
+                                        after.quantity - (before == null ? 0 : before.quantity)));
+            }
+            byte[] record =
+                    Order.encode("bench-" + j, type, FIRST_CHANGE.plusMillis(j), before, after);
+            records[shardStart[shard] + j / shards] = record;
+            bytes += record.length;
+        }
+        long liveOrders = 0;
+        Map<String, Long> expectedSums = new HashMap<>();
+        for (List<Order> orders : live) {
+            liveOrders += orders.size();
+            for (Order o : orders) {
+                expectedSums.merge(o.item + "|" + o.day(), (long) o.quantity, Long::sum);
+            }
+        }
+        progress.print(
+                String.format(
+                        Locale.ROOT,
+                        "encoded in %.1f s: %s; %,d of the updates move the order to another item;"
+                            + " average record %d bytes; at the end %,d live orders in %,d (item,"
+                            + " day) groups",
+                        Progress.secondsSince(t0),
+                        counts,
+                        itemMoves,
+                        bytes / Math.max(1, events),
+                        liveOrders,
+                        expectedSums.size()));
+        return new Workload(records, new Totals(itemMoves, lambdaUpdates, expectedSums));
+    }
+
+    private static String orderDate(Random random) {
+        int hour = random.nextInt(24);
+        return "2026-11-"
+                + (20 + random.nextInt(ORDER_DAYS))
+                + "T"
+                + (hour < 10 ? "0" : "")
+                + hour
+                + ":00:00";
+    }
+
+    private static String item(Random random, int items) {
+        return "item-" + random.nextInt(items);
+    }
+}
