@@ -1,8 +1,10 @@
-package io.changeviews.local;
+package io.changeviews.local.benchmark;
 
 import io.changeviews.connectors.sink.DynamoDbSinks;
 import io.changeviews.connectors.sink.RowItemConverter;
 import io.changeviews.job.ops.EndpointProperties;
+import io.changeviews.local.FaultyDynamoDbProxy;
+import io.changeviews.local.LocalDynamoDb;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
