@@ -33,8 +33,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
  * The configured connectors: the Kinesis or DynamoDB Streams source (started early enough to
- * overlap the snapshots), the tables' Scan snapshots, each view's DynamoDB table, the dead-letter
- * table, the Parquet archive under {@code archive.path}, the configured sentiment engine.
+ * overlap the snapshots), the tables' Scan snapshots, each view's DynamoDB table (written in the
+ * configured {@code write.mode}), the dead-letter table, the Parquet archive under {@code
+ * archive.path}, the configured sentiment engine.
  */
 public class AwsPipelineIo implements PipelineIo {
     private static final Duration SCAN_CALL_TIMEOUT = Duration.ofSeconds(30);
@@ -88,7 +89,17 @@ public class AwsPipelineIo implements PipelineIo {
 
     @Override
     public Sink<Row> view(ViewSpec view, RowItemConverter converter) {
-        return DynamoDbSinks.rows(view.targetTable(), converter, config.dynamoDbProperties());
+        return config.writeMode() == JobConfig.WriteMode.ON_CHECKPOINT
+                ? DynamoDbSinks.onCheckpoint(
+                        view.targetTable(),
+                        converter,
+                        config.dynamoDbProperties(),
+                        config.writeMaxInFlight())
+                : DynamoDbSinks.keyOrdered(
+                        view.targetTable(),
+                        converter,
+                        config.dynamoDbProperties(),
+                        config.writeMaxInFlight());
     }
 
     @Override

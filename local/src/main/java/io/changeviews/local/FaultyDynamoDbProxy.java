@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.CRC32;
@@ -81,6 +82,8 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
     private final Map<String, List<String>> keyAttributes = new ConcurrentHashMap<>();
     private final AtomicLong throttledCalls = new AtomicLong();
     private final AtomicLong partialCalls = new AtomicLong();
+    private final AtomicInteger batchWritesInProgress = new AtomicInteger();
+    private final AtomicInteger maxBatchWritesInProgress = new AtomicInteger();
     private final List<ObservedWrite> writes = new ArrayList<>();
 
     private volatile double throttleFraction;
@@ -191,6 +194,11 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
         return partialCalls.get();
     }
 
+    /** The most BatchWriteItem calls the proxy was handling at the same time. */
+    public int maxConcurrentBatchWrites() {
+        return maxBatchWritesInProgress.get();
+    }
+
     /** Item writes (puts and deletes) of the table that were forwarded and succeeded. */
     public long itemWrites(String table) {
         LongAdder count = itemWrites.get(table);
@@ -248,6 +256,17 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
     }
 
     private void batchWriteItem(HttpExchange exchange, byte[] body)
+            throws IOException, InterruptedException {
+        maxBatchWritesInProgress.accumulateAndGet(
+                batchWritesInProgress.incrementAndGet(), Math::max);
+        try {
+            faultyBatchWriteItem(exchange, body);
+        } finally {
+            batchWritesInProgress.decrementAndGet();
+        }
+    }
+
+    private void faultyBatchWriteItem(HttpExchange exchange, byte[] body)
             throws IOException, InterruptedException {
         long[] delay = delayRangeMillis;
         if (delay[1] > 0) {

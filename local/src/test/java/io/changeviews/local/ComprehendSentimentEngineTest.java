@@ -2,8 +2,8 @@ package io.changeviews.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.changeviews.connectors.aws.Backoff;
 import io.changeviews.job.ops.EndpointProperties;
-import io.changeviews.job.sentiment.Backoff;
 import io.changeviews.job.sentiment.ComprehendSentimentEngine;
 import io.changeviews.job.sentiment.LexiconSentimentEngine;
 import io.changeviews.job.sentiment.Sentiment;

@@ -2,51 +2,34 @@ package io.changeviews.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.sink.DynamoDbSinks;
-import io.changeviews.connectors.sink.RowItemConverter;
-import io.changeviews.job.materialize.ViewKeySelector;
-import io.changeviews.job.materialize.WriteCoalescer;
-import java.math.BigDecimal;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.restartstrategy.RestartStrategies;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.types.Row;
-import org.apache.flink.types.RowKind;
-import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Writes ever-growing values of a few keys through the coalescer and the DynamoDB sink to DynamoDB
- * Local behind a proxy that throttles, delays and half-processes batches: no key's value may ever
- * land after a newer one, and after a crash and restore every key ends at its newest value.
+ * Writes ever-growing values of many keys through the coalescer and the key-ordered view writer,
+ * with many requests in flight, to DynamoDB Local behind a proxy that throttles, delays and
+ * half-processes batches: no key's value may ever land after a newer one, and after a crash and
+ * restore every key ends at its newest value. In {@code on-checkpoint} mode, with the job failed
+ * and restored from its checkpoints three times mid-stream, every write DynamoDB acknowledged (the
+ * proxy's log) shows no key ever going back to an older value.
  */
 class NoStaleOverwriteITCase {
-    private static final int KEYS = 7;
-    private static final int VALUES = 3_000;
-    private static final List<String> COLUMNS = Arrays.asList("k", "v");
-    private static final OutputTag<DeadLetter> DEAD_LETTERS =
-            new OutputTag<DeadLetter>("dead-letters") {};
-    private static final TypeInformation<Row> ROW =
-            Types.ROW_NAMED(new String[] {"k", "v"}, Types.STRING, Types.BIG_DEC);
+    private static final GrowingValues WORKLOAD = new GrowingValues(40, 6_000);
+    private static final int MAX_IN_FLIGHT = 16;
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER =
@@ -75,118 +58,52 @@ class NoStaleOverwriteITCase {
         dynamoDb.close();
     }
 
-    private static void createTable(DynamoDbClient ddb, String table) {
-        ddb.createTable(
-                b ->
-                        b.tableName(table)
-                                .keySchema(k -> k.attributeName("k").keyType("HASH"))
-                                .attributeDefinitions(a -> a.attributeName("k").attributeType("S"))
-                                .billingMode("PAY_PER_REQUEST"));
-    }
-
-    private static Properties aws() {
-        Properties p = new Properties();
-        p.setProperty("aws.region", "us-east-1");
-        p.setProperty("aws.endpoint", proxy.endpoint());
-        p.setProperty("aws.credentials.provider", "BASIC");
-        p.setProperty("aws.credentials.provider.basic.accesskeyid", "local");
-        p.setProperty("aws.credentials.provider.basic.secretkey", "local");
-        return p;
-    }
-
-    /**
-     * Value i goes to key i mod KEYS, in order from one source subtask: each key's values only
-     * grow.
-     */
     private static void pipeline(
             StreamExecutionEnvironment env, String table, MapFunction<Long, Long> beforeWrite) {
-        RowItemConverter converter = new RowItemConverter(COLUMNS, List.of("k"));
-        DataStream<Row> rows =
-                env.fromSequence(1, VALUES)
-                        .setParallelism(1)
-                        .map(beforeWrite)
-                        .setParallelism(1)
-                        .map(
-                                i ->
-                                        Row.ofKind(
-                                                RowKind.UPDATE_AFTER,
-                                                "k" + (i % KEYS),
-                                                BigDecimal.valueOf(i)),
-                                ROW)
-                        .setParallelism(1);
-        rows.keyBy(new ViewKeySelector(converter))
-                .transform(
-                        "Coalesce writes of " + table,
-                        ROW,
-                        new WriteCoalescer(
-                                table,
-                                converter,
-                                ROW,
-                                Duration.ofMillis(5),
-                                DEAD_LETTERS,
-                                Set.of()))
-                .sinkTo(DynamoDbSinks.rows(table, converter, aws()));
-    }
-
-    /**
-     * Asserts that each key's values landed in increasing order; returns how many writes landed.
-     */
-    private static int assertLandedInOrder(String table) {
-        Map<String, Long> lastLanded = new HashMap<>();
-        int writes = 0;
-        for (FaultyDynamoDbProxy.ObservedWrite w : proxy.writes()) {
-            if (!w.table().equals(table)) {
-                continue;
-            }
-            String key = w.key().replaceAll(".*\"S\":\"([^\"]+)\".*", "$1");
-            long value =
-                    Long.parseLong(w.item().replaceAll(".*\"v\":\\{\"N\":\"(\\d+)\"}.*", "$1"));
-            Long previous = lastLanded.put(key, value);
-            assertThat(previous == null || previous < value)
-                    .as("key %s: %s landed after %s", key, value, previous)
-                    .isTrue();
-            writes++;
-        }
-        return writes;
-    }
-
-    private static Map<String, Long> finalValues(String table) {
-        Map<String, Long> out = new HashMap<>();
-        for (Map<String, AttributeValue> item :
-                dynamoDb.client().scan(b -> b.tableName(table)).items()) {
-            out.put(item.get("k").s(), Long.parseLong(item.get("v").n()));
-        }
-        return out;
-    }
-
-    private static Map<String, Long> newestValues() {
-        Map<String, Long> out = new HashMap<>();
-        for (long i = VALUES - KEYS + 1; i <= VALUES; i++) {
-            out.put("k" + (i % KEYS), i);
-        }
-        return out;
+        WORKLOAD.pipeline(
+                env,
+                table,
+                beforeWrite,
+                DynamoDbSinks.keyOrdered(
+                        table,
+                        GrowingValues.CONVERTER,
+                        GrowingValues.aws(proxy.endpoint()),
+                        MAX_IN_FLIGHT));
     }
 
     @Test
     void noOlderValueLandsAfterANewerOneUnderThrottlingDelaysAndUnprocessedItems()
             throws Exception {
-        createTable(dynamoDb.client(), "stale_retries");
+        GrowingValues.createTable(dynamoDb.client(), "stale_retries");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        pipeline(env, "stale_retries", new Pace());
+        pipeline(env, "stale_retries", new GrowingValues.Pace());
         env.execute("no-stale-overwrite");
 
-        assertThat(assertLandedInOrder("stale_retries"))
+        Map<String, List<Long>> landed = GrowingValues.landed(proxy, "stale_retries");
+        landed.forEach(
+                (key, values) -> {
+                    for (int i = 1; i < values.size(); i++) {
+                        assertThat(values.get(i))
+                                .as(
+                                        "key %s: %s landed after %s",
+                                        key, values.get(i), values.get(i - 1))
+                                .isGreaterThan(values.get(i - 1));
+                    }
+                });
+        assertThat(landed.values().stream().mapToInt(List::size).sum())
                 .as("several writes per key")
-                .isGreaterThan(KEYS * 5);
+                .isGreaterThan(WORKLOAD.keys * 5);
+        assertThat(proxy.maxConcurrentBatchWrites()).as("many requests in flight").isGreaterThan(2);
         assertThat(proxy.throttledCalls()).isPositive();
         assertThat(proxy.partialCalls()).isPositive();
-        assertThat(finalValues("stale_retries")).isEqualTo(newestValues());
+        assertThat(GrowingValues.finalValues(dynamoDb.client(), "stale_retries"))
+                .isEqualTo(WORKLOAD.newestValues());
     }
 
     @Test
     void afterACrashAndRestoreEveryKeyEndsAtItsNewestValue() throws Exception {
-        createTable(dynamoDb.client(), "stale_restart");
+        GrowingValues.createTable(dynamoDb.client(), "stale_restart");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(200);
@@ -194,34 +111,94 @@ class NoStaleOverwriteITCase {
         pipeline(env, "stale_restart", new CrashOnce());
         env.execute("no-stale-overwrite-restart");
         assertThat(CrashOnce.crashed).isTrue();
-        assertThat(finalValues("stale_restart")).isEqualTo(newestValues());
-    }
-
-    /**
-     * Spreads the values over a few seconds so that many flush intervals, and so many batches,
-     * pass.
-     */
-    private static final class Pace implements MapFunction<Long, Long> {
-        @Override
-        public Long map(Long i) throws Exception {
-            if (i % 10 == 0) {
-                Thread.sleep(10);
-            }
-            return i;
-        }
+        assertThat(GrowingValues.finalValues(dynamoDb.client(), "stale_restart"))
+                .isEqualTo(WORKLOAD.newestValues());
     }
 
     /** Fails the job once, two thirds of the way through, after at least one checkpoint. */
     private static final class CrashOnce implements MapFunction<Long, Long> {
         static final AtomicBoolean crashed = new AtomicBoolean();
+        private final GrowingValues.Pace pace = new GrowingValues.Pace();
 
         @Override
         public Long map(Long i) throws Exception {
-            if (i % 10 == 0) {
-                Thread.sleep(10);
-            }
-            if (i == VALUES * 2 / 3 && crashed.compareAndSet(false, true)) {
+            pace.map(i);
+            if (i == WORKLOAD.values * 2 / 3 && crashed.compareAndSet(false, true)) {
                 throw new IllegalStateException("injected crash");
+            }
+            return i;
+        }
+    }
+
+    @Test
+    void onCheckpointNoKeyEverGoesBackToAnOlderValueAcrossThreeRestores() throws Exception {
+        String table = "on_checkpoint";
+        GrowingValues.createTable(dynamoDb.client(), table);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.enableCheckpointing(200);
+        // As on MSF (MinPauseBetweenCheckpoints): a checkpoint's completion notice precedes the
+        // next barrier.
+        env.getCheckpointConfig().setMinPauseBetweenCheckpoints(100);
+        env.setRestartStrategy(RestartStrategies.fixedDelayRestart(5, 200));
+        WORKLOAD.pipeline(
+                env,
+                table,
+                new CrashThrice(),
+                DynamoDbSinks.onCheckpoint(
+                        table,
+                        GrowingValues.CONVERTER,
+                        GrowingValues.aws(proxy.endpoint()),
+                        MAX_IN_FLIGHT));
+        env.execute("on-checkpoint-writes");
+
+        assertThat(CrashThrice.crashes.get()).isEqualTo(3);
+        Map<String, List<Long>> landed = GrowingValues.landed(proxy, table);
+        landed.forEach(
+                (key, values) -> {
+                    for (int i = 1; i < values.size(); i++) {
+                        // Equal is a committable committed again after a restore; older would be a
+                        // step back.
+                        assertThat(values.get(i))
+                                .as(
+                                        "key %s: %s landed after %s",
+                                        key, values.get(i), values.get(i - 1))
+                                .isGreaterThanOrEqualTo(values.get(i - 1));
+                    }
+                });
+        assertThat(landed.values().stream().mapToInt(List::size).sum())
+                .as("several writes per key")
+                .isGreaterThan(WORKLOAD.keys * 5);
+        assertThat(proxy.throttledCalls()).isPositive();
+        assertThat(proxy.partialCalls()).isPositive();
+        assertThat(GrowingValues.finalValues(dynamoDb.client(), table))
+                .isEqualTo(WORKLOAD.newestValues());
+    }
+
+    /**
+     * Fails the job at a quarter, half and three quarters of the values, each time after a
+     * checkpoint completed since the last restore.
+     */
+    private static final class CrashThrice extends RichMapFunction<Long, Long>
+            implements CheckpointListener {
+        static final AtomicInteger crashes = new AtomicInteger();
+        private final GrowingValues.Pace pace = new GrowingValues.Pace();
+        private boolean checkpointedSinceStart;
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            checkpointedSinceStart = true;
+        }
+
+        @Override
+        public Long map(Long i) throws Exception {
+            pace.map(i);
+            int done = crashes.get();
+            if (done < 3
+                    && checkpointedSinceStart
+                    && i >= (long) WORKLOAD.values * (done + 1) / 4
+                    && crashes.compareAndSet(done, done + 1)) {
+                throw new IllegalStateException("injected crash " + (done + 1));
             }
             return i;
         }

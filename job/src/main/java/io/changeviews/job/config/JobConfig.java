@@ -30,7 +30,8 @@ import org.apache.flink.streaming.connectors.kinesis.config.ConsumerConfigConsta
  *       / {@code flink.*} connector settings passed through (region, endpoint, credentials
  *       provider).
  *   <li>{@value #DYNAMODB}: {@code aws.*} settings of the sink, {@value #FLUSH_INTERVAL_MS},
- *       {@value #DEAD_LETTER_TABLE}.
+ *       {@value #DEAD_LETTER_TABLE}, {@value #WRITE_MODE} ({@code immediate} | {@code
+ *       on-checkpoint}), {@value #WRITE_MAX_IN_FLIGHT}.
  *   <li>{@value #PIPELINE}: {@value #OUT_OF_ORDERNESS_MS}, {@value #IDLE_TIMEOUT_MS}, {@value
  *       #DEDUPE_RETENTION_MS}, {@value #TOMBSTONE_RETENTION_MS}, {@value #TTL_DELETES_RETRACT}.
  *   <li>{@code table.<SqlName>}: {@value #TABLE_DYNAMODB_NAME} (defaults to the SQL name), one
@@ -59,6 +60,19 @@ public final class JobConfig implements Serializable {
     public static final String DYNAMODB = "dynamodb";
     public static final String FLUSH_INTERVAL_MS = "flush.interval.ms";
     public static final String DEAD_LETTER_TABLE = "dead-letter.table";
+
+    /**
+     * {@code immediate} (written as rows arrive) or {@code on-checkpoint} (written once their
+     * checkpoint completed).
+     */
+    public static final String WRITE_MODE = "write.mode";
+
+    /**
+     * BatchWriteItem requests a view writer may have in flight (1–{@value #MAX_WRITE_IN_FLIGHT}).
+     */
+    public static final String WRITE_MAX_IN_FLIGHT = "write.max-in-flight";
+
+    public static final int MAX_WRITE_IN_FLIGHT = 256;
 
     public static final String PIPELINE = "pipeline";
     public static final String OUT_OF_ORDERNESS_MS = "watermark.out-of-orderness.ms";
@@ -106,7 +120,7 @@ public final class JobConfig implements Serializable {
                             INITIAL_TIMESTAMP,
                             SOURCE_UID),
                     DYNAMODB,
-                    Set.of(FLUSH_INTERVAL_MS, DEAD_LETTER_TABLE),
+                    Set.of(FLUSH_INTERVAL_MS, DEAD_LETTER_TABLE, WRITE_MODE, WRITE_MAX_IN_FLIGHT),
                     PIPELINE,
                     Set.of(
                             OUT_OF_ORDERNESS_MS,
@@ -121,6 +135,20 @@ public final class JobConfig implements Serializable {
     public enum SourceType {
         KINESIS,
         DYNAMODB_STREAMS
+    }
+
+    /** When a view's rows are written to DynamoDB. */
+    public enum WriteMode {
+        /**
+         * As soon as they arrive; after a restore a key can briefly show an older value until the
+         * replay catches up.
+         */
+        IMMEDIATE,
+        /**
+         * Once the checkpoint that covers them has completed; no key ever shows an older value than
+         * before.
+         */
+        ON_CHECKPOINT
     }
 
     /** Where a fresh start (no restored state) begins reading. */
@@ -138,6 +166,8 @@ public final class JobConfig implements Serializable {
     private final Properties dynamoDbProperties;
     private final Duration flushInterval;
     private final String deadLetterTable;
+    private final WriteMode writeMode;
+    private final int writeMaxInFlight;
     private final Duration outOfOrderness;
     private final Duration idleTimeout;
     private final Duration dedupeRetention;
@@ -192,6 +222,9 @@ public final class JobConfig implements Serializable {
         this.dynamoDbProperties = connectorProperties(ddb);
         this.flushInterval = Duration.ofMillis(ddb.positiveMillis(FLUSH_INTERVAL_MS, 1000));
         this.deadLetterTable = ddb.optional(DEAD_LETTER_TABLE, "changeviews_dead_letters");
+        this.writeMode = ddb.oneOf(WRITE_MODE, WriteMode.class, WriteMode.IMMEDIATE);
+        this.writeMaxInFlight =
+                (int) ddb.wholeNumber(WRITE_MAX_IN_FLIGHT, 16, 1, MAX_WRITE_IN_FLIGHT);
 
         PropertyGroup pipeline = new PropertyGroup(PIPELINE, groups.get(PIPELINE));
         pipeline.rejectUnknown(GROUP_KEYS.get(PIPELINE));
@@ -392,6 +425,15 @@ public final class JobConfig implements Serializable {
 
     public String deadLetterTable() {
         return deadLetterTable;
+    }
+
+    public WriteMode writeMode() {
+        return writeMode;
+    }
+
+    /** BatchWriteItem requests each view writer may have in flight. */
+    public int writeMaxInFlight() {
+        return writeMaxInFlight;
     }
 
     public Duration outOfOrderness() {

@@ -1,6 +1,8 @@
 package io.changeviews.job.sentiment;
 
 import io.changeviews.connectors.aws.AsyncClientProvider;
+import io.changeviews.connectors.aws.AwsErrors;
+import io.changeviews.connectors.aws.Backoff;
 import io.changeviews.job.common.JobMetricGroup;
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.changeviews.job.sentiment;
 
+import io.changeviews.connectors.aws.Backoff;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SentimentConfig;
 

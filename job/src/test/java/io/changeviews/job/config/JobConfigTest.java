@@ -158,6 +158,23 @@ class JobConfigTest {
     }
 
     @Test
+    void viewWritesAreImmediateWithSixteenInFlightUnlessConfigured() throws Exception {
+        JobConfig shipped = JobConfig.from(shipped());
+        assertThat(shipped.writeMode()).isEqualTo(JobConfig.WriteMode.IMMEDIATE);
+        assertThat(shipped.writeMaxInFlight()).isEqualTo(16);
+        assertThat(JobConfig.from(with("dynamodb", "write.mode", "on-checkpoint")).writeMode())
+                .isEqualTo(JobConfig.WriteMode.ON_CHECKPOINT);
+        assertThat(JobConfig.from(with("dynamodb", "write.max-in-flight", "1")).writeMaxInFlight())
+                .isEqualTo(1);
+        assertThatThrownBy(() -> JobConfig.from(with("dynamodb", "write.mode", "later")))
+                .hasMessageContaining(
+                        "dynamodb / write.mode: must be one of [IMMEDIATE, ON_CHECKPOINT]");
+        assertThatThrownBy(() -> JobConfig.from(with("dynamodb", "write.max-in-flight", "0")))
+                .hasMessageContaining(
+                        "dynamodb / write.max-in-flight: must be a whole number from 1 to 256");
+    }
+
+    @Test
     void readsColumnsFromNestedAttributePaths() throws Exception {
         JobConfig c =
                 JobConfig.from(

@@ -1,4 +1,4 @@
-package io.changeviews.job.sentiment;
+package io.changeviews.connectors.aws;
 
 import java.io.Serializable;
 import java.time.Duration;

@@ -1,22 +1,21 @@
-package io.changeviews.job.sentiment;
+package io.changeviews.connectors.aws;
 
 import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
- * How the enrichment's AWS calls classify a failed async call: throttled, worth another attempt, or
- * final.
+ * How the job's AWS calls classify a failed async call: throttled, worth another attempt, or final.
  */
-final class AwsErrors {
+public final class AwsErrors {
     private AwsErrors() {}
 
     /** The SDK's exception behind a failed future's {@link CompletionException}. */
-    static Throwable unwrap(Throwable t) {
+    public static Throwable unwrap(Throwable t) {
         return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
-    static boolean isThrottling(Throwable e) {
+    public static boolean isThrottling(Throwable e) {
         return e instanceof AwsServiceException
                 && ((AwsServiceException) e).isThrottlingException();
     }
@@ -25,7 +24,7 @@ final class AwsErrors {
      * Throttling, 5xx and client-side failures (timeouts, connections) may pass; a missing table or
      * a denied call will not.
      */
-    static boolean isRetryable(Throwable e) {
+    public static boolean isRetryable(Throwable e) {
         return isThrottling(e)
                 || e instanceof SdkClientException
                 || e instanceof AwsServiceException
