@@ -70,13 +70,7 @@ public final class ImageProjector extends ProcessFunction<ChangeEvent, ItemChang
                         deadLetters,
                         new DeadLetter(
                                 "table:" + table.dynamoDbTable(),
-                                event.sequenceNumber()
-                                        + "#"
-                                        + event.eventId()
-                                        + "#"
-                                        + which
-                                        + "#"
-                                        + column.name(),
+                                position(event) + "#" + which + "#" + column.name(),
                                 "attribute "
                                         + String.join(".", column.path())
                                         + " set to NULL: "
@@ -85,5 +79,15 @@ public final class ImageProjector extends ProcessFunction<ChangeEvent, ItemChang
             }
         }
         return row;
+    }
+
+    /**
+     * Where the change came from, unique per change: its stream position, or for a snapshot item
+     * (which has no event id and the snapshot's one sequence number) the item's key.
+     */
+    private static String position(ChangeEvent event) {
+        return event.snapshot()
+                ? "snapshot#" + event.itemKey()
+                : event.sequenceNumber() + "#" + event.eventId();
     }
 }
