@@ -1,6 +1,7 @@
 package io.changeviews.job;
 
 import io.changeviews.connectors.aws.AsyncClientProvider;
+import io.changeviews.connectors.aws.AwsAsyncClients;
 import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.change.DecodeResult;
 import io.changeviews.connectors.sink.DynamoDbSinks;
@@ -18,7 +19,6 @@ import io.changeviews.job.config.SnapshotSpec;
 import io.changeviews.job.config.SourceTableSpec;
 import io.changeviews.job.config.ViewSpec;
 import io.changeviews.job.sentiment.ReviewScoring;
-import io.changeviews.job.sentiment.SentimentClients;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
@@ -39,6 +39,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  */
 public class AwsPipelineIo implements PipelineIo {
     private static final Duration SCAN_CALL_TIMEOUT = Duration.ofSeconds(30);
+    // The connection cap the scan client has always had (the enrichment's); a reader has one page
+    // out at a time.
+    private static final int SCAN_MAX_CONNECTIONS = 50;
 
     private final JobConfig config;
 
@@ -84,7 +87,8 @@ public class AwsPipelineIo implements PipelineIo {
 
     /** The DynamoDB client of the snapshot scans; tests put a faulty one in between. */
     protected AsyncClientProvider<DynamoDbAsyncClient> scanClients() {
-        return SentimentClients.dynamoDb(config.dynamoDbProperties(), SCAN_CALL_TIMEOUT);
+        return AwsAsyncClients.dynamoDb(
+                config.dynamoDbProperties(), SCAN_CALL_TIMEOUT, SCAN_MAX_CONNECTIONS);
     }
 
     @Override

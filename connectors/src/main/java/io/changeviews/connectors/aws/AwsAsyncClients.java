@@ -10,6 +10,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
  * Builds AWS SDK async clients from the same {@code aws.*} properties as the Kinesis and DynamoDB
@@ -38,6 +39,16 @@ public final class AwsAsyncClients {
             builder.endpointOverride(URI.create(endpoint));
         }
         return builder.build();
+    }
+
+    /**
+     * A provider of DynamoDB async clients from the {@code aws.*} properties (copied now), each
+     * call bounded by {@code callTimeout}, at most {@code maxConcurrency} connections.
+     */
+    public static AsyncClientProvider<DynamoDbAsyncClient> dynamoDb(
+            Properties aws, Duration callTimeout, int maxConcurrency) {
+        Properties p = copy(aws);
+        return () -> build(DynamoDbAsyncClient.builder(), p, callTimeout, maxConcurrency);
     }
 
     /**

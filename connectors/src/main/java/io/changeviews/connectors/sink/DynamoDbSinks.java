@@ -59,9 +59,7 @@ public final class DynamoDbSinks {
      */
     public static AsyncClientProvider<DynamoDbAsyncClient> clients(
             Properties aws, int maxInFlight) {
-        Properties p = AwsAsyncClients.copy(aws);
-        return () ->
-                AwsAsyncClients.build(DynamoDbAsyncClient.builder(), p, CALL_TIMEOUT, maxInFlight);
+        return AwsAsyncClients.dynamoDb(aws, CALL_TIMEOUT, maxInFlight);
     }
 
     /**

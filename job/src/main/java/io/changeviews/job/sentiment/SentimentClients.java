@@ -28,9 +28,6 @@ public final class SentimentClients {
     /** DynamoDB. */
     public static AsyncClientProvider<DynamoDbAsyncClient> dynamoDb(
             Properties aws, Duration callTimeout) {
-        Properties p = AwsAsyncClients.copy(aws);
-        return () ->
-                AwsAsyncClients.build(
-                        DynamoDbAsyncClient.builder(), p, callTimeout, MAX_CONCURRENCY);
+        return AwsAsyncClients.dynamoDb(aws, callTimeout, MAX_CONCURRENCY);
     }
 }
