@@ -13,6 +13,7 @@ import io.changeviews.connectors.source.ChangeSourceFactory;
 import io.changeviews.job.archive.ArchivedDataset;
 import io.changeviews.job.archive.ParquetArchive;
 import io.changeviews.job.bootstrap.StreamStart;
+import io.changeviews.job.bootstrap.TableStreams;
 import io.changeviews.job.common.Uids;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SnapshotSpec;
@@ -21,21 +22,22 @@ import io.changeviews.job.config.ViewSpec;
 import io.changeviews.job.sentiment.ReviewScoring;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.source.SourceFunction;
 import org.apache.flink.types.Row;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /**
- * The configured connectors: the Kinesis or DynamoDB Streams source (started early enough to
- * overlap the snapshots), the tables' Scan snapshots, each view's DynamoDB table (written in the
- * configured {@code write.mode}), the dead-letter table, the Parquet archive under {@code
- * archive.path}, the configured sentiment engine.
+ * The configured connectors: the Kinesis source, or the DynamoDB Streams of every declared table
+ * (checked at build time, see {@link TableStreams}), started early enough to overlap the snapshots;
+ * the tables' Scan snapshots, each view's DynamoDB table (written in the configured {@code
+ * write.mode}), the dead-letter table, the Parquet archive under {@code archive.path}, the
+ * configured sentiment engine.
  */
 public class AwsPipelineIo implements PipelineIo {
     private static final Duration SCAN_CALL_TIMEOUT = Duration.ofSeconds(30);
@@ -51,15 +53,19 @@ public class AwsPipelineIo implements PipelineIo {
 
     @Override
     public DataStream<DecodeResult> changes(StreamExecutionEnvironment env) {
-        Properties position = StreamStart.overlapping(config, Instant.now());
-        SourceFunction<DecodeResult> source =
-                config.sourceType() == JobConfig.SourceType.KINESIS
-                        ? ChangeSourceFactory.kinesis(config.stream(), position)
-                        : ChangeSourceFactory.dynamoDbStreams(
-                                config.stream(), config.streamTable(), position);
-        return env.addSource(source)
+        Instant buildTime = Instant.now();
+        Properties position = StreamStart.overlapping(config, buildTime);
+        if (config.sourceType() == JobConfig.SourceType.KINESIS) {
+            return env.addSource(ChangeSourceFactory.kinesis(config.stream(), position))
+                    .uid(config.sourceUid())
+                    .name("Changes from " + config.stream());
+        }
+        Map<String, String> tableByArn = TableStreams.resolve(config, buildTime);
+        return env.addSource(ChangeSourceFactory.dynamoDbStreams(tableByArn, position))
                 .uid(config.sourceUid())
-                .name("Changes from " + config.stream());
+                .name(
+                        "Changes from the DynamoDB Streams of "
+                                + String.join(", ", tableByArn.values()));
     }
 
     /**

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.changeviews.connectors.change.ChangeEvent;
+import io.changeviews.connectors.change.ChangeRecordDecoder;
+import io.changeviews.connectors.change.DecodeException;
 import io.changeviews.connectors.ddb.AttributeCodec;
 import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
@@ -14,6 +17,7 @@ import io.changeviews.job.ops.EndpointProperties;
 import io.changeviews.job.ops.RepoPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,7 +81,8 @@ final class EmulatedPipeline {
         ObjectMapper json = new ObjectMapper();
         for (String table : changeTimes.keySet()) {
             List<Long> times = changeTimes.get(table);
-            List<Record> read = readStream(streams, table);
+            String arn = streams.listStreams(b -> b.tableName(table)).streams().get(0).streamArn();
+            List<Record> read = readStream(streams, arn);
             assertThat(read).hasSameSizeAs(times);
             for (int k = 0; k < read.size(); k++) {
                 try {
@@ -95,9 +100,28 @@ final class EmulatedPipeline {
         return new ArrayList<>(byTime.values());
     }
 
-    /** Every record of the table's stream, from TRIM_HORIZON to what is there now. */
-    private static List<Record> readStream(DynamoDbStreamsClient streams, String table) {
-        String arn = streams.listStreams(b -> b.tableName(table)).streams().get(0).streamArn();
+    /**
+     * The changes in the table's latest DynamoDB Stream as the job decodes them, with the stream's
+     * own change times (DynamoDB Local's: to the minute).
+     */
+    static List<ChangeEvent> streamChanges(
+            DynamoDbClient ddb, DynamoDbStreamsClient streams, String table)
+            throws DecodeException {
+        String arn = ddb.describeTable(b -> b.tableName(table)).table().latestStreamArn();
+        ChangeRecordDecoder decoder = new ChangeRecordDecoder();
+        List<ChangeEvent> changes = new ArrayList<>();
+        for (Record r : readStream(streams, arn)) {
+            changes.add(
+                    decoder.decode(
+                            StreamRelay.toKdsJson(table, r).getBytes(StandardCharsets.UTF_8),
+                            null,
+                            null));
+        }
+        return changes;
+    }
+
+    /** Every record of the stream, from TRIM_HORIZON to what is there now. */
+    private static List<Record> readStream(DynamoDbStreamsClient streams, String arn) {
         List<Record> read = new ArrayList<>();
         for (Shard shard :
                 streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards()) {

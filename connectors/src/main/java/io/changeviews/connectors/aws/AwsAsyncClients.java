@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
  * Builds AWS SDK async clients from the same {@code aws.*} properties as the Kinesis and DynamoDB
  * connectors (region, endpoint, credentials provider). The SDK's own retries are off: callers retry
  * with their own backoff, ordering and counters, and each call is bounded by {@code callTimeout}.
+ * {@link #located} applies the same properties to the sync clients of the job's start-up checks.
  */
 public final class AwsAsyncClients {
     private AwsAsyncClients() {}
@@ -25,11 +26,19 @@ public final class AwsAsyncClients {
                     B extends AwsAsyncClientBuilder<B, S> & AwsClientBuilder<B, S>>
             S build(B builder, Properties aws, Duration callTimeout, int maxConcurrency) {
         builder.httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(maxConcurrency))
-                .credentialsProvider(AWSGeneralUtil.getCredentialsProvider(aws))
                 .overrideConfiguration(
                         o ->
                                 o.retryStrategy(AwsRetryStrategy.doNotRetry())
                                         .apiCallTimeout(callTimeout));
+        return located(builder, aws).build();
+    }
+
+    /**
+     * Sets the credentials provider, the region and the endpoint of the {@code aws.*} properties on
+     * any client builder, sync or async.
+     */
+    public static <B extends AwsClientBuilder<B, ?>> B located(B builder, Properties aws) {
+        builder.credentialsProvider(AWSGeneralUtil.getCredentialsProvider(aws));
         // Without aws.region the SDK's default chain decides (on MSF, the application's region).
         if (aws.getProperty(AWSConfigConstants.AWS_REGION) != null) {
             builder.region(AWSGeneralUtil.getRegion(aws));
@@ -38,7 +47,7 @@ public final class AwsAsyncClients {
         if (endpoint != null) {
             builder.endpointOverride(URI.create(endpoint));
         }
-        return builder.build();
+        return builder;
     }
 
     /**

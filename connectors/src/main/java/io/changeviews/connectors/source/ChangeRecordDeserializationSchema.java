@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.connectors.kinesis.serialization.KinesisDeserializationSchema;
 
@@ -21,17 +22,26 @@ public final class ChangeRecordDeserializationSchema
     private static final long serialVersionUID = 1L;
 
     private final String sourceKind;
-    private final String defaultTable;
+    private final Map<String, String> tableByStream;
     private final ChangeRecordDecoder decoder = new ChangeRecordDecoder();
 
     /**
+     * For records that name their table (KDS for DynamoDB).
+     *
      * @param sourceKind names the transport in dead letters, e.g. {@code kinesis}
-     * @param defaultTable the DynamoDB table of records that do not name one (DynamoDB Streams), or
-     *     null
      */
-    public ChangeRecordDeserializationSchema(String sourceKind, String defaultTable) {
+    public ChangeRecordDeserializationSchema(String sourceKind) {
+        this(sourceKind, Map.of());
+    }
+
+    /**
+     * @param sourceKind names the transport in dead letters, e.g. {@code dynamodb-streams}
+     * @param tableByStream the DynamoDB table of each stream (by the name the consumer reads it
+     *     under: a DynamoDB Stream's ARN), for records that do not name their table
+     */
+    public ChangeRecordDeserializationSchema(String sourceKind, Map<String, String> tableByStream) {
         this.sourceKind = sourceKind;
-        this.defaultTable = defaultTable;
+        this.tableByStream = Map.copyOf(tableByStream);
     }
 
     @Override
@@ -43,7 +53,7 @@ public final class ChangeRecordDeserializationSchema
             String stream,
             String shardId) {
         try {
-            return DecodeResult.of(decoder.decode(recordValue, defaultTable, seqNum));
+            return DecodeResult.of(decoder.decode(recordValue, tableByStream.get(stream), seqNum));
         } catch (DecodeException | RuntimeException e) {
             String reason = e instanceof DecodeException ? e.getMessage() : "decoder failure: " + e;
             return DecodeResult.failed(

@@ -14,7 +14,9 @@ import org.apache.flink.streaming.connectors.kinesis.config.ConsumerConfigConsta
  * snapshot item is stamped at least that time minus its table's clock margin. Kinesis then starts
  * {@code AT_TIMESTAMP} of that time minus the largest margin (a record's arrival time is never
  * earlier than its change's time), or earlier if the configuration says so (TRIM_HORIZON, an
- * earlier timestamp: older changes are simply stale). DynamoDB Streams starts at TRIM_HORIZON.
+ * earlier timestamp: older changes are simply stale). DynamoDB Streams starts at TRIM_HORIZON,
+ * every table's stream alike since they share one consumer; {@link TableStreams} checks that each
+ * snapshotted table's stream is old enough to cover its snapshot.
  */
 public final class StreamStart {
     private StreamStart() {}

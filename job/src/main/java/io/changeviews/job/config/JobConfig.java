@@ -22,23 +22,24 @@ import org.apache.flink.streaming.connectors.kinesis.config.ConsumerConfigConsta
  * <p>Groups and keys:
  *
  * <ul>
- *   <li>{@value #SOURCE}: {@value #SOURCE_TYPE} ({@code kinesis} | {@code dynamodb-streams}),
- *       {@value #STREAM_NAME} (Kinesis), {@value #STREAM_ARN} and {@value #STREAM_TABLE} (DynamoDB
- *       Streams), {@value #INITIAL_POSITION} ({@code TRIM_HORIZON} | {@code LATEST} | {@code
- *       AT_TIMESTAMP}), {@value #INITIAL_TIMESTAMP} (ISO-8601), {@value #SOURCE_UID} (the source
- *       operator's uid: a new one re-reads the stream while other state is kept), and {@code aws.*}
- *       / {@code flink.*} connector settings passed through (region, endpoint, credentials
- *       provider).
+ *   <li>{@value #SOURCE}: {@value #SOURCE_TYPE} ({@code kinesis} | {@code dynamodb-streams}: the
+ *       stream of every declared table), {@value #STREAM_NAME} (Kinesis), {@value
+ *       #INITIAL_POSITION} ({@code TRIM_HORIZON} | {@code LATEST} | {@code AT_TIMESTAMP}), {@value
+ *       #INITIAL_TIMESTAMP} (ISO-8601), {@value #SOURCE_UID} (the source operator's uid: a new one
+ *       re-reads the stream while other state is kept), and {@code aws.*} / {@code flink.*}
+ *       connector settings passed through (region, endpoint, credentials provider).
  *   <li>{@value #DYNAMODB}: {@code aws.*} settings of the sink, {@value #FLUSH_INTERVAL_MS},
  *       {@value #DEAD_LETTER_TABLE}, {@value #WRITE_MODE} ({@code immediate} | {@code
  *       on-checkpoint}), {@value #WRITE_MAX_IN_FLIGHT}.
  *   <li>{@value #PIPELINE}: {@value #OUT_OF_ORDERNESS_MS}, {@value #IDLE_TIMEOUT_MS}, {@value
  *       #DEDUPE_RETENTION_MS}, {@value #TOMBSTONE_RETENTION_MS}, {@value #TTL_DELETES_RETRACT}.
  *   <li>{@code table.<SqlName>}: {@value #TABLE_DYNAMODB_NAME} (defaults to the SQL name), one
- *       {@code column.<name> = <SQL type> [FROM <attribute path>]} per column, and the bootstrap:
- *       {@value #TABLE_SNAPSHOT} ({@code none} | {@code scan}), {@value #SNAPSHOT_TOTAL_SEGMENTS},
- *       {@value #SNAPSHOT_PAGE_SIZE}, {@value #SNAPSHOT_CONSISTENT_READ}, {@value
- *       #SNAPSHOT_RCU_PER_SECOND}, {@value #SNAPSHOT_CLOCK_MARGIN_MS}.
+ *       {@code column.<name> = <SQL type> [FROM <attribute path>]} per column, {@value
+ *       #TABLE_STREAM_ARN} (DynamoDB Streams; defaults to the table's latest stream), and the
+ *       bootstrap: {@value #TABLE_SNAPSHOT} ({@code none} | {@code scan}), {@value
+ *       #SNAPSHOT_TOTAL_SEGMENTS}, {@value #SNAPSHOT_PAGE_SIZE}, {@value
+ *       #SNAPSHOT_CONSISTENT_READ}, {@value #SNAPSHOT_RCU_PER_SECOND}, {@value
+ *       #SNAPSHOT_CLOCK_MARGIN_MS}.
  *   <li>{@value SentimentConfig#SENTIMENT}: see {@link SentimentConfig}.
  *   <li>{@code view.<name>}: {@value #VIEW_SQL}, {@value #VIEW_TARGET_TABLE}, {@value
  *       #VIEW_TARGET_KEY} (comma-separated, partition key first).
@@ -51,8 +52,6 @@ public final class JobConfig implements Serializable {
     public static final String SOURCE = "source";
     public static final String SOURCE_TYPE = "type";
     public static final String STREAM_NAME = "stream.name";
-    public static final String STREAM_ARN = "stream.arn";
-    public static final String STREAM_TABLE = "stream.table";
     public static final String INITIAL_POSITION = "initial.position";
     public static final String INITIAL_TIMESTAMP = "initial.timestamp";
     public static final String SOURCE_UID = "uid";
@@ -83,6 +82,13 @@ public final class JobConfig implements Serializable {
 
     public static final String TABLE_PREFIX = "table.";
     public static final String TABLE_DYNAMODB_NAME = "dynamodb.table";
+
+    /**
+     * The table's DynamoDB Stream ARN ({@code source.type = dynamodb-streams}); without it, the
+     * table's latest stream, looked up at start.
+     */
+    public static final String TABLE_STREAM_ARN = "stream.arn";
+
     public static final String COLUMN_PREFIX = "column.";
     public static final String TABLE_SNAPSHOT = "snapshot";
     public static final String SNAPSHOT_TOTAL_SEGMENTS = "snapshot.total-segments";
@@ -114,8 +120,6 @@ public final class JobConfig implements Serializable {
                     Set.of(
                             SOURCE_TYPE,
                             STREAM_NAME,
-                            STREAM_ARN,
-                            STREAM_TABLE,
                             INITIAL_POSITION,
                             INITIAL_TIMESTAMP,
                             SOURCE_UID),
@@ -160,7 +164,6 @@ public final class JobConfig implements Serializable {
 
     private final SourceType sourceType;
     private final String stream;
-    private final String streamTable;
     private final String sourceUid;
     private final Properties sourceProperties;
     private final Properties dynamoDbProperties;
@@ -182,13 +185,7 @@ public final class JobConfig implements Serializable {
         PropertyGroup source = new PropertyGroup(SOURCE, groups.get(SOURCE));
         source.rejectUnknown(GROUP_KEYS.get(SOURCE), "aws.", "flink.");
         this.sourceType = source.oneOf(SOURCE_TYPE, SourceType.class, SourceType.KINESIS);
-        if (sourceType == SourceType.KINESIS) {
-            this.stream = source.required(STREAM_NAME);
-            this.streamTable = null;
-        } else {
-            this.stream = source.required(STREAM_ARN);
-            this.streamTable = source.required(STREAM_TABLE);
-        }
+        this.stream = sourceType == SourceType.KINESIS ? source.required(STREAM_NAME) : null;
         this.sourceUid = source.optional(SOURCE_UID, "change-source");
         if (!sourceUid.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
             throw new ConfigException(
@@ -250,7 +247,8 @@ public final class JobConfig implements Serializable {
                 SourceTableSpec t =
                         table(
                                 new PropertyGroup(id, g.getValue()),
-                                id.substring(TABLE_PREFIX.length()));
+                                id.substring(TABLE_PREFIX.length()),
+                                sourceType);
                 if (!dynamoTables.add(t.dynamoDbTable())) {
                     throw new ConfigException(
                             id,
@@ -279,12 +277,6 @@ public final class JobConfig implements Serializable {
             throw new ConfigException(
                     TABLE_PREFIX + "<name>", null, "at least one source table must be declared");
         }
-        if (sourceType == SourceType.DYNAMODB_STREAMS && !dynamoTables.contains(streamTable)) {
-            throw new ConfigException(
-                    SOURCE,
-                    STREAM_TABLE,
-                    "table " + streamTable + " is not declared as a table.<name> group");
-        }
         this.tables = Collections.unmodifiableList(tableSpecs);
         this.views = Collections.unmodifiableList(viewSpecs);
         this.sentiment = SentimentConfig.from(groups.get(SentimentConfig.SENTIMENT), tableSpecs);
@@ -301,11 +293,12 @@ public final class JobConfig implements Serializable {
         return new JobConfig(new LinkedHashMap<>(groups));
     }
 
-    private static SourceTableSpec table(PropertyGroup g, String sqlName) {
+    private static SourceTableSpec table(PropertyGroup g, String sqlName, SourceType sourceType) {
         requireIdentifier(g.id(), null, sqlName);
         g.rejectUnknown(
                 set(
                         TABLE_DYNAMODB_NAME,
+                        TABLE_STREAM_ARN,
                         TABLE_SNAPSHOT,
                         SNAPSHOT_TOTAL_SEGMENTS,
                         SNAPSHOT_PAGE_SIZE,
@@ -328,8 +321,43 @@ public final class JobConfig implements Serializable {
             throw new ConfigException(
                     g.id(), COLUMN_PREFIX + "<name>", "declare at least one column");
         }
+        String dynamoDbTable = g.optional(TABLE_DYNAMODB_NAME, sqlName);
         return new SourceTableSpec(
-                sqlName, g.optional(TABLE_DYNAMODB_NAME, sqlName), columns, snapshot(g));
+                sqlName,
+                dynamoDbTable,
+                columns,
+                snapshot(g),
+                streamArn(g, dynamoDbTable, sourceType));
+    }
+
+    /** The configured stream ARN, which must be one of this table's streams; null when not set. */
+    private static String streamArn(PropertyGroup g, String dynamoDbTable, SourceType sourceType) {
+        String arn = g.optional(TABLE_STREAM_ARN, null);
+        if (arn == null) {
+            return null;
+        }
+        if (sourceType != SourceType.DYNAMODB_STREAMS) {
+            throw new ConfigException(
+                    g.id(),
+                    TABLE_STREAM_ARN,
+                    "applies only with " + SOURCE + " / " + SOURCE_TYPE + " = dynamodb-streams");
+        }
+        // arn:<partition>:dynamodb:<region>:<account>:table/<table>/stream/<label>
+        String tablePart = ":table/" + dynamoDbTable + "/stream/";
+        if (!arn.matches("arn:[a-z-]+:dynamodb:[^:]*:[^:]*:table/[^/]+/stream/[^/]+")
+                || !arn.contains(tablePart)) {
+            throw new ConfigException(
+                    g.id(),
+                    TABLE_STREAM_ARN,
+                    "must be a stream ARN of DynamoDB table "
+                            + dynamoDbTable
+                            + " (arn:aws:dynamodb:<region>:<account>"
+                            + tablePart
+                            + "<label>), got '"
+                            + arn
+                            + "'");
+        }
+        return arn;
     }
 
     /** The table's bootstrap; null for {@code none}, whose group may set no other snapshot key. */
@@ -390,14 +418,11 @@ public final class JobConfig implements Serializable {
         return sourceType;
     }
 
-    /** The Kinesis stream name, or the DynamoDB Stream's ARN. */
+    /**
+     * The Kinesis stream name; null with DynamoDB Streams (see {@link SourceTableSpec#streamArn}).
+     */
     public String stream() {
         return stream;
-    }
-
-    /** The DynamoDB table whose stream is read (DynamoDB Streams only). */
-    public String streamTable() {
-        return streamTable;
     }
 
     /** The source operator's uid; its state (the stream position) is restored under this name. */

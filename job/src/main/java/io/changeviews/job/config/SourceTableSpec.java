@@ -23,17 +23,23 @@ public final class SourceTableSpec implements Serializable {
     private final String dynamoDbTable;
     private final List<ColumnSpec> columns;
     private final SnapshotSpec snapshot;
+    private final String streamArn;
 
     public SourceTableSpec(String sqlName, String dynamoDbTable, List<ColumnSpec> columns) {
-        this(sqlName, dynamoDbTable, columns, null);
+        this(sqlName, dynamoDbTable, columns, null, null);
     }
 
     public SourceTableSpec(
-            String sqlName, String dynamoDbTable, List<ColumnSpec> columns, SnapshotSpec snapshot) {
+            String sqlName,
+            String dynamoDbTable,
+            List<ColumnSpec> columns,
+            SnapshotSpec snapshot,
+            String streamArn) {
         this.sqlName = sqlName;
         this.dynamoDbTable = dynamoDbTable;
         this.columns = columns;
         this.snapshot = snapshot;
+        this.streamArn = streamArn;
     }
 
     /** The current-state table's name in SQL. */
@@ -57,5 +63,18 @@ public final class SourceTableSpec implements Serializable {
     /** How the table is bootstrapped on a fresh start; null when it is not ({@code none}). */
     public SnapshotSpec snapshot() {
         return snapshot;
+    }
+
+    /**
+     * The configured DynamoDB Stream ARN of the table; null when the job looks up the table's
+     * latest stream (or reads Kinesis).
+     */
+    public String streamArn() {
+        return streamArn;
+    }
+
+    /** The {@code table.<Name>} group that declares the table, for error messages. */
+    public String group() {
+        return JobConfig.TABLE_PREFIX + sqlName;
     }
 }

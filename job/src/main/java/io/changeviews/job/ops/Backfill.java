@@ -72,7 +72,9 @@ public final class Backfill {
         JobClient job = env.executeAsync("changeviews-backfill");
         System.out.println(
                 "Replaying "
-                        + config.stream()
+                        + (config.sourceType() == JobConfig.SourceType.KINESIS
+                                ? config.stream()
+                                : "the declared tables' DynamoDB Streams")
                         + " from "
                         + options.get("from")
                         + " with fresh state; Web UI http://localhost:"

@@ -74,4 +74,18 @@ class StreamStartTest {
                                 .getProperty("flink.stream.initpos"))
                 .isEqualTo("LATEST");
     }
+
+    @Test
+    void dynamoDbStreamsWithASnapshotReadFromTrimHorizon() throws Exception {
+        Properties p =
+                start(
+                        Map.of(
+                                JobConfig.SOURCE_TYPE,
+                                "dynamodb-streams",
+                                JobConfig.INITIAL_POSITION,
+                                "LATEST"),
+                        "3000");
+        assertThat(p.getProperty("flink.stream.initpos")).isEqualTo("TRIM_HORIZON");
+        assertThat(p.getProperty("flink.stream.initpos.timestamp")).isNull();
+    }
 }

@@ -193,17 +193,41 @@ class JobConfigTest {
     }
 
     @Test
-    void dynamoDbStreamsNeedsTheStreamArnAndADeclaredTable() throws Exception {
-        Map<String, Properties> groups = with("source", "type", "dynamodb-streams");
+    void aTableMayNameItsOwnStreamWithDynamoDbStreamsOnly() throws Exception {
+        String arn =
+                "arn:aws:dynamodb:us-east-1:123456789012:table/Order_by_item/stream/2026-01-31T00:00:00.000";
+        Map<String, Properties> groups = with("table.Order_by_item", "stream.arn", arn);
         assertThatThrownBy(() -> JobConfig.from(groups))
-                .hasMessage("configuration source / stream.arn: is required");
+                .hasMessage(
+                        "configuration table.Order_by_item / stream.arn: applies only with source /"
+                                + " type = dynamodb-streams");
+        groups.get("source").setProperty("type", "dynamodb-streams");
+        JobConfig config = JobConfig.from(groups);
+        assertThat(config.stream()).isNull();
+        assertThat(config.tables())
+                .extracting(SourceTableSpec::streamArn)
+                .containsOnlyOnce(arn)
+                .containsOnly(arn, null);
+
+        groups.get("table.Order_by_item")
+                .setProperty("stream.arn", arn.replace("table/Order_by_item", "table/Orders"));
+        assertThatThrownBy(() -> JobConfig.from(groups))
+                .hasMessageStartingWith(
+                        "configuration table.Order_by_item / stream.arn: must be a stream ARN of"
+                                + " DynamoDB table Order_by_item");
+        groups.get("table.Order_by_item").setProperty("stream.arn", "Order_by_item");
+        assertThatThrownBy(() -> JobConfig.from(groups))
+                .hasMessageContaining("table.Order_by_item / stream.arn: must be a stream ARN");
+    }
+
+    @Test
+    void theSourceNoLongerTakesOneStreamArn() throws Exception {
+        Map<String, Properties> groups = with("source", "type", "dynamodb-streams");
         groups.get("source")
                 .setProperty(
                         "stream.arn", "arn:aws:dynamodb:us-east-1:1:table/Order_by_item/stream/x");
-        groups.get("source").setProperty("stream.table", "Orders");
         assertThatThrownBy(() -> JobConfig.from(groups))
-                .hasMessageContaining("source / stream.table: table Orders is not declared");
-        groups.get("source").setProperty("stream.table", "Order_by_item");
-        assertThat(JobConfig.from(groups).streamTable()).isEqualTo("Order_by_item");
+                .hasMessageStartingWith(
+                        "configuration source / stream.arn: is not a known property");
     }
 }

@@ -81,8 +81,7 @@ class KdaAppJsonTest {
         // property.
         JobConfig config = JobConfig.from(groups);
         assertThat(config.sourceType()).isEqualTo(JobConfig.SourceType.KINESIS);
-        Set<String> notForKinesis =
-                Set.of(JobConfig.STREAM_ARN, JobConfig.STREAM_TABLE, JobConfig.INITIAL_TIMESTAMP);
+        Set<String> notForKinesis = Set.of(JobConfig.INITIAL_TIMESTAMP);
         JobConfig.GROUP_KEYS.forEach(
                 (group, keys) ->
                         keys.stream()

@@ -19,7 +19,7 @@ final class DecodeOnlyLimit {
 
     private static double pass(byte[][] records, Progress progress) {
         ChangeRecordDeserializationSchema schema =
-                new ChangeRecordDeserializationSchema("benchmark", null);
+                new ChangeRecordDeserializationSchema("benchmark");
         long failed = 0;
         long t0 = System.nanoTime();
         for (int i = 0; i < records.length; i++) {

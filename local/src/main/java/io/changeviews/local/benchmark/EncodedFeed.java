@@ -108,7 +108,7 @@ final class EncodedFeed implements AutoCloseable {
         private final String feed;
         private final String stream;
         private final ChangeRecordDeserializationSchema schema =
-                new ChangeRecordDeserializationSchema("benchmark", null);
+                new ChangeRecordDeserializationSchema("benchmark");
         private transient EncodedFeed counts;
         private long sequence;
 
