@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 class DynamoDbStreamsSourceITCase {
     private static final String ORDERS = SampleData.ORDERS;
     private static final String REVIEWS = SampleData.REVIEWS;
-    private static final int ORDERS_BEFORE_STREAM = 2_000;
+    private static final int ORDERS_BEFORE_STREAM = 1_000;
 
     /**
      * DynamoDB Local's stream stamps changes to the minute, rounded down (a change at 10:00:59.9
@@ -108,7 +108,7 @@ class DynamoDbStreamsSourceITCase {
                 assertThat(System.nanoTime())
                         .as("the stream became old enough")
                         .isLessThan(deadline);
-                for (int i = 0; i < 20; i++) {
+                for (int i = 0; i < 5; i++) {
                     data.next().applyTo(ddb);
                 }
                 Instant now = Instant.now();
@@ -119,7 +119,7 @@ class DynamoDbStreamsSourceITCase {
                             .hasSize(SampleData.TABLES.size());
                     accepted = now;
                 } catch (ConfigException tooYoung) {
-                    Thread.sleep(500);
+                    Thread.sleep(1000);
                 }
             }
             assertThat(accepted).isAfterOrEqualTo(streamCreated.plusMillis(CLOCK_MARGIN_MS));
