@@ -119,6 +119,9 @@ class DynamoDbStreamsSourceITCase {
                             .hasSize(SampleData.TABLES.size());
                     accepted = now;
                 } catch (ConfigException tooYoung) {
+                    assertThat(tooYoung)
+                            .hasMessageStartingWith(
+                                    "configuration table.Order_by_item / snapshot: stream");
                     Thread.sleep(1000);
                 }
             }

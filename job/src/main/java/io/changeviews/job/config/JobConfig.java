@@ -198,6 +198,12 @@ public final class JobConfig implements Serializable {
                 source.oneOf(INITIAL_POSITION, InitialPosition.class, InitialPosition.TRIM_HORIZON);
         sourceProperties.setProperty(
                 ConsumerConfigConstants.STREAM_INITIAL_POSITION, position.name());
+        if (position == InitialPosition.AT_TIMESTAMP && sourceType == SourceType.DYNAMODB_STREAMS) {
+            throw new ConfigException(
+                    SOURCE,
+                    INITIAL_POSITION,
+                    "DynamoDB Streams cannot be read from a timestamp: TRIM_HORIZON or LATEST");
+        }
         if (position == InitialPosition.AT_TIMESTAMP) {
             String ts = source.required(INITIAL_TIMESTAMP);
             try {

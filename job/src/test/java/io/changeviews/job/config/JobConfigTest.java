@@ -221,6 +221,21 @@ class JobConfigTest {
     }
 
     @Test
+    void dynamoDbStreamsStartAtTheTrimHorizonOrTheLatestRecordOnly() throws Exception {
+        Map<String, Properties> groups = with("source", "type", "dynamodb-streams");
+        groups.get("source").setProperty("initial.position", "AT_TIMESTAMP");
+        groups.get("source").setProperty("initial.timestamp", "2026-01-31T00:00:00Z");
+        assertThatThrownBy(() -> JobConfig.from(groups))
+                .hasMessage(
+                        "configuration source / initial.position: DynamoDB Streams cannot be read"
+                                + " from a timestamp: TRIM_HORIZON or LATEST");
+        groups.get("source").setProperty("initial.position", "LATEST");
+        groups.get("source").remove("initial.timestamp");
+        assertThat(JobConfig.from(groups).sourceProperties().getProperty("flink.stream.initpos"))
+                .isEqualTo("LATEST");
+    }
+
+    @Test
     void theSourceNoLongerTakesOneStreamArn() throws Exception {
         Map<String, Properties> groups = with("source", "type", "dynamodb-streams");
         groups.get("source")
