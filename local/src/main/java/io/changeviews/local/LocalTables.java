@@ -1,5 +1,6 @@
 package io.changeviews.local;
 
+import io.changeviews.connectors.ddb.AttributeCodec;
 import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.ChangeViewsPipeline;
 import io.changeviews.job.sentiment.DynamoDbScoreCache;
@@ -20,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Creates the local run's tables: the seed source tables (with streams), the views' target tables
@@ -51,6 +53,34 @@ public final class LocalTables {
     /** The sentiment score cache, keyed by text hash. */
     public static void createSentimentCacheTable(DynamoDbClient client, String table) {
         create(client, table, Arrays.asList(DynamoDbScoreCache.HASH), Arrays.asList("S"), false);
+    }
+
+    /**
+     * Writes the items straight into the table, 25 per BatchWriteItem, until none is left
+     * unprocessed: no stream record is relayed for them, so only a scan sees them.
+     */
+    public static void putAll(
+            DynamoDbClient client, String table, List<Map<String, DdbValue>> items) {
+        List<WriteRequest> batch = new ArrayList<>();
+        for (Map<String, DdbValue> item : items) {
+            batch.add(
+                    WriteRequest.builder()
+                            .putRequest(p -> p.item(AttributeCodec.toSdk(item)))
+                            .build());
+            if (batch.size() == 25) {
+                write(client, table, batch);
+                batch = new ArrayList<>();
+            }
+        }
+        write(client, table, batch);
+    }
+
+    private static void write(DynamoDbClient client, String table, List<WriteRequest> batch) {
+        Map<String, List<WriteRequest>> pending = Map.of(table, batch);
+        while (!batch.isEmpty() && !pending.isEmpty()) {
+            Map<String, List<WriteRequest>> send = pending;
+            pending = client.batchWriteItem(b -> b.requestItems(send)).unprocessedItems();
+        }
     }
 
     public static void delete(DynamoDbClient client, String table) {

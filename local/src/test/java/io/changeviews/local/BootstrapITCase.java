@@ -47,7 +47,6 @@ import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
@@ -108,8 +107,7 @@ class BootstrapITCase {
         while (data.items(ORDERS).size() < ITEMS) {
             data.next();
         }
-        // Written straight into the table: its stream is never relayed, so only a scan sees them.
-        writeAll(ddb, data.items(ORDERS));
+        LocalTables.putAll(ddb, ORDERS, data.items(ORDERS));
 
         // Run 1: puts, updates and deletes while the snapshot runs.
         JobConfig config = config("bootstrap-1");
@@ -297,29 +295,6 @@ class BootstrapITCase {
         item.clear();
         item.putAll(after);
         return new SampleData.Operation(ORDERS, ChangeType.MODIFY, keys, null, after);
-    }
-
-    private static void writeAll(DynamoDbClient ddb, List<Map<String, DdbValue>> items) {
-        List<WriteRequest> batch = new ArrayList<>();
-        for (Map<String, DdbValue> item : items) {
-            batch.add(
-                    WriteRequest.builder()
-                            .putRequest(p -> p.item(AttributeCodec.toSdk(item)))
-                            .build());
-            if (batch.size() == 25) {
-                write(ddb, batch);
-                batch = new ArrayList<>();
-            }
-        }
-        write(ddb, batch);
-    }
-
-    private static void write(DynamoDbClient ddb, List<WriteRequest> batch) {
-        Map<String, List<WriteRequest>> pending = Map.of(ORDERS, batch);
-        while (!batch.isEmpty() && !pending.isEmpty()) {
-            Map<String, List<WriteRequest>> send = pending;
-            pending = ddb.batchWriteItem(b -> b.requestItems(send)).unprocessedItems();
-        }
     }
 
     /** The scans' client, counting what they read and failing once where the test says. */
