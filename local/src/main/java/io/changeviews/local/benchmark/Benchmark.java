@@ -35,6 +35,7 @@ public final class Benchmark {
         LambdaBaseline baseline;
         Latency latency;
         SentimentBenchmark sentiment;
+        BootstrapBenchmark bootstrap;
         progress.print("starting DynamoDB Local");
         try (LocalDynamoDb dynamoDb = LocalDynamoDb.start()) {
             endToEnd = EndToEnd.measure(dynamoDb, workload, progress);
@@ -47,6 +48,9 @@ public final class Benchmark {
             sentiment =
                     SentimentBenchmark.measure(
                             dynamoDb, options.reviews, options.comprehendReviews, progress);
+            bootstrap =
+                    BootstrapBenchmark.measure(
+                            dynamoDb, options.snapshotItems, options.items, progress);
         }
         progress.print("done");
         new Report(
@@ -58,6 +62,7 @@ public final class Benchmark {
                         baseline,
                         latency,
                         sentiment,
+                        bootstrap,
                         parquet)
                 .print();
     }

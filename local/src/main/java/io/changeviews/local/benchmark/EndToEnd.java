@@ -174,8 +174,7 @@ final class EndToEnd {
     }
 
     /** Compares the view's table with the sums of the generator's live orders. */
-    private static String verify(
-            DynamoDbClient ddb, Map<String, Long> expectedSums, Progress progress) {
+    static String verify(DynamoDbClient ddb, Map<String, Long> expectedSums, Progress progress) {
         Map<String, Map<String, String>> actual =
                 LocalTables.scanAsText(ddb, JobUnderTest.VIEW_TABLE, JobUnderTest.VIEW_KEY);
         long matching = 0;

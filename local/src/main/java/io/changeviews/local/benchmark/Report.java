@@ -18,6 +18,7 @@ final class Report {
     private final LambdaBaseline baseline;
     private final Latency latency;
     private final SentimentBenchmark sentiment;
+    private final BootstrapBenchmark bootstrap;
     private final ParquetBenchmark parquet;
 
     /**
@@ -32,6 +33,7 @@ final class Report {
             LambdaBaseline baseline,
             Latency latency,
             SentimentBenchmark sentiment,
+            BootstrapBenchmark bootstrap,
             ParquetBenchmark parquet) {
         this.machine = machine;
         this.options = options;
@@ -41,6 +43,7 @@ final class Report {
         this.baseline = baseline;
         this.latency = latency;
         this.sentiment = sentiment;
+        this.bootstrap = bootstrap;
         this.parquet = parquet;
     }
 
@@ -82,8 +85,8 @@ final class Report {
         return String.format(
                 Locale.ROOT,
                 "Parameters: --events %d --items %d --baseline-events %d --latency-seconds %d"
-                        + " --latency-rate %s --reviews %d --comprehend-reviews %d (seed %d,"
-                        + " parallelism %d)",
+                        + " --latency-rate %s --reviews %d --comprehend-reviews %d"
+                        + " --snapshot-items %d (seed %d, parallelism %d)",
                 o.events,
                 o.items,
                 o.baselineEvents,
@@ -91,6 +94,7 @@ final class Report {
                 o.latencyRate,
                 o.reviews,
                 o.comprehendReviews,
+                o.snapshotItems,
                 BenchmarkOptions.SEED,
                 BenchmarkOptions.PARALLELISM);
     }
@@ -224,6 +228,26 @@ final class Report {
                         "1,000 again",
                         "job: the same stream from its start into fresh job state; scores come from"
                                 + " the score cache table"));
+        rows.add(
+                row(
+                        "bootstrap items/s, Scan snapshot",
+                        rate(bootstrap.items / bootstrap.jobSeconds),
+                        rate(bootstrap.items / bootstrap.bareScanSeconds),
+                        String.format(
+                                Locale.ROOT,
+                                "job: %,d items of %s in %d Scan segments, pages of %d, with %,d"
+                                    + " stream updates after the snapshot, parallelism %d, %.1f s"
+                                    + " from submission to every view written (%s); baseline: a"
+                                    + " bare single-thread Scan loop over the same table, %.1f s",
+                                bootstrap.items,
+                                "Order_by_item",
+                                bootstrap.totalSegments,
+                                BootstrapBenchmark.PAGE_SIZE,
+                                bootstrap.streamChanges,
+                                BenchmarkOptions.PARALLELISM,
+                                bootstrap.jobSeconds,
+                                bootstrap.check,
+                                bootstrap.bareScanSeconds)));
         return rows;
     }
 
