@@ -266,12 +266,12 @@ public final class LocalRunner {
                 "  aws dynamodb put-item --endpoint-url "
                         + ddb
                         + " --table-name Order_by_item --item "
-                        + "'{\"orderid\":{\"S\":\"cli-1\"},\"order_date\":{\"S\":\"2026-11-22T10:00:00\"},\"item_number\":{\"S\":\"item123\"},\"quantity\":{\"N\":\"10\"}}'");
+                        + "'{\"orderid\":{\"S\":\"cli-1\"},\"order_date\":{\"S\":\"2026-11-25T10:00:00\"},\"item_number\":{\"S\":\"item123\"},\"quantity\":{\"N\":\"10\"}}'");
         System.out.println(
                 "  aws dynamodb get-item --endpoint-url "
                         + ddb
                         + " --table-name item_count_by_date --key "
-                        + "'{\"item_number\":{\"S\":\"item123\"},\"order_date\":{\"S\":\"2026-11-22\"}}'");
+                        + "'{\"item_number\":{\"S\":\"item123\"},\"order_date\":{\"S\":\"2026-11-25\"}}'");
         System.out.println(
                 "  aws dynamodb get-item --endpoint-url "
                         + ddb
