@@ -1,5 +1,8 @@
 package io.changeviews.local.benchmark;
 
+import io.changeviews.job.config.ApplicationProperties;
+import io.changeviews.job.config.JobConfig;
+import io.changeviews.job.ops.RepoPaths;
 import io.changeviews.local.LocalDynamoDb;
 
 /**
@@ -30,6 +33,19 @@ public final class Benchmark {
         Workload workload = Workload.generate(options, progress);
         Workload.Totals totals = workload.totals;
         DecodeOnlyLimit decodeOnly = DecodeOnlyLimit.measure(workload.records, progress);
+        JobConfig shipped =
+                JobConfig.from(ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()));
+        PlainFlinkSqlPeer peer =
+                PlainFlinkSqlPeer.measure(
+                        workload.records,
+                        shipped.views().stream()
+                                .filter(v -> v.targetTable().equals(JobUnderTest.VIEW_TABLE))
+                                .findFirst()
+                                .orElseThrow()
+                                .sql(),
+                        Math.max(1, shipped.flushInterval().toMillis() / 2),
+                        totals.expectedSums,
+                        progress);
         ParquetBenchmark parquet = ParquetBenchmark.measure(workload.records);
         EndToEnd endToEnd;
         LambdaBaseline baseline;
@@ -58,6 +74,7 @@ public final class Benchmark {
                         options,
                         totals,
                         decodeOnly,
+                        peer,
                         endToEnd,
                         baseline,
                         latency,

@@ -14,6 +14,7 @@ final class Report {
     private final BenchmarkOptions options;
     private final Workload.Totals workload;
     private final DecodeOnlyLimit decodeOnly;
+    private final PlainFlinkSqlPeer peer;
     private final EndToEnd endToEnd;
     private final LambdaBaseline baseline;
     private final Latency latency;
@@ -29,6 +30,7 @@ final class Report {
             BenchmarkOptions options,
             Workload.Totals workload,
             DecodeOnlyLimit decodeOnly,
+            PlainFlinkSqlPeer peer,
             EndToEnd endToEnd,
             LambdaBaseline baseline,
             Latency latency,
@@ -39,6 +41,7 @@ final class Report {
         this.options = options;
         this.workload = workload;
         this.decodeOnly = decodeOnly;
+        this.peer = peer;
         this.endToEnd = endToEnd;
         this.baseline = baseline;
         this.latency = latency;
@@ -124,6 +127,22 @@ final class Report {
                                 rate(events / (endToEnd.seconds - endToEnd.startUpSeconds)),
                                 baseline.calls,
                                 pipelineRate / baselineRate)));
+        rows.add(
+                row(
+                        "events/s, plain Flink SQL peer",
+                        rate(events / peer.seconds),
+                        "-",
+                        String.format(
+                                Locale.ROOT,
+                                "the same %s over the same records, written as plain Flink SQL"
+                                    + " (Jackson decode, fromChangelogStream upsert on the key,"
+                                    + " mini-batch), parallelism %d, heap state, no DynamoDB, %.1f"
+                                    + " s incl. job start, result %s (job at %.2fx the peer)",
+                                view,
+                                BenchmarkOptions.PARALLELISM,
+                                peer.seconds,
+                                peer.check,
+                                pipelineRate / (events / peer.seconds))));
         rows.add(
                 row(
                         "events/s, decode-only limit",
