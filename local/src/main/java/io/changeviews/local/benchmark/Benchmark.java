@@ -4,6 +4,8 @@ import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.ops.RepoPaths;
 import io.changeviews.local.LocalDynamoDb;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Measures the job's throughput, DynamoDB writes and latency next to the seed Lambda's one
@@ -35,17 +37,34 @@ public final class Benchmark {
         DecodeOnlyLimit decodeOnly = DecodeOnlyLimit.measure(workload.records, progress);
         JobConfig shipped =
                 JobConfig.from(ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()));
-        PlainFlinkSqlPeer peer =
-                PlainFlinkSqlPeer.measure(
-                        workload.records,
-                        shipped.views().stream()
-                                .filter(v -> v.targetTable().equals(JobUnderTest.VIEW_TABLE))
-                                .findFirst()
-                                .orElseThrow()
-                                .sql(),
-                        Math.max(1, shipped.flushInterval().toMillis() / 2),
-                        totals.expectedSums,
-                        progress);
+        String viewSql =
+                shipped.views().stream()
+                        .filter(v -> v.targetTable().equals(JobUnderTest.VIEW_TABLE))
+                        .findFirst()
+                        .orElseThrow()
+                        .sql();
+        long miniBatchMs = Math.max(1, shipped.flushInterval().toMillis() / 2);
+        List<ComputeRun> computeRuns = new ArrayList<>();
+        for (int parallelism : new int[] {BenchmarkOptions.PARALLELISM, 1}) {
+            for (MeasuredEnv.Backend backend : MeasuredEnv.Backend.values()) {
+                computeRuns.add(
+                        ComputePath.measure(
+                                workload.records,
+                                parallelism,
+                                backend,
+                                totals.expectedSums,
+                                progress));
+                computeRuns.add(
+                        PlainFlinkSqlPeer.measure(
+                                workload.records,
+                                viewSql,
+                                miniBatchMs,
+                                parallelism,
+                                backend,
+                                totals.expectedSums,
+                                progress));
+            }
+        }
         ParquetBenchmark parquet = ParquetBenchmark.measure(workload.records);
         EndToEnd endToEnd;
         LambdaBaseline baseline;
@@ -74,7 +93,7 @@ public final class Benchmark {
                         options,
                         totals,
                         decodeOnly,
-                        peer,
+                        computeRuns,
                         endToEnd,
                         baseline,
                         latency,

@@ -14,7 +14,7 @@ final class Report {
     private final BenchmarkOptions options;
     private final Workload.Totals workload;
     private final DecodeOnlyLimit decodeOnly;
-    private final PlainFlinkSqlPeer peer;
+    private final List<ComputeRun> computeRuns;
     private final EndToEnd endToEnd;
     private final LambdaBaseline baseline;
     private final Latency latency;
@@ -30,7 +30,7 @@ final class Report {
             BenchmarkOptions options,
             Workload.Totals workload,
             DecodeOnlyLimit decodeOnly,
-            PlainFlinkSqlPeer peer,
+            List<ComputeRun> computeRuns,
             EndToEnd endToEnd,
             LambdaBaseline baseline,
             Latency latency,
@@ -41,7 +41,7 @@ final class Report {
         this.options = options;
         this.workload = workload;
         this.decodeOnly = decodeOnly;
-        this.peer = peer;
+        this.computeRuns = computeRuns;
         this.endToEnd = endToEnd;
         this.baseline = baseline;
         this.latency = latency;
@@ -118,31 +118,45 @@ final class Report {
                         String.format(
                                 Locale.ROOT,
                                 "job: %,d events in %.1f s incl. %.1f s job start, %s events/s"
-                                    + " after the first record; baseline: a sample of the first %,d"
-                                    + " events, one thread, sync UpdateItem straight to DynamoDB"
-                                    + " Local (job %.1fx)",
+                                    + " after the first record, %.1f CPU s per 1,000,000 events"
+                                    + " (DynamoDB Local and the counting proxy in the same JVM"
+                                    + " included); baseline: a sample of the first %,d events, one"
+                                    + " thread, sync UpdateItem straight to DynamoDB Local (job"
+                                    + " %.1fx)",
                                 events,
                                 endToEnd.seconds,
                                 endToEnd.startUpSeconds,
                                 rate(events / (endToEnd.seconds - endToEnd.startUpSeconds)),
+                                endToEnd.cpuSeconds * 1e6 / events,
                                 baseline.calls,
                                 pipelineRate / baselineRate)));
-        rows.add(
-                row(
-                        "events/s, plain Flink SQL peer",
-                        rate(events / peer.seconds),
-                        "-",
-                        String.format(
-                                Locale.ROOT,
-                                "the same %s over the same records, written as plain Flink SQL"
-                                    + " (Jackson decode, fromChangelogStream upsert on the key,"
-                                    + " mini-batch), parallelism %d, heap state, no DynamoDB, %.1f"
-                                    + " s incl. job start, result %s (job at %.2fx the peer)",
-                                view,
-                                BenchmarkOptions.PARALLELISM,
-                                peer.seconds,
-                                peer.check,
-                                pipelineRate / (events / peer.seconds))));
+        for (ComputeRun job : computeRuns) {
+            if (!job.what.equals(ComputePath.NAME)) {
+                continue;
+            }
+            ComputeRun peer = peerOf(job);
+            rows.add(
+                    row(
+                            String.format(
+                                    Locale.ROOT,
+                                    "events/s, compute path vs plain Flink SQL peer, p%d %s",
+                                    job.parallelism,
+                                    job.backend),
+                            rate(job.eventsPerSecond()),
+                            rate(peer.eventsPerSecond()),
+                            String.format(
+                                    Locale.ROOT,
+                                    "job %.2fx the peer; CPU s per 1,000,000 events: job %.1f, peer"
+                                            + " %.1f; incl. job start (job %.1f s, peer %.1f s);"
+                                            + " results: job %s, peer %s",
+                                    job.eventsPerSecond() / peer.eventsPerSecond(),
+                                    job.cpuSecondsPerMillion(),
+                                    peer.cpuSecondsPerMillion(),
+                                    job.seconds,
+                                    peer.seconds,
+                                    job.check,
+                                    peer.check)));
+        }
         rows.add(
                 row(
                         "events/s, decode-only limit",
@@ -268,6 +282,18 @@ final class Report {
                                 bootstrap.check,
                                 bootstrap.bareScanSeconds)));
         return rows;
+    }
+
+    /** The peer's run at the same parallelism and state backend as {@code job}. */
+    private ComputeRun peerOf(ComputeRun job) {
+        return computeRuns.stream()
+                .filter(
+                        r ->
+                                r.what.equals(PlainFlinkSqlPeer.NAME)
+                                        && r.parallelism == job.parallelism
+                                        && r.backend == job.backend)
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The archive section's lines, below the table. */
