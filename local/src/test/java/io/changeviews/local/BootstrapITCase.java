@@ -92,7 +92,8 @@ class BootstrapITCase {
             data.next();
         }
         // Written straight into the table: its stream is never relayed, so only a scan sees them.
-        BootstrapKit.writeAll(ddb, ORDERS, data.items(ORDERS));
+        // Straight into the table: its stream is never relayed.
+        LocalTables.writeItems(ddb, ORDERS, data.items(ORDERS));
 
         // Run 1: puts, updates and deletes while the snapshot runs.
         JobConfig config = config("bootstrap-1");

@@ -3,7 +3,6 @@ package io.changeviews.local;
 import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.ChangeRecordDecoder;
 import io.changeviews.connectors.ddb.AttributeCodec;
-import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.ChangeViewsPipeline;
 import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.PipelineIo;
@@ -23,7 +22,6 @@ import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
@@ -36,30 +34,6 @@ final class BootstrapKit {
     private static final Duration SETTLE = Duration.ofMinutes(2);
 
     private BootstrapKit() {}
-
-    /** Writes the items straight into the table: its stream is never relayed. */
-    static void writeAll(DynamoDbClient ddb, String table, List<Map<String, DdbValue>> items) {
-        List<WriteRequest> batch = new ArrayList<>();
-        for (Map<String, DdbValue> item : items) {
-            batch.add(
-                    WriteRequest.builder()
-                            .putRequest(p -> p.item(AttributeCodec.toSdk(item)))
-                            .build());
-            if (batch.size() == 25) {
-                write(ddb, table, batch);
-                batch = new ArrayList<>();
-            }
-        }
-        write(ddb, table, batch);
-    }
-
-    private static void write(DynamoDbClient ddb, String table, List<WriteRequest> batch) {
-        Map<String, List<WriteRequest>> pending = Map.of(table, batch);
-        while (!batch.isEmpty() && !pending.isEmpty()) {
-            Map<String, List<WriteRequest>> send = pending;
-            pending = ddb.batchWriteItem(b -> b.requestItems(send)).unprocessedItems();
-        }
-    }
 
     /**
      * Makes changes through the DynamoDB API while {@code snapshotting} says so and streams each to
