@@ -176,7 +176,7 @@ public final class ChangeViewsPipeline {
         DataStream<DecodeResult> allItems = null;
         DataStream<SnapshotRecord> segmentsDone = null;
         for (SourceTableSpec table : config.snapshotTables()) {
-            int total = table.snapshot().totalSegments(env.getParallelism());
+            int total = io.snapshotSegments(table, env.getParallelism());
             segments.put(table.dynamoDbTable(), total);
             SingleOutputStreamOperator<DecodeResult> items =
                     io.snapshot(env, table, total)

@@ -32,9 +32,55 @@ public final class LocalTables {
 
     /** The seed tables, each with a NEW_AND_OLD_IMAGES stream (what KDS for DynamoDB carries). */
     public static void createSourceTables(DynamoDbClient client) {
+        createSourceTables(client, true);
+    }
+
+    /**
+     * The seed tables, with their streams or, for a table that is to be older than its stream,
+     * without ({@link #enableStreams} later).
+     */
+    public static void createSourceTables(DynamoDbClient client, boolean withStreams) {
         for (String table : SampleData.TABLES) {
             List<String> keys = SampleData.keyNames(table);
-            create(client, table, keys, Arrays.asList("S", "S"), true);
+            create(client, table, keys, Arrays.asList("S", "S"), withStreams);
+        }
+    }
+
+    /**
+     * Turns on the seed tables' NEW_AND_OLD_IMAGES streams: what is in the tables by now is never
+     * in their streams.
+     */
+    public static void enableStreams(DynamoDbClient client) {
+        for (String table : SampleData.TABLES) {
+            client.updateTable(b -> b.tableName(table).streamSpecification(newAndOldImages()));
+        }
+    }
+
+    /** Writes {@code items} into {@code table}, 25 to a BatchWriteItem request. */
+    public static void writeItems(
+            DynamoDbClient client, String table, List<Map<String, DdbValue>> items) {
+        List<WriteRequest> batch = new ArrayList<>();
+        for (Map<String, DdbValue> item : items) {
+            batch.add(
+                    WriteRequest.builder()
+                            .putRequest(p -> p.item(AttributeCodec.toSdk(item)))
+                            .build());
+            if (batch.size() == 25) {
+                writeBatch(client, table, batch);
+            }
+        }
+        writeBatch(client, table, batch);
+    }
+
+    private static void writeBatch(DynamoDbClient client, String table, List<WriteRequest> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        Map<String, List<WriteRequest>> pending = Map.of(table, new ArrayList<>(batch));
+        batch.clear();
+        while (!pending.isEmpty()) {
+            Map<String, List<WriteRequest>> sent = pending;
+            pending = client.batchWriteItem(b -> b.requestItems(sent)).unprocessedItems();
         }
     }
 
@@ -53,34 +99,6 @@ public final class LocalTables {
     /** The sentiment score cache, keyed by text hash. */
     public static void createSentimentCacheTable(DynamoDbClient client, String table) {
         create(client, table, Arrays.asList(DynamoDbScoreCache.HASH), Arrays.asList("S"), false);
-    }
-
-    /**
-     * Writes the items straight into the table, 25 per BatchWriteItem, until none is left
-     * unprocessed: no stream record is relayed for them, so only a scan sees them.
-     */
-    public static void putAll(
-            DynamoDbClient client, String table, List<Map<String, DdbValue>> items) {
-        List<WriteRequest> batch = new ArrayList<>();
-        for (Map<String, DdbValue> item : items) {
-            batch.add(
-                    WriteRequest.builder()
-                            .putRequest(p -> p.item(AttributeCodec.toSdk(item)))
-                            .build());
-            if (batch.size() == 25) {
-                write(client, table, batch);
-                batch = new ArrayList<>();
-            }
-        }
-        write(client, table, batch);
-    }
-
-    private static void write(DynamoDbClient client, String table, List<WriteRequest> batch) {
-        Map<String, List<WriteRequest>> pending = Map.of(table, batch);
-        while (!batch.isEmpty() && !pending.isEmpty()) {
-            Map<String, List<WriteRequest>> send = pending;
-            pending = client.batchWriteItem(b -> b.requestItems(send)).unprocessedItems();
-        }
     }
 
     public static void delete(DynamoDbClient client, String table) {
@@ -146,16 +164,19 @@ public final class LocalTables {
                         .attributeDefinitions(attributes)
                         .billingMode(BillingMode.PAY_PER_REQUEST);
         if (stream) {
-            request.streamSpecification(
-                    StreamSpecification.builder()
-                            .streamEnabled(true)
-                            .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)
-                            .build());
+            request.streamSpecification(newAndOldImages());
         }
         try {
             client.createTable(request.build());
         } catch (ResourceInUseException e) {
             // Exists from an earlier run against the same DynamoDB: keep it.
         }
+    }
+
+    private static StreamSpecification newAndOldImages() {
+        return StreamSpecification.builder()
+                .streamEnabled(true)
+                .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)
+                .build();
     }
 }

@@ -101,7 +101,7 @@ class SnapshotArchiveITCase {
         while (data.items(ORDERS).size() < ITEMS) {
             data.next();
         }
-        LocalTables.putAll(ddb, ORDERS, data.items(ORDERS));
+        LocalTables.writeItems(ddb, ORDERS, data.items(ORDERS));
         Set<String> before = new HashSet<>();
         data.items(ORDERS).forEach(item -> before.add(keysOf(item)));
 
