@@ -111,6 +111,9 @@ public final class ChangeViewsPipeline {
                         config.sentiment() == null ? null : io.reviewScoring());
         if (config.archive().enabled()) {
             ParquetArchive.changes(config, records, io::archive);
+            if (bootstrap.items != null) {
+                ParquetArchive.snapshots(config, bootstrap.items, io::archive);
+            }
             if (config.sentiment() != null) {
                 SourceTableSpec reviews = config.sentiment().table();
                 String enriched = reviews.sqlName() + EnrichedReviewTypes.ENRICHED_SUFFIX;
@@ -137,6 +140,9 @@ public final class ChangeViewsPipeline {
     private static final class Bootstrap {
         final DataStream<DecodeResult> changesAndItems;
 
+        /** Every snapshot's items, for the archive; null without snapshots. */
+        final DataStream<DecodeResult> items;
+
         /** Each bootstrapped table's name once its snapshot is done; null without snapshots. */
         final DataStream<String> tablesDone;
 
@@ -144,9 +150,11 @@ public final class ChangeViewsPipeline {
 
         Bootstrap(
                 DataStream<DecodeResult> changesAndItems,
+                DataStream<DecodeResult> items,
                 DataStream<String> tablesDone,
                 Set<String> tables) {
             this.changesAndItems = changesAndItems;
+            this.items = items;
             this.tablesDone = tablesDone;
             this.tables = tables;
         }
@@ -154,8 +162,9 @@ public final class ChangeViewsPipeline {
 
     /**
      * Joins each snapshotted table's items into the change stream before anything else sees it, so
-     * that a snapshot item enters the normalizer as a change of its item (the archive gets the
-     * stream's changes only); the segments' done records go to one {@link SnapshotProgress}.
+     * that a snapshot item enters the normalizer as a change of its item (the archive's {@code
+     * changes} get the stream's changes only, its {@code snapshots} the items); the segments' done
+     * records go to one {@link SnapshotProgress}.
      */
     private static Bootstrap bootstrap(
             StreamExecutionEnvironment env,
@@ -164,9 +173,10 @@ public final class ChangeViewsPipeline {
             DataStream<DecodeResult> changes) {
         Map<String, Integer> segments = new TreeMap<>();
         DataStream<DecodeResult> joined = changes;
+        DataStream<DecodeResult> allItems = null;
         DataStream<SnapshotRecord> segmentsDone = null;
         for (SourceTableSpec table : config.snapshotTables()) {
-            int total = table.snapshot().totalSegments(env.getParallelism());
+            int total = io.snapshotSegments(table, env.getParallelism());
             segments.put(table.dynamoDbTable(), total);
             SingleOutputStreamOperator<DecodeResult> items =
                     io.snapshot(env, table, total)
@@ -176,11 +186,12 @@ public final class ChangeViewsPipeline {
                             .uid("snapshot-items-" + Uids.kebab(table.sqlName()))
                             .name("Items of the snapshot of " + table.sqlName());
             joined = joined.union(items);
+            allItems = allItems == null ? items : allItems.union(items);
             DataStream<SnapshotRecord> done = items.getSideOutput(SEGMENTS_DONE);
             segmentsDone = segmentsDone == null ? done : segmentsDone.union(done);
         }
         if (segmentsDone == null) {
-            return new Bootstrap(changes, null, Set.of());
+            return new Bootstrap(changes, null, null, Set.of());
         }
         if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
             LOG.warn(
@@ -196,7 +207,7 @@ public final class ChangeViewsPipeline {
                         .setMaxParallelism(1)
                         .uid("snapshot-progress")
                         .name("Snapshot progress");
-        return new Bootstrap(joined, tablesDone, segments.keySet());
+        return new Bootstrap(joined, allItems, tablesDone, segments.keySet());
     }
 
     /**

@@ -35,6 +35,14 @@ public interface PipelineIo {
             StreamExecutionEnvironment env, SourceTableSpec table, int totalSegments);
 
     /**
+     * How many segments the snapshot of {@code table} has in a job of {@code parallelism}: the
+     * Scan's TotalSegments; an export's are its data files.
+     */
+    default int snapshotSegments(SourceTableSpec table, int parallelism) {
+        return table.snapshot().totalSegments(parallelism);
+    }
+
+    /**
      * The sink of a view's writes: rows of kind INSERT or UPDATE_AFTER are puts, DELETE a delete of
      * the key.
      */

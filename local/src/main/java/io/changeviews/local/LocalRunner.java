@@ -6,19 +6,24 @@ import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SentimentConfig;
+import io.changeviews.job.ops.BootstrapProgress;
 import io.changeviews.job.ops.EndpointProperties;
+import io.changeviews.job.ops.JobMetrics;
 import io.changeviews.job.ops.Options;
 import io.changeviews.job.ops.RepoPaths;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -29,6 +34,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * a relay doing what Kinesis Data Streams for DynamoDB does, the job in a MiniCluster with the Web
  * UI, a sample-data generator with a progress line, and the aggregates printed as they change.
  * Ctrl-C stops everything.
+ *
+ * <p>Every run bootstraps: the source tables get {@code --seed-items N} items (3000; 0 for none)
+ * before their streams are turned on, so the job reads them only through its Scan snapshots.
  *
  * <p>Options: {@code --orders N} changes to generate (2000; 0 for none, e.g. to drive it with the
  * AWS CLI), {@code --rate N} changes per second (20), {@code --dynamodb-port} (8000), {@code
@@ -57,6 +65,8 @@ public final class LocalRunner {
                         "8081",
                         "seed",
                         "1",
+                        "seed-items",
+                        "3000",
                         "sentiment",
                         "embedded");
         long orders = Long.parseLong(options.get("orders"));
@@ -67,16 +77,18 @@ public final class LocalRunner {
                 LocalDynamoDb.start(Integer.parseInt(options.get("dynamodb-port")));
         KinesisMock kinesis =
                 KinesisMock.start(Integer.parseInt(options.get("kinesis-port")), Map.of());
+        Map<String, Properties> shipped =
+                ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson());
         Map<String, Map<String, String>> overrides = localOverrides(dynamoDb, kinesis);
+        overrides.putAll(BootstrapProgress.scanEveryTable(shipped));
         LocalComprehend localComprehend = sentimentOverrides(options.get("sentiment"), overrides);
-        JobConfig config =
-                JobConfig.from(
-                        ApplicationProperties.withOverrides(
-                                ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()),
-                                overrides));
+        JobConfig config = JobConfig.from(ApplicationProperties.withOverrides(shipped, overrides));
         DynamoDbClient ddb = dynamoDb.client();
         kinesis.createStream(config.stream(), 2);
-        LocalTables.createSourceTables(ddb);
+        LocalTables.createSourceTables(ddb, false);
+        SampleData data = new SampleData(Long.parseLong(options.get("seed")));
+        long seeded = seed(ddb, data, Long.parseLong(options.get("seed-items")));
+        LocalTables.enableStreams(ddb);
         LocalTables.createDeadLetterTable(ddb, config.deadLetterTable());
         LocalTables.createSentimentCacheTable(ddb, config.sentiment().cacheTable());
         List<StreamRelay> relays = new ArrayList<>();
@@ -89,7 +101,10 @@ public final class LocalRunner {
         Configuration flink =
                 GlobalConfiguration.loadConfiguration(
                         RepoPaths.root().resolve("flink-conf").toString());
-        flink.set(RestOptions.PORT, Integer.parseInt(options.get("web-port")));
+        int webPort = Integer.parseInt(options.get("web-port"));
+        flink.set(RestOptions.PORT, webPort);
+        // The Web UI's metrics are at most this stale; the bootstrap's progress line reads them.
+        flink.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, DISPLAY_INTERVAL_MS / 2);
         flink.set(
                 CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                 RepoPaths.localDir().resolve("checkpoints").toUri().toString());
@@ -99,8 +114,10 @@ public final class LocalRunner {
         LocalTables.createTargetTables(ddb, views);
         JobClient job = env.executeAsync("changeviews-local");
 
-        printEndpoints(dynamoDb, kinesis, config, views, options.get("web-port"));
-        Generator generator = new Generator(ddb, orders, rate, Long.parseLong(options.get("seed")));
+        printEndpoints(dynamoDb, kinesis, config, views, options.get("web-port"), seeded);
+        BootstrapProgress bootstrap =
+                BootstrapProgress.of(config, new JobMetrics(webPort, job.getJobID().toHexString()));
+        Generator generator = new Generator(ddb, orders, rate, data);
         generator.start();
         AggregateDisplay display = new AggregateDisplay(ddb, views);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -127,7 +144,34 @@ public final class LocalRunner {
                                 },
                                 "local-runner-shutdown"));
         while (!stopped.await(DISPLAY_INTERVAL_MS, TimeUnit.MILLISECONDS)) {
-            display.showChanges(generator.progress());
+            display.showChanges(generator.progress() + " · " + bootstrapLine(bootstrap));
+        }
+    }
+
+    /**
+     * Makes random changes until the tables hold {@code items} items, and writes the tables' items
+     * as they are then (before their streams exist); returns how many.
+     */
+    private static long seed(DynamoDbClient ddb, SampleData data, long items) {
+        long live = 0;
+        while (live < items) {
+            SampleData.Operation op = data.next();
+            live += op.after == null ? -1 : op.before == null ? 1 : 0;
+        }
+        for (String table : SampleData.TABLES) {
+            LocalTables.writeItems(ddb, table, data.items(table));
+        }
+        return live;
+    }
+
+    private static String bootstrapLine(BootstrapProgress bootstrap) {
+        try {
+            return bootstrap.line();
+        } catch (IOException e) {
+            return "snapshot: no metrics yet (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "stopping";
         }
     }
 
@@ -180,7 +224,8 @@ public final class LocalRunner {
             KinesisMock kinesis,
             JobConfig config,
             List<MaterializedView> views,
-            String webPort) {
+            String webPort,
+            long seeded) {
         String ddb = dynamoDb.endpoint();
         System.out.println();
         System.out.println("changeviews is running locally.");
@@ -202,6 +247,11 @@ public final class LocalRunner {
                         + config.archive().path()
                         + "   (parts appear at each checkpoint, every 10 s;"
                         + " query: mvn -q -pl local exec:exec@query)");
+        System.out.println(
+                "  Bootstrap         "
+                        + String.format("%,d", seeded)
+                        + " items were in the source tables before their streams started;"
+                        + " the job scans them first");
         System.out.print("  Views             ");
         views.forEach(v -> System.out.print(v.spec.name() + " → " + v.spec.targetTable() + "  "));
         System.out.println();
@@ -216,12 +266,12 @@ public final class LocalRunner {
                 "  aws dynamodb put-item --endpoint-url "
                         + ddb
                         + " --table-name Order_by_item --item "
-                        + "'{\"orderid\":{\"S\":\"cli-1\"},\"order_date\":{\"S\":\"2026-11-22T10:00:00\"},\"item_number\":{\"S\":\"item123\"},\"quantity\":{\"N\":\"10\"}}'");
+                        + "'{\"orderid\":{\"S\":\"cli-1\"},\"order_date\":{\"S\":\"2026-11-25T10:00:00\"},\"item_number\":{\"S\":\"item123\"},\"quantity\":{\"N\":\"10\"}}'");
         System.out.println(
                 "  aws dynamodb get-item --endpoint-url "
                         + ddb
                         + " --table-name item_count_by_date --key "
-                        + "'{\"item_number\":{\"S\":\"item123\"},\"order_date\":{\"S\":\"2026-11-22\"}}'");
+                        + "'{\"item_number\":{\"S\":\"item123\"},\"order_date\":{\"S\":\"2026-11-25\"}}'");
         System.out.println(
                 "  aws dynamodb get-item --endpoint-url "
                         + ddb
@@ -242,13 +292,13 @@ public final class LocalRunner {
         private final SampleData data;
         private volatile long done;
 
-        Generator(DynamoDbClient ddb, long total, double rate, long seed) {
+        Generator(DynamoDbClient ddb, long total, double rate, SampleData data) {
             super("sample-data-generator");
             setDaemon(true);
             this.ddb = ddb;
             this.total = total;
             this.rate = rate;
-            this.data = new SampleData(seed);
+            this.data = data;
         }
 
         String progress() {

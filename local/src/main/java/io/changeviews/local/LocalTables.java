@@ -1,5 +1,6 @@
 package io.changeviews.local;
 
+import io.changeviews.connectors.ddb.AttributeCodec;
 import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.ChangeViewsPipeline;
 import io.changeviews.job.sentiment.DynamoDbScoreCache;
@@ -20,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Creates the local run's tables: the seed source tables (with streams), the views' target tables
@@ -30,9 +32,55 @@ public final class LocalTables {
 
     /** The seed tables, each with a NEW_AND_OLD_IMAGES stream (what KDS for DynamoDB carries). */
     public static void createSourceTables(DynamoDbClient client) {
+        createSourceTables(client, true);
+    }
+
+    /**
+     * The seed tables, with their streams or, for a table that is to be older than its stream,
+     * without ({@link #enableStreams} later).
+     */
+    public static void createSourceTables(DynamoDbClient client, boolean withStreams) {
         for (String table : SampleData.TABLES) {
             List<String> keys = SampleData.keyNames(table);
-            create(client, table, keys, Arrays.asList("S", "S"), true);
+            create(client, table, keys, Arrays.asList("S", "S"), withStreams);
+        }
+    }
+
+    /**
+     * Turns on the seed tables' NEW_AND_OLD_IMAGES streams: what is in the tables by now is never
+     * in their streams.
+     */
+    public static void enableStreams(DynamoDbClient client) {
+        for (String table : SampleData.TABLES) {
+            client.updateTable(b -> b.tableName(table).streamSpecification(newAndOldImages()));
+        }
+    }
+
+    /** Writes {@code items} into {@code table}, 25 to a BatchWriteItem request. */
+    public static void writeItems(
+            DynamoDbClient client, String table, List<Map<String, DdbValue>> items) {
+        List<WriteRequest> batch = new ArrayList<>();
+        for (Map<String, DdbValue> item : items) {
+            batch.add(
+                    WriteRequest.builder()
+                            .putRequest(p -> p.item(AttributeCodec.toSdk(item)))
+                            .build());
+            if (batch.size() == 25) {
+                writeBatch(client, table, batch);
+            }
+        }
+        writeBatch(client, table, batch);
+    }
+
+    private static void writeBatch(DynamoDbClient client, String table, List<WriteRequest> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        Map<String, List<WriteRequest>> pending = Map.of(table, new ArrayList<>(batch));
+        batch.clear();
+        while (!pending.isEmpty()) {
+            Map<String, List<WriteRequest>> sent = pending;
+            pending = client.batchWriteItem(b -> b.requestItems(sent)).unprocessedItems();
         }
     }
 
@@ -116,16 +164,19 @@ public final class LocalTables {
                         .attributeDefinitions(attributes)
                         .billingMode(BillingMode.PAY_PER_REQUEST);
         if (stream) {
-            request.streamSpecification(
-                    StreamSpecification.builder()
-                            .streamEnabled(true)
-                            .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)
-                            .build());
+            request.streamSpecification(newAndOldImages());
         }
         try {
             client.createTable(request.build());
         } catch (ResourceInUseException e) {
             // Exists from an earlier run against the same DynamoDB: keep it.
         }
+    }
+
+    private static StreamSpecification newAndOldImages() {
+        return StreamSpecification.builder()
+                .streamEnabled(true)
+                .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)
+                .build();
     }
 }

@@ -2,6 +2,7 @@ package io.changeviews.local;
 
 import io.changeviews.connectors.archive.ParquetDatasetSink;
 import io.changeviews.job.archive.ArchivedDataset;
+import io.changeviews.job.archive.ParquetArchive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,10 +25,46 @@ import org.apache.flink.table.types.logical.RowType;
 
 /**
  * The local Parquet warehouse in DuckDB: an in-memory database with one view per archived dataset
- * over its committed parts, Hive partitions ({@code table}, {@code dt}, {@code hr}) as columns. A
- * dataset without committed parts yet is an empty view with the same columns.
+ * over its committed parts, Hive partitions ({@code table}, {@code dt}, {@code hr}; {@code table},
+ * {@code snapshot}) as columns. A dataset without committed parts yet is an empty view with the
+ * same columns. With the changes and the snapshots, the table macro {@code as_of(table, time)}
+ * reconstructs a table as of a time from its latest snapshot before it and the changes since.
  */
 public final class Warehouse implements AutoCloseable {
+    /**
+     * A table as of {@code at_time}: each item of the latest snapshot begun at or before then, and
+     * each change from that snapshot's earliest item time to {@code at_time}; per key, the newest
+     * image wins (by time, then sequence number, a snapshot item's {@code 0} being lower than any
+     * stream's), and a newest REMOVE removes the item. Columns: {@code keys}, the declared columns,
+     * {@code image} and {@code change_time} (of the newest image). Exact for times after the
+     * snapshot is done.
+     */
+    private static final String AS_OF =
+            "CREATE MACRO as_of(of_table, at_time) AS TABLE\n"
+                + "WITH base AS (\n"
+                + "    SELECT * FROM snapshots WHERE table_name = of_table AND snapshot_start ="
+                + " (SELECT max(snapshot_start) FROM snapshots\n"
+                + "        WHERE table_name = of_table AND snapshot_start <= at_time)),\n"
+                + "images AS (\n"
+                + "    SELECT * EXCLUDE (table_name, snapshot_start, snapshot_time, \"table\","
+                + " snapshot),\n"
+                + "        snapshot_time AS change_time, 'INSERT' AS event_name, '0' AS"
+                + " sequence_number\n"
+                + "    FROM base\n"
+                + "    UNION ALL BY NAME\n"
+                + "    SELECT * EXCLUDE (table_name, event_id, ttl_delete, old_image, new_image,"
+                + " \"table\", dt, hr),\n"
+                + "        new_image AS image\n"
+                + "    FROM changes WHERE table_name = of_table\n"
+                + "        AND change_time >= (SELECT min(snapshot_time) FROM base)\n"
+                + "        AND change_time <= at_time),\n"
+                + "newest AS (\n"
+                + "    SELECT *, row_number() OVER (PARTITION BY keys ORDER BY change_time DESC,"
+                + " length(sequence_number) DESC, sequence_number DESC) AS rank\n"
+                + "    FROM images)\n"
+                + "SELECT * EXCLUDE (rank, event_name, sequence_number) FROM newest\n"
+                + "WHERE rank = 1 AND event_name <> 'REMOVE'";
+
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSXXX");
 
@@ -53,6 +90,12 @@ public final class Warehouse implements AutoCloseable {
                                 + d.name()
                                 + "\" AS "
                                 + (parts.isEmpty() ? empty(d) : readParts(parts)));
+            }
+            List<String> names =
+                    datasets.stream().map(ArchivedDataset::name).collect(Collectors.toList());
+            if (names.contains(ParquetArchive.CHANGES)
+                    && names.contains(ParquetArchive.SNAPSHOTS)) {
+                s.execute(AS_OF);
             }
         }
         return new Warehouse(db);
@@ -99,7 +142,7 @@ public final class Warehouse implements AutoCloseable {
         for (RowType.RowField f : d.columns().getFields()) {
             columns.add("CAST(NULL AS " + duckDbType(f.getType()) + ") AS \"" + f.getName() + "\"");
         }
-        for (String p : ArchivedDataset.PARTITION_COLUMNS) {
+        for (String p : d.partitioning().columns()) {
             columns.add("CAST(NULL AS VARCHAR) AS \"" + p + "\"");
         }
         return "SELECT " + String.join(", ", columns) + " WHERE false";

@@ -52,7 +52,7 @@ public final class WarehouseQuery {
                                     + " rows): "
                                     + String.join(", ", d.columns().getFieldNames())
                                     + ", "
-                                    + String.join(", ", ArchivedDataset.PARTITION_COLUMNS));
+                                    + String.join(", ", d.partitioning().columns()));
                 }
                 return;
             }
@@ -74,7 +74,7 @@ public final class WarehouseQuery {
                                         ArchiveConfig.pathOverride(warehouse.toString()))));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         ChangeViewsJob.build(env, config);
-        return ParquetArchive.datasets(env);
+        return ParquetArchive.datasets(env, config);
     }
 
     /** Prints the header and rows in aligned columns, long values cut, and the row count. */

@@ -4,18 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.changeviews.connectors.aws.AsyncClientProvider;
 import io.changeviews.connectors.change.ChangeEvent;
-import io.changeviews.connectors.change.ChangeRecordDecoder;
 import io.changeviews.connectors.change.ChangeType;
-import io.changeviews.connectors.ddb.AttributeCodec;
 import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.AwsPipelineIo;
-import io.changeviews.job.ChangeViewsPipeline;
-import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.JobConfig;
+import io.changeviews.local.BootstrapKit.Job;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,31 +20,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.Metric;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
 /**
  * A table older than its stream, bootstrapped (MiniCluster, parallelism 2, DynamoDB Local,
@@ -63,7 +47,6 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 class BootstrapITCase {
     private static final String ORDERS = SampleData.ORDERS;
     private static final int ITEMS = 20_000;
-    private static final Duration SETTLE = Duration.ofMinutes(2);
 
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
@@ -109,18 +92,23 @@ class BootstrapITCase {
             data.next();
         }
         // Written straight into the table: its stream is never relayed, so only a scan sees them.
-        writeAll(ddb, data.items(ORDERS));
+        LocalTables.writeItems(ddb, ORDERS, data.items(ORDERS));
 
         // Run 1: puts, updates and deletes while the snapshot runs.
         JobConfig config = config("bootstrap-1");
         LocalTables.createDeadLetterTable(ddb, config.deadLetterTable());
-        Job job = Job.start(config, ddb);
+        Job job = start(config, ddb);
         awaitScanning();
         Random random = new Random(3);
         Job running = job;
         List<ChangeEvent> changes =
-                makeChanges(
-                        ddb, "bootstrap-1", () -> gauge(running, "snapshotDone") != 1, data::next);
+                BootstrapKit.makeChanges(
+                        kinesis.client(),
+                        ddb,
+                        "bootstrap-1",
+                        () -> running.gauge("snapshotDone") != 1,
+                        data::next,
+                        heldViewsSeen);
         assertThat(changes.size()).as("changes made while the snapshot ran").isGreaterThan(150);
         assertThat(heldViewsSeen)
                 .as("no view is written while its tables are snapshotted")
@@ -128,7 +116,7 @@ class BootstrapITCase {
         job.awaitViews(ddb, changes);
         long inserted = changes.stream().filter(c -> c.type() == ChangeType.INSERT).count();
         long removed = changes.stream().filter(c -> c.type() == ChangeType.REMOVE).count();
-        assertThat(gauge(job, "snapshotItemsRead")).isBetween(ITEMS - removed, ITEMS + inserted);
+        assertThat(job.gauge("snapshotItemsRead")).isBetween(ITEMS - removed, ITEMS + inserted);
         job.cancel();
 
         // Run 2: fresh state and view tables; the job fails in the middle of its snapshot.
@@ -137,19 +125,21 @@ class BootstrapITCase {
         SCANS.set(0);
         ITEMS_SCANNED.set(0);
         FAIL_AT_SCAN.set(ITEMS / 200 / 2);
-        job = Job.start(config("bootstrap-2"), ddb);
+        job = start(config("bootstrap-2"), ddb);
         awaitScanning();
         // Updates only, so the table keeps its item count while it is scanned.
         Job restarting = job;
         List<ChangeEvent> updates =
-                makeChanges(
+                BootstrapKit.makeChanges(
+                        kinesis.client(),
                         ddb,
                         "bootstrap-2",
-                        () -> gauge(restarting, "snapshotDone") != 1,
-                        () -> update(items.get(random.nextInt(items.size())), random));
+                        () -> restarting.gauge("snapshotDone") != 1,
+                        () -> update(items.get(random.nextInt(items.size())), random),
+                        heldViewsSeen);
         job.awaitViews(ddb, updates);
         assertThat(FAILED).as("the job failed in the middle of the snapshot").isTrue();
-        assertThat(gauge(job, "snapshotItemsRead")).isEqualTo(items.size());
+        assertThat(job.gauge("snapshotItemsRead")).isEqualTo(items.size());
         assertThat(ITEMS_SCANNED.get())
                 .as("the restore went on from the checkpoint, not from the start")
                 .isBetween((long) items.size(), items.size() * 3L / 2);
@@ -171,66 +161,18 @@ class BootstrapITCase {
         return EmulatedPipeline.config(kinesis.endpoint(), dynamoDb.endpoint(), stream, extra);
     }
 
-    /** A running job, its views, and the metrics of its run. */
-    private static final class Job {
-        final JobClient client;
-        final List<MaterializedView> views;
-
-        private Job(JobClient client, List<MaterializedView> views) {
-            this.client = client;
-            this.views = views;
-        }
-
-        static Job start(JobConfig config, DynamoDbClient ddb) throws Exception {
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(2);
-            env.enableCheckpointing(300);
-            List<MaterializedView> views =
-                    ChangeViewsPipeline.build(
-                            env,
-                            config,
-                            new AwsPipelineIo(config) {
-                                @Override
-                                protected AsyncClientProvider<DynamoDbAsyncClient> scanClients() {
-                                    return watched(super.scanClients());
-                                }
-                            });
-            LocalTables.createTargetTables(ddb, views);
-            return new Job(env.executeAsync("bootstrap-itcase"), views);
-        }
-
-        void awaitViews(DynamoDbClient ddb, List<ChangeEvent> changes) throws Exception {
-            EmulatedPipeline.awaitViews(
-                    ddb,
-                    views,
-                    new ExpectedViews(EmulatedPipeline.scanSeedTables(ddb), changes),
-                    SETTLE);
-        }
-
-        void deleteTargetTables(DynamoDbClient ddb) {
-            views.forEach(v -> LocalTables.delete(ddb, v.spec.targetTable()));
-        }
-
-        void cancel() throws Exception {
-            client.cancel().get();
-        }
-    }
-
-    /**
-     * The latest value of a job-wide gauge of the {@code kinesisanalytics} group, over the task
-     * attempts so far (an attempt before a restore counted less).
-     */
-    private static long gauge(Job job, String name) {
-        long value = -1;
-        String jobId = job.client.getJobID().toString();
-        for (Map.Entry<MetricGroup, Map<String, Metric>> group :
-                METRICS.getMetricsByGroup().entrySet()) {
-            Metric m = group.getValue().get(name);
-            if (m != null && jobId.equals(group.getKey().getAllVariables().get("<job_id>"))) {
-                value = Math.max(value, ((Number) ((Gauge<?>) m).getValue()).longValue());
-            }
-        }
-        return value;
+    /** The job on the emulators, its scans watched. */
+    private static Job start(JobConfig config, DynamoDbClient ddb) throws Exception {
+        return Job.start(
+                config,
+                new AwsPipelineIo(config) {
+                    @Override
+                    protected AsyncClientProvider<DynamoDbAsyncClient> scanClients() {
+                        return watched(super.scanClients());
+                    }
+                },
+                ddb,
+                METRICS);
     }
 
     private static void awaitScanning() throws InterruptedException {
@@ -239,53 +181,6 @@ class BootstrapITCase {
             assertThat(System.nanoTime()).as("the snapshot started").isLessThan(deadline);
             Thread.sleep(20);
         }
-    }
-
-    /**
-     * Makes changes through the DynamoDB API while {@code snapshotting} says so and streams each to
-     * Kinesis as KDS for DynamoDB would, stamped with the time it was made; returns them as the job
-     * decodes them. Between batches, notes any view row written while still snapshotting.
-     */
-    private static List<ChangeEvent> makeChanges(
-            DynamoDbClient ddb,
-            String stream,
-            BooleanSupplier snapshotting,
-            Supplier<SampleData.Operation> next)
-            throws Exception {
-        KinesisClient kds = kinesis.client();
-        ChangeRecordDecoder decoder = new ChangeRecordDecoder();
-        List<ChangeEvent> changes = new ArrayList<>();
-        List<PutRecordsRequestEntry> batch = new ArrayList<>();
-        for (int i = 0; batch.size() > 0 || snapshotting.getAsBoolean(); i++) {
-            SampleData.Operation op = next.get();
-            op.applyTo(ddb);
-            byte[] record =
-                    StreamRelay.kdsRecord(
-                            op.table,
-                            stream + "-" + i,
-                            op.type,
-                            Instant.now(),
-                            AttributeCodec.toSdk(op.keys),
-                            op.before == null ? null : AttributeCodec.toSdk(op.before),
-                            op.after == null ? null : AttributeCodec.toSdk(op.after));
-            changes.add(decoder.decode(record, null, null));
-            batch.add(
-                    PutRecordsRequestEntry.builder()
-                            .partitionKey(op.keys.toString())
-                            .data(SdkBytes.fromByteArray(record))
-                            .build());
-            if (batch.size() == 25) {
-                EmulatedPipeline.putInOrder(kds, stream, batch);
-                batch = new ArrayList<>();
-                Map<String, Map<String, String>> view =
-                        LocalTables.scanAsText(
-                                ddb, "item_count_by_date", List.of("item_number", "order_date"));
-                if (snapshotting.getAsBoolean()) {
-                    heldViewsSeen.putAll(view);
-                }
-            }
-        }
-        return changes;
     }
 
     /** A new quantity for an existing order. */
@@ -297,29 +192,6 @@ class BootstrapITCase {
         item.clear();
         item.putAll(after);
         return new SampleData.Operation(ORDERS, ChangeType.MODIFY, keys, null, after);
-    }
-
-    private static void writeAll(DynamoDbClient ddb, List<Map<String, DdbValue>> items) {
-        List<WriteRequest> batch = new ArrayList<>();
-        for (Map<String, DdbValue> item : items) {
-            batch.add(
-                    WriteRequest.builder()
-                            .putRequest(p -> p.item(AttributeCodec.toSdk(item)))
-                            .build());
-            if (batch.size() == 25) {
-                write(ddb, batch);
-                batch = new ArrayList<>();
-            }
-        }
-        write(ddb, batch);
-    }
-
-    private static void write(DynamoDbClient ddb, List<WriteRequest> batch) {
-        Map<String, List<WriteRequest>> pending = Map.of(ORDERS, batch);
-        while (!batch.isEmpty() && !pending.isEmpty()) {
-            Map<String, List<WriteRequest>> send = pending;
-            pending = ddb.batchWriteItem(b -> b.requestItems(send)).unprocessedItems();
-        }
     }
 
     /** The scans' client, counting what they read and failing once where the test says. */

@@ -13,8 +13,10 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.
 
 /**
  * Puts each record into its Hive-style partition folder {@code table=<name>/dt=YYYY-MM-DD/hr=HH},
- * from the record's change time in UTC, so Athena and Glue prune by partition. The table is fixed
- * per dataset or read from a field of the record.
+ * from the record's change time in UTC, so Athena and Glue prune by partition; or, for a snapshot's
+ * items, {@code table=<name>/snapshot=<start>} with the snapshot's start in UTC as {@value
+ * #SNAPSHOT_PATTERN} (ISO 8601 basic: sortable as text, and no colon, which Hadoop paths do not
+ * allow). The table is fixed per dataset or read from a field of the record.
  */
 public final class HivePartitionAssigner implements BucketAssigner<GenericRecord, String> {
     private static final long serialVersionUID = 1L;
@@ -22,19 +24,31 @@ public final class HivePartitionAssigner implements BucketAssigner<GenericRecord
     /** Hive's name for a partition whose value is NULL. */
     static final String NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
 
-    private static final DateTimeFormatter PARTITION =
+    /** The form of a snapshot's start in its partition's name, a {@link DateTimeFormatter}'s. */
+    public static final String SNAPSHOT_PATTERN = "yyyyMMdd'T'HHmmss.SSS'Z'";
+
+    private static final DateTimeFormatter HOURLY =
             DateTimeFormatter.ofPattern("'dt='yyyy-MM-dd'/hr='HH").withZone(ZoneOffset.UTC);
+
+    private static final DateTimeFormatter SNAPSHOT =
+            DateTimeFormatter.ofPattern("'snapshot='" + SNAPSHOT_PATTERN).withZone(ZoneOffset.UTC);
 
     private final String fixedTable;
     private final String tableField;
     private final String timeField;
     private final boolean micros;
+    private final boolean snapshot;
 
     private HivePartitionAssigner(
-            String fixedTable, String tableField, String timeField, Schema schema) {
+            String fixedTable,
+            String tableField,
+            String timeField,
+            Schema schema,
+            boolean snapshot) {
         this.fixedTable = fixedTable;
         this.tableField = tableField;
         this.timeField = timeField;
+        this.snapshot = snapshot;
         Schema.Field time = schema.getField(timeField);
         if (time == null) {
             throw new IllegalArgumentException(
@@ -55,26 +69,41 @@ public final class HivePartitionAssigner implements BucketAssigner<GenericRecord
 
     /** Partitions of one table's records. */
     public static HivePartitionAssigner forTable(String table, String timeField, Schema schema) {
-        return new HivePartitionAssigner(table, null, timeField, schema);
+        return new HivePartitionAssigner(table, null, timeField, schema, false);
     }
 
     /** Partitions by the table named in each record's {@code tableField}. */
     public static HivePartitionAssigner byTableField(
             String tableField, String timeField, Schema schema) {
-        return new HivePartitionAssigner(null, tableField, timeField, schema);
+        return new HivePartitionAssigner(null, tableField, timeField, schema, false);
+    }
+
+    /**
+     * Partitions {@code table=<tableField>/snapshot=<startField>} of a snapshot's items, by the
+     * table each record names and the start of the snapshot that read it.
+     */
+    public static HivePartitionAssigner bySnapshot(
+            String tableField, String startField, Schema schema) {
+        return new HivePartitionAssigner(null, tableField, startField, schema, true);
     }
 
     @Override
     public String getBucketId(GenericRecord record, Context context) {
         Object table = fixedTable != null ? fixedTable : record.get(tableField);
         Object time = record.get(timeField);
-        String timePart =
-                time == null
-                        ? "dt=" + NULL_PARTITION + "/hr=" + NULL_PARTITION
-                        : PARTITION.format(
-                                micros
-                                        ? Instant.EPOCH.plus((Long) time, ChronoUnit.MICROS)
-                                        : Instant.ofEpochMilli((Long) time));
+        String timePart;
+        if (time == null) {
+            timePart =
+                    snapshot
+                            ? "snapshot=" + NULL_PARTITION
+                            : "dt=" + NULL_PARTITION + "/hr=" + NULL_PARTITION;
+        } else {
+            Instant instant =
+                    micros
+                            ? Instant.EPOCH.plus((Long) time, ChronoUnit.MICROS)
+                            : Instant.ofEpochMilli((Long) time);
+            timePart = (snapshot ? SNAPSHOT : HOURLY).format(instant);
+        }
         return "table=" + (table == null ? NULL_PARTITION : table) + "/" + timePart;
     }
 
@@ -87,10 +116,8 @@ public final class HivePartitionAssigner implements BucketAssigner<GenericRecord
     public String toString() {
         return "table="
                 + (fixedTable != null ? fixedTable : "<" + tableField + ">")
-                + "/dt=<"
-                + timeField
-                + " UTC>/hr=<"
-                + timeField
-                + " UTC>";
+                + (snapshot
+                        ? "/snapshot=<" + timeField + " UTC>"
+                        : "/dt=<" + timeField + " UTC>/hr=<" + timeField + " UTC>");
     }
 }

@@ -72,6 +72,23 @@ class HivePartitionAssignerTest {
     }
 
     @Test
+    void aSnapshotsPartitionIsItsStartInUtcSortableAsText() {
+        RowType millis = type(3);
+        HivePartitionAssigner bySnapshot =
+                HivePartitionAssigner.bySnapshot(
+                        "table_name", "change_time", AvroRowSchema.of("t", millis));
+        String early =
+                bySnapshot.getBucketId(
+                        record(millis, "Orders", Instant.parse("2026-11-21T09:05:07.250Z")), null);
+        String late =
+                bySnapshot.getBucketId(
+                        record(millis, "Orders", Instant.parse("2026-11-21T10:00:00Z")), null);
+        assertThat(early).isEqualTo("table=Orders/snapshot=20261121T090507.250Z");
+        assertThat(late).isEqualTo("table=Orders/snapshot=20261121T100000.000Z");
+        assertThat(early).isLessThan(late);
+    }
+
+    @Test
     void theTimeFieldMustExistAndBeATimestamp() {
         Schema schema = AvroRowSchema.of("t", type(3));
         assertThatThrownBy(() -> HivePartitionAssigner.forTable("x", "updated_at", schema))

@@ -11,7 +11,10 @@ import org.apache.flink.table.types.logical.RowType;
  * The Athena {@code CREATE EXTERNAL TABLE} statement of an archived dataset: Parquet, partitioned
  * by {@code table}, {@code dt} and {@code hr} with partition projection (no crawler or {@code MSCK
  * REPAIR} needed; {@code table} is an enum of the dataset's tables, {@code dt} a date range from
- * {@code since} to now, {@code hr} 00 to 23).
+ * {@code since} to now, {@code hr} 00 to 23). The snapshots, partitioned by {@code table} and
+ * {@code snapshot}, have no projection (a snapshot's start can be any millisecond, and there are
+ * few): their statement is followed by the {@code MSCK REPAIR TABLE} that loads their partitions,
+ * to run again after each bootstrap.
  */
 public final class AthenaDdl {
     private AthenaDdl() {}
@@ -25,11 +28,26 @@ public final class AthenaDdl {
         for (RowType.RowField f : dataset.columns().getFields()) {
             columns.add("  `" + f.getName() + "` " + athenaType(f.getType()));
         }
-        return "CREATE EXTERNAL TABLE IF NOT EXISTS `"
-                + dataset.name()
-                + "` (\n"
-                + String.join(",\n", columns)
-                + "\n)\n"
+        String create =
+                "CREATE EXTERNAL TABLE IF NOT EXISTS `"
+                        + dataset.name()
+                        + "` (\n"
+                        + String.join(",\n", columns)
+                        + "\n)\n";
+        if (dataset.partitioning() == ArchivedDataset.Partitioning.SNAPSHOT) {
+            return create
+                    + "PARTITIONED BY (`table` string, `snapshot` string)\n"
+                    + "STORED AS PARQUET\n"
+                    + "LOCATION '"
+                    + folder
+                    + "'\n"
+                    + "TBLPROPERTIES ('parquet.compression' = 'SNAPPY');\n"
+                    + "-- After each bootstrap, load the new snapshot's partitions:\n"
+                    + "MSCK REPAIR TABLE `"
+                    + dataset.name()
+                    + "`;";
+        }
+        return create
                 + "PARTITIONED BY (`table` string, `dt` string, `hr` string)\n"
                 + "STORED AS PARQUET\n"
                 + "LOCATION '"

@@ -8,9 +8,12 @@ import io.changeviews.job.common.Uids;
 import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SourceTableSpec;
+import io.changeviews.job.normalize.TableTypes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -28,19 +31,25 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
 import org.apache.flink.streaming.api.operators.SimpleUdfStreamOperatorFactory;
 import org.apache.flink.streaming.api.transformations.OneInputTransformation;
 import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.table.types.utils.TypeConversions;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.function.SerializableFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the Parquet archive into a job: the {@value #CHANGES} dataset of every change event, and
- * any append-only stream of rows as a dataset of its own, each through a FileSink into {@code
- * <archive path>/<dataset>/table=…/dt=…/hr=…/}. Does nothing when the archive is off.
+ * Wires the Parquet archive into a job: the {@value #CHANGES} dataset of every change event, the
+ * {@value #SNAPSHOTS} dataset of every snapshot item, and any append-only stream of rows as a
+ * dataset of its own, each through a FileSink into {@code <archive
+ * path>/<dataset>/table=…/dt=…/hr=…/} ({@code table=…/snapshot=…/} for the snapshots). Does nothing
+ * when the archive is off.
  */
 public final class ParquetArchive {
     /** The archive of every change event. */
     public static final String CHANGES = "changes";
+
+    /** The archive of every snapshot item, by table and snapshot. */
+    public static final String SNAPSHOTS = "snapshots";
 
     /** The field every dataset is partitioned by (UTC date and hour). */
     public static final String CHANGE_TIME = SourceTableSpec.CHANGE_TIME;
@@ -65,9 +74,55 @@ public final class ParquetArchive {
                         .map(SourceTableSpec::dynamoDbTable)
                         .collect(Collectors.toList());
         ArchivedDataset dataset =
-                new ArchivedDataset(CHANGES, rows.rowType(), tables, archive.path());
-        Schema schema = dataset.avroSchema();
+                new ArchivedDataset(
+                        CHANGES,
+                        rows.rowType(),
+                        tables,
+                        ArchivedDataset.Partitioning.HOURLY,
+                        archive.path());
         add(records, dataset, rows, sinks);
+    }
+
+    /**
+     * Archives the items of the tables' snapshots (from whatever source read them), each once,
+     * under {@code table=<table>/snapshot=<the snapshot's start>}; the start is the time of this
+     * call on a fresh start, and kept in state across restores ({@link SnapshotStarts}).
+     */
+    public static void snapshots(
+            JobConfig config, DataStream<DecodeResult> items, ArchiveSinks sinks) {
+        if (!config.archive().enabled()) {
+            return;
+        }
+        SnapshotRows rows = new SnapshotRows(config.tables());
+        ArchivedDataset dataset = snapshotsDataset(config);
+        Set<String> snapshotTables =
+                config.snapshotTables().stream()
+                        .map(SourceTableSpec::dynamoDbTable)
+                        .collect(Collectors.toSet());
+        String id = "archive-" + Uids.kebab(SNAPSHOTS);
+        DataStream<Row> started =
+                items.flatMap(new SnapshotStarts(rows, snapshotTables, Instant.now()))
+                        .returns(
+                                TableTypes.typeInfo(
+                                        TypeConversions.fromLogicalToDataType(rows.rowType())))
+                        .uid(id + "-starts")
+                        .name("Snapshot starts");
+        add(started, dataset, (SerializableFunction<Row, Row>) row -> row, sinks);
+    }
+
+    /**
+     * The {@value #SNAPSHOTS} dataset of the job configured by {@code config}, whether or not a
+     * table is snapshotted now (a snapshot of an earlier fresh start may be in the archive).
+     */
+    public static ArchivedDataset snapshotsDataset(JobConfig config) {
+        return new ArchivedDataset(
+                SNAPSHOTS,
+                new SnapshotRows(config.tables()).rowType(),
+                config.tables().stream()
+                        .map(SourceTableSpec::dynamoDbTable)
+                        .collect(Collectors.toList()),
+                ArchivedDataset.Partitioning.SNAPSHOT,
+                config.archive().path());
     }
 
     /**
@@ -86,7 +141,12 @@ public final class ParquetArchive {
         }
         RowType rowType = AvroRowSchema.rowType(rows.getType());
         ArchivedDataset dataset =
-                new ArchivedDataset(name, rowType, List.of(table), archive.path());
+                new ArchivedDataset(
+                        name,
+                        rowType,
+                        List.of(table),
+                        ArchivedDataset.Partitioning.HOURLY,
+                        archive.path());
         add(rows, dataset, (SerializableFunction<Row, Row>) row -> row, sinks);
     }
 
@@ -107,17 +167,24 @@ public final class ParquetArchive {
 
     /**
      * The dataset's Parquet FileSink under {@code archive.path}, partitioned {@code table=/dt=/hr=}
-     * by the change time, and by each record's table when the dataset holds several.
+     * by the change time, and by each record's table when the dataset holds several; the snapshots
+     * {@code table=/snapshot=} by each record's table and snapshot start.
      */
     public static Sink<GenericRecord> parquet(ArchiveConfig archive, ArchivedDataset dataset) {
         configureS3(archive);
         Schema schema = dataset.avroSchema();
-        BucketAssigner<GenericRecord, String> partitions =
-                dataset.tables().size() == 1
-                        ? HivePartitionAssigner.forTable(
-                                dataset.tables().get(0), CHANGE_TIME, schema)
-                        : HivePartitionAssigner.byTableField(
-                                ChangeRows.TABLE_NAME, CHANGE_TIME, schema);
+        BucketAssigner<GenericRecord, String> partitions;
+        if (dataset.partitioning() == ArchivedDataset.Partitioning.SNAPSHOT) {
+            partitions =
+                    HivePartitionAssigner.bySnapshot(
+                            ChangeRows.TABLE_NAME, SnapshotRows.SNAPSHOT_START, schema);
+        } else if (dataset.tables().size() == 1) {
+            partitions =
+                    HivePartitionAssigner.forTable(dataset.tables().get(0), CHANGE_TIME, schema);
+        } else {
+            partitions =
+                    HivePartitionAssigner.byTableField(ChangeRows.TABLE_NAME, CHANGE_TIME, schema);
+        }
         return ParquetDatasetSink.create(
                 archive.path(),
                 dataset.name(),
@@ -145,6 +212,19 @@ public final class ParquetArchive {
                     out.add(((ArchiveRecords<?>) f).dataset());
                 }
             }
+        }
+        return out;
+    }
+
+    /**
+     * The archived datasets of the job built from {@code config} into {@code env}, and the {@value
+     * #SNAPSHOTS} dataset if the job has no snapshot to archive now; what the DDL and query
+     * commands show.
+     */
+    public static List<ArchivedDataset> datasets(StreamExecutionEnvironment env, JobConfig config) {
+        List<ArchivedDataset> out = datasets(env);
+        if (config.archive().enabled() && out.stream().noneMatch(d -> d.name().equals(SNAPSHOTS))) {
+            out.add(snapshotsDataset(config));
         }
         return out;
     }

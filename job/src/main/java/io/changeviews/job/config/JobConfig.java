@@ -36,10 +36,11 @@ import org.apache.flink.streaming.connectors.kinesis.config.ConsumerConfigConsta
  *   <li>{@code table.<SqlName>}: {@value #TABLE_DYNAMODB_NAME} (defaults to the SQL name), one
  *       {@code column.<name> = <SQL type> [FROM <attribute path>]} per column, {@value
  *       #TABLE_STREAM_ARN} (DynamoDB Streams; defaults to the table's latest stream), and the
- *       bootstrap: {@value #TABLE_SNAPSHOT} ({@code none} | {@code scan}), {@value
- *       #SNAPSHOT_TOTAL_SEGMENTS}, {@value #SNAPSHOT_PAGE_SIZE}, {@value
- *       #SNAPSHOT_CONSISTENT_READ}, {@value #SNAPSHOT_RCU_PER_SECOND}, {@value
- *       #SNAPSHOT_CLOCK_MARGIN_MS}.
+ *       bootstrap: {@value #TABLE_SNAPSHOT} ({@code none} | {@code scan} | {@code export}), {@value
+ *       #SNAPSHOT_CLOCK_MARGIN_MS}; for {@code scan} {@value #SNAPSHOT_TOTAL_SEGMENTS}, {@value
+ *       #SNAPSHOT_PAGE_SIZE}, {@value #SNAPSHOT_CONSISTENT_READ}, {@value
+ *       #SNAPSHOT_RCU_PER_SECOND}; for {@code export} {@value #SNAPSHOT_EXPORT_LOCATION} or {@value
+ *       #SNAPSHOT_EXPORT_TO} with {@value #SNAPSHOT_EXPORT_TIMEOUT_MS}.
  *   <li>{@value SentimentConfig#SENTIMENT}: see {@link SentimentConfig}.
  *   <li>{@code view.<name>}: {@value #VIEW_SQL}, {@value #VIEW_TARGET_TABLE}, {@value
  *       #VIEW_TARGET_KEY} (comma-separated, partition key first).
@@ -97,12 +98,32 @@ public final class JobConfig implements Serializable {
     public static final String SNAPSHOT_RCU_PER_SECOND = "snapshot.rcu-per-second";
     public static final String SNAPSHOT_CLOCK_MARGIN_MS = "snapshot.clock-margin.ms";
 
+    /** The folder of a DynamoDB export to read: {@code s3://bucket/prefix/AWSDynamoDB/<id>/}. */
+    public static final String SNAPSHOT_EXPORT_LOCATION = "snapshot.export.location";
+
+    /** {@code s3://bucket[/prefix]}: export the table there when the job is built, then read it. */
+    public static final String SNAPSHOT_EXPORT_TO = "snapshot.export.to";
+
+    /** How long the job's start waits for the export it started. */
+    public static final String SNAPSHOT_EXPORT_TIMEOUT_MS = "snapshot.export.timeout.ms";
+
+    private static final Set<String> SCAN_KEYS =
+            Set.of(
+                    SNAPSHOT_TOTAL_SEGMENTS,
+                    SNAPSHOT_PAGE_SIZE,
+                    SNAPSHOT_CONSISTENT_READ,
+                    SNAPSHOT_RCU_PER_SECOND);
+    private static final Set<String> EXPORT_KEYS =
+            Set.of(SNAPSHOT_EXPORT_LOCATION, SNAPSHOT_EXPORT_TO, SNAPSHOT_EXPORT_TIMEOUT_MS);
+
     /** How a table is bootstrapped on a fresh start. */
     public enum SnapshotKind {
         /** Not at all: the views count what the stream still holds. */
         NONE,
         /** A parallel Scan of the live table. */
-        SCAN
+        SCAN,
+        /** A DynamoDB export of the table to S3 ({@code DYNAMODB_JSON}). */
+        EXPORT
     }
 
     public static final String VIEW_PREFIX = "view.";
@@ -310,7 +331,10 @@ public final class JobConfig implements Serializable {
                         SNAPSHOT_PAGE_SIZE,
                         SNAPSHOT_CONSISTENT_READ,
                         SNAPSHOT_RCU_PER_SECOND,
-                        SNAPSHOT_CLOCK_MARGIN_MS),
+                        SNAPSHOT_CLOCK_MARGIN_MS,
+                        SNAPSHOT_EXPORT_LOCATION,
+                        SNAPSHOT_EXPORT_TO,
+                        SNAPSHOT_EXPORT_TIMEOUT_MS),
                 COLUMN_PREFIX);
         List<ColumnSpec> columns = new ArrayList<>();
         for (String key : g.keysWithPrefix(COLUMN_PREFIX)) {
@@ -366,21 +390,82 @@ public final class JobConfig implements Serializable {
         return arn;
     }
 
-    /** The table's bootstrap; null for {@code none}, whose group may set no other snapshot key. */
+    /**
+     * The table's bootstrap; null for {@code none}, whose group may set no other snapshot key, as
+     * neither kind may set the other's keys.
+     */
     private static SnapshotSpec snapshot(PropertyGroup g) {
-        if (g.oneOf(TABLE_SNAPSHOT, SnapshotKind.class, SnapshotKind.NONE) == SnapshotKind.NONE) {
-            for (String key : g.keysWithPrefix(TABLE_SNAPSHOT + ".")) {
+        SnapshotKind kind = g.oneOf(TABLE_SNAPSHOT, SnapshotKind.class, SnapshotKind.NONE);
+        for (String key : g.keysWithPrefix(TABLE_SNAPSHOT + ".")) {
+            if (kind == SnapshotKind.NONE
+                    || (kind == SnapshotKind.SCAN ? EXPORT_KEYS : SCAN_KEYS).contains(key)) {
                 throw new ConfigException(
-                        g.id(), key, "applies only with " + TABLE_SNAPSHOT + " = scan");
+                        g.id(),
+                        key,
+                        "applies only with "
+                                + TABLE_SNAPSHOT
+                                + " = "
+                                + (SCAN_KEYS.contains(key)
+                                        ? "scan"
+                                        : EXPORT_KEYS.contains(key) ? "export" : "scan or export"));
             }
+        }
+        if (kind == SnapshotKind.NONE) {
             return null;
         }
-        return new SnapshotSpec(
+        long clockMargin = g.positiveMillis(SNAPSHOT_CLOCK_MARGIN_MS, 2_000);
+        if (kind == SnapshotKind.EXPORT) {
+            return exportSnapshot(g, clockMargin);
+        }
+        return SnapshotSpec.scan(
                 (int) g.wholeNumber(SNAPSHOT_TOTAL_SEGMENTS, 0, 1, 1_000_000),
                 (int) g.wholeNumber(SNAPSHOT_PAGE_SIZE, 1000, 1, 100_000),
                 g.bool(SNAPSHOT_CONSISTENT_READ, true),
                 g.positiveNumber(SNAPSHOT_RCU_PER_SECOND, 100),
-                g.positiveMillis(SNAPSHOT_CLOCK_MARGIN_MS, 2_000));
+                clockMargin);
+    }
+
+    /** An existing export's folder, or where to export the table when the job is built. */
+    private static SnapshotSpec exportSnapshot(PropertyGroup g, long clockMargin) {
+        String location = g.optional(SNAPSHOT_EXPORT_LOCATION, null);
+        String to = g.optional(SNAPSHOT_EXPORT_TO, null);
+        if ((location == null) == (to == null)) {
+            throw new ConfigException(
+                    g.id(),
+                    SNAPSHOT_EXPORT_LOCATION,
+                    location == null
+                            ? "is required with snapshot = export, unless "
+                                    + SNAPSHOT_EXPORT_TO
+                                    + " is set"
+                            : "set either it or " + SNAPSHOT_EXPORT_TO + ", not both");
+        }
+        if (to == null) {
+            if (g.optional(SNAPSHOT_EXPORT_TIMEOUT_MS, null) != null) {
+                throw new ConfigException(
+                        g.id(),
+                        SNAPSHOT_EXPORT_TIMEOUT_MS,
+                        "applies only with " + SNAPSHOT_EXPORT_TO);
+            }
+            if (location.matches("(?i)s3a?:.*") && !location.matches("s3a?://[^/\\s]+/\\S*")) {
+                throw new ConfigException(
+                        g.id(),
+                        SNAPSHOT_EXPORT_LOCATION,
+                        "must be s3://<bucket>/<prefix>/AWSDynamoDB/<export id>/ or a local folder,"
+                                + " got '"
+                                + location
+                                + "'");
+            }
+            return SnapshotSpec.export(location, null, 0, clockMargin);
+        }
+        if (!to.matches("s3://[^/\\s]+(/\\S*)?")) {
+            throw new ConfigException(
+                    g.id(), SNAPSHOT_EXPORT_TO, "must be s3://<bucket>[/prefix], got '" + to + "'");
+        }
+        return SnapshotSpec.export(
+                null,
+                to,
+                g.positiveMillis(SNAPSHOT_EXPORT_TIMEOUT_MS, 2 * 3600 * 1000L),
+                clockMargin);
     }
 
     private static ViewSpec view(PropertyGroup g, String name) {

@@ -13,8 +13,9 @@ import java.util.Map;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Prints Athena's {@code CREATE EXTERNAL TABLE} for every dataset the configured job archives,
- * located under the configuration's {@code archive.path} (or {@code --location}).
+ * Prints Athena's {@code CREATE EXTERNAL TABLE} for every dataset the configured job archives (the
+ * {@code snapshots} too, whether or not a table is snapshotted now), located under the
+ * configuration's {@code archive.path} (or {@code --location}).
  *
  * <p>Options: {@code --config} (kda-app.json), {@code --location s3://bucket/prefix} (instead of
  * {@code archive.path}), {@code --since YYYY-MM-DD} (first day of the {@code dt} projection).
@@ -42,7 +43,7 @@ public final class AthenaDdlCommand {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         ChangeViewsJob.build(env, config);
-        List<ArchivedDataset> datasets = ParquetArchive.datasets(env);
+        List<ArchivedDataset> datasets = ParquetArchive.datasets(env, config);
         String base =
                 options.get("location").isEmpty()
                         ? null

@@ -4,10 +4,12 @@ import io.changeviews.job.ChangeViewsJob;
 import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -18,17 +20,22 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Replays the change stream into the views with fresh state, on this machine: from TRIM_HORIZON or
- * a timestamp, with a progress line (records read, how far behind the stream's tip) and,
- * optionally, stopping once caught up. Writes are absolute, so the views end as a live run leaves
- * them.
+ * Rebuilds the views with fresh state, on this machine: by default from the tables' current state
+ * (a Scan snapshot of every declared table, then the stream from just before it), or by replaying
+ * the stream from TRIM_HORIZON or a timestamp, which is only right while the stream still holds the
+ * tables' whole history. Prints a progress line (snapshot items, records read, how far behind the
+ * stream's tip) and, optionally, stops once caught up. Writes are absolute, so the views end as a
+ * live run leaves them.
  *
- * <p>Options: {@code --config} (kda-app.json), {@code --from TRIM_HORIZON|<ISO-8601 instant>},
- * {@code --kinesis-endpoint} and {@code --dynamodb-endpoint} (emulators; leave out for AWS and its
- * default credentials), {@code --stop-when-caught-up true}, {@code --web-port} (8082).
+ * <p>Options: {@code --config} (kda-app.json), {@code --from snapshot|TRIM_HORIZON|<ISO-8601
+ * instant>} ({@code snapshot}), {@code --kinesis-endpoint} and {@code --dynamodb-endpoint}
+ * (emulators; leave out for AWS and its default credentials), {@code --stop-when-caught-up true},
+ * {@code --web-port} (8082), {@code --local-dir} (where the checkpoints, and with emulators the
+ * archive, go: {@code .local}).
  */
 public final class Backfill {
     private static final long POLL_MS = 2_000;
+    private static final String FROM_SNAPSHOT = "snapshot";
 
     private Backfill() {}
 
@@ -39,7 +46,7 @@ public final class Backfill {
                         "config",
                         RepoPaths.kdaAppJson().toString(),
                         "from",
-                        "TRIM_HORIZON",
+                        FROM_SNAPSHOT,
                         "kinesis-endpoint",
                         "",
                         "dynamodb-endpoint",
@@ -47,13 +54,15 @@ public final class Backfill {
                         "stop-when-caught-up",
                         "false",
                         "web-port",
-                        "8082");
+                        "8082",
+                        "local-dir",
+                        RepoPaths.localDir().toString());
+        Map<String, Properties> groups =
+                ApplicationProperties.fromKdaAppJson(Paths.get(options.get("config")));
         JobConfig config =
                 JobConfig.from(
-                        ApplicationProperties.withOverrides(
-                                ApplicationProperties.fromKdaAppJson(
-                                        Paths.get(options.get("config"))),
-                                overrides(options)));
+                        ApplicationProperties.withOverrides(groups, overrides(options, groups)));
+        Path localDir = Paths.get(options.get("local-dir"));
 
         Configuration flink =
                 GlobalConfiguration.loadConfiguration(
@@ -65,22 +74,23 @@ public final class Backfill {
         flink.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, POLL_MS / 2);
         flink.set(
                 CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                RepoPaths.localDir().resolve("backfill-checkpoints").toUri().toString());
+                localDir.resolve("backfill-checkpoints").toUri().toString());
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
         ChangeViewsJob.build(env, config);
         JobClient job = env.executeAsync("changeviews-backfill");
         System.out.println(
-                "Replaying "
-                        + (config.sourceType() == JobConfig.SourceType.KINESIS
-                                ? config.stream()
-                                : "the declared tables' DynamoDB Streams")
-                        + " from "
-                        + options.get("from")
+                (options.get("from").equals(FROM_SNAPSHOT)
+                                ? "Rebuilding from a snapshot of "
+                                        + config.snapshotTables().size()
+                                        + " tables, then "
+                                        + streams(config)
+                                : "Replaying " + streams(config) + " from " + options.get("from"))
                         + " with fresh state; Web UI http://localhost:"
                         + port);
 
         JobMetrics metrics = new JobMetrics(port, job.getJobID().toHexString());
+        BootstrapProgress bootstrap = BootstrapProgress.of(config, metrics);
         CatchUp catchUp = new CatchUp(3);
         boolean stopWhenCaughtUp = Boolean.parseBoolean(options.get("stop-when-caught-up"));
         boolean running = true;
@@ -92,9 +102,13 @@ public final class Backfill {
                             + metrics.sum("changesOfOtherTables");
             double behind = metrics.max("millisBehindLatest");
             long writes = (long) metrics.sum("aggregateWrites");
-            boolean caughtUp = catchUp.observe((long) read, writes, behind);
+            // While a snapshot runs the writes are held, so a quiet stream is not caught up yet.
+            boolean caughtUp =
+                    catchUp.observe((long) read, writes, behind)
+                            && (bootstrap == null || bootstrap.done());
             System.out.printf(
-                    "read %,d records (%,d dead letters), behind the tip %s, %,d view writes%s%n",
+                    "%sread %,d records (%,d dead letters), behind the tip %s, %,d view writes%s%n",
+                    bootstrap == null ? "" : bootstrap.line() + "; ",
                     (long) read,
                     (long) metrics.sum("recordsDeadLettered"),
                     Double.isNaN(behind) ? "unknown yet" : String.format("%,d ms", (long) behind),
@@ -113,13 +127,24 @@ public final class Backfill {
         }
     }
 
-    private static Map<String, Map<String, String>> overrides(Map<String, String> options) {
+    private static String streams(JobConfig config) {
+        return config.sourceType() == JobConfig.SourceType.KINESIS
+                ? config.stream()
+                : "the declared tables' DynamoDB Streams";
+    }
+
+    private static Map<String, Map<String, String>> overrides(
+            Map<String, String> options, Map<String, Properties> groups) {
         Map<String, Map<String, String>> out = new HashMap<>();
         Map<String, String> source =
                 options.get("kinesis-endpoint").isEmpty()
                         ? new HashMap<>()
                         : EndpointProperties.forEndpoint(options.get("kinesis-endpoint"));
-        if (options.get("from").equalsIgnoreCase("TRIM_HORIZON")) {
+        if (options.get("from").equals(FROM_SNAPSHOT)) {
+            out.putAll(BootstrapProgress.scanEveryTable(groups));
+            // Anything but TRIM_HORIZON: the stream then starts just before the snapshot.
+            source.put(JobConfig.INITIAL_POSITION, "LATEST");
+        } else if (options.get("from").equalsIgnoreCase("TRIM_HORIZON")) {
             source.put(JobConfig.INITIAL_POSITION, "TRIM_HORIZON");
         } else {
             source.put(JobConfig.INITIAL_POSITION, "AT_TIMESTAMP");
@@ -130,7 +155,9 @@ public final class Backfill {
             out.put(
                     ArchiveConfig.GROUP,
                     ArchiveConfig.pathOverride(
-                            RepoPaths.localDir().resolve("backfill-warehouse").toString()));
+                            Paths.get(options.get("local-dir"))
+                                    .resolve("backfill-warehouse")
+                                    .toString()));
         }
         if (!options.get("dynamodb-endpoint").isEmpty()) {
             out.put(

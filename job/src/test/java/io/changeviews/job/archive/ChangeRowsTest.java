@@ -70,8 +70,9 @@ class ChangeRowsTest {
                 .isEqualTo(Instant.parse("2026-11-22T09:33:20.123456Z"));
         assertThat(row.getField(names.indexOf("ttl_delete"))).isEqualTo(false);
         assertThat(row.getField(names.indexOf("keys")))
+                .as("the key's attributes sorted by name")
                 .isEqualTo(
-                        "{\"orderid\":{\"S\":\"1\"},\"order_date\":{\"S\":\"2026-11-22T10:00:00\"}}");
+                        "{\"order_date\":{\"S\":\"2026-11-22T10:00:00\"},\"orderid\":{\"S\":\"1\"}}");
         assertThat(row.getField(names.indexOf("quantity"))).isEqualTo(new BigDecimal("12.5000"));
         assertThat(row.getField(names.indexOf("item_number"))).isEqualTo("item123");
         assertThat(row.getField(names.indexOf("InvoiceNumber")))
@@ -167,7 +168,7 @@ class ChangeRowsTest {
                                 Map.of("table.CustomerOrders", Map.of("column.Keys", "STRING"))));
         assertThatThrownBy(() -> new ChangeRows(own.tables()))
                 .hasMessage(
-                        "configuration table.CustomerOrders / column.Keys: the changes archive has"
+                        "configuration table.CustomerOrders / column.Keys: the archive has"
                                 + " a column keys of its own; rename the column");
     }
 }

@@ -16,19 +16,52 @@ class StreamStartTest {
     private static final Instant BUILD = Instant.parse("2026-12-01T12:00:00Z");
 
     private static Properties start(Map<String, String> source, String margin) throws Exception {
-        Map<String, Map<String, String>> o = new HashMap<>();
-        o.put(JobConfig.SOURCE, source);
         Map<String, String> table = new HashMap<>();
         if (margin != null) {
             table.put(JobConfig.TABLE_SNAPSHOT, "scan");
             table.put(JobConfig.SNAPSHOT_CLOCK_MARGIN_MS, margin);
         }
-        o.put(JobConfig.TABLE_PREFIX + "Order_by_item", table);
+        return start(source, Map.of(JobConfig.TABLE_PREFIX + "Order_by_item", table), Map.of());
+    }
+
+    private static Properties start(
+            Map<String, String> source,
+            Map<String, Map<String, String>> tables,
+            Map<String, Instant> exportTimes)
+            throws Exception {
+        Map<String, Map<String, String>> o = new HashMap<>(tables);
+        o.put(JobConfig.SOURCE, source);
         return StreamStart.overlapping(
                 JobConfig.from(
                         ApplicationProperties.withOverrides(
                                 ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()), o)),
-                BUILD);
+                BUILD,
+                exportTimes);
+    }
+
+    @Test
+    void anExportTableStartsTheStreamAtItsExportTimeMinusItsMargin() throws Exception {
+        Instant exported = BUILD.minusSeconds(3600);
+        Map<String, String> export =
+                Map.of(
+                        JobConfig.TABLE_SNAPSHOT, "export",
+                        JobConfig.SNAPSHOT_EXPORT_LOCATION, "/exports/x/",
+                        JobConfig.SNAPSHOT_CLOCK_MARGIN_MS, "5000");
+        Map<String, String> scan =
+                Map.of(
+                        JobConfig.TABLE_SNAPSHOT, "scan",
+                        JobConfig.SNAPSHOT_CLOCK_MARGIN_MS, "1000");
+        Properties p =
+                start(
+                        Map.of(JobConfig.INITIAL_POSITION, "LATEST"),
+                        Map.of(
+                                JobConfig.TABLE_PREFIX + "Order_by_item", export,
+                                JobConfig.TABLE_PREFIX + "InvoiceTransactions", scan),
+                        Map.of("Order_by_item", exported));
+        assertThat(p.getProperty("flink.stream.initpos")).isEqualTo("AT_TIMESTAMP");
+        assertThat(Double.parseDouble(p.getProperty("flink.stream.initpos.timestamp")))
+                .as("the earlier of the export's and the scan's start")
+                .isEqualTo((exported.toEpochMilli() - 5000) / 1000.0);
     }
 
     @Test

@@ -140,9 +140,9 @@ class JobConfigTest {
         assertThat(scan.consistentRead()).isTrue();
         assertThat(scan.readCapacityPerSecond()).isEqualTo(100);
         assertThat(scan.clockMarginMillis()).isEqualTo(2000);
-        assertThatThrownBy(() -> JobConfig.from(with("table.Order_by_item", "snapshot", "export")))
+        assertThatThrownBy(() -> JobConfig.from(with("table.Order_by_item", "snapshot", "copy")))
                 .hasMessageContaining(
-                        "table.Order_by_item / snapshot: must be one of [NONE, SCAN]");
+                        "table.Order_by_item / snapshot: must be one of [NONE, SCAN, EXPORT]");
         assertThatThrownBy(
                         () ->
                                 JobConfig.from(
@@ -155,6 +155,104 @@ class JobConfigTest {
         assertThatThrownBy(
                         () -> JobConfig.from(ApplicationProperties.withOverrides(shipped(), bad)))
                 .hasMessageContaining("table.Order_by_item / snapshot.rcu-per-second: must be a");
+    }
+
+    private static JobConfig orders(Map<String, String> table) throws Exception {
+        return JobConfig.from(
+                ApplicationProperties.withOverrides(
+                        shipped(), Map.of("table.Order_by_item", table)));
+    }
+
+    @Test
+    void anExportSnapshotNamesOneExportAndTakesNoScanKeys() throws Exception {
+        SnapshotSpec read =
+                orders(
+                                Map.of(
+                                        "snapshot", "export",
+                                        "snapshot.export.location",
+                                                "s3://b/p/AWSDynamoDB/01764583200000-abcd1234/",
+                                        "snapshot.clock-margin.ms", "500"))
+                        .snapshotTables()
+                        .get(0)
+                        .snapshot();
+        assertThat(read.kind()).isEqualTo(JobConfig.SnapshotKind.EXPORT);
+        assertThat(read.exportLocation())
+                .isEqualTo("s3://b/p/AWSDynamoDB/01764583200000-abcd1234/");
+        assertThat(read.exportTo()).isNull();
+        assertThat(read.clockMarginMillis()).isEqualTo(500);
+        SnapshotSpec start =
+                orders(Map.of("snapshot", "export", "snapshot.export.to", "s3://b/exports"))
+                        .snapshotTables()
+                        .get(0)
+                        .snapshot();
+        assertThat(start.exportTo()).isEqualTo("s3://b/exports");
+        assertThat(start.exportTimeout()).hasHours(2);
+        assertThat(
+                        orders(Map.of("snapshot", "export", "snapshot.export.location", "/data/x/"))
+                                .snapshotTables()
+                                .get(0)
+                                .snapshot()
+                                .exportLocation())
+                .isEqualTo("/data/x/");
+
+        assertThatThrownBy(() -> orders(Map.of("snapshot", "export")))
+                .hasMessage(
+                        "configuration table.Order_by_item / snapshot.export.location: is required"
+                                + " with snapshot = export, unless snapshot.export.to is set");
+        assertThatThrownBy(
+                        () ->
+                                orders(
+                                        Map.of(
+                                                "snapshot", "export",
+                                                "snapshot.export.location", "/x/",
+                                                "snapshot.export.to", "s3://b")))
+                .hasMessage(
+                        "configuration table.Order_by_item / snapshot.export.location: set either"
+                                + " it or snapshot.export.to, not both");
+        assertThatThrownBy(
+                        () ->
+                                orders(
+                                        Map.of(
+                                                "snapshot", "export",
+                                                "snapshot.export.location", "/x/",
+                                                "snapshot.page-size", "10")))
+                .hasMessage(
+                        "configuration table.Order_by_item / snapshot.page-size: applies only with"
+                                + " snapshot = scan");
+        assertThatThrownBy(
+                        () ->
+                                orders(
+                                        Map.of(
+                                                "snapshot", "scan",
+                                                "snapshot.export.location", "/x/")))
+                .hasMessage(
+                        "configuration table.Order_by_item / snapshot.export.location: applies only"
+                                + " with snapshot = export");
+        assertThatThrownBy(
+                        () ->
+                                orders(
+                                        Map.of(
+                                                "snapshot", "export",
+                                                "snapshot.export.location", "/x/",
+                                                "snapshot.export.timeout.ms", "1000")))
+                .hasMessage(
+                        "configuration table.Order_by_item / snapshot.export.timeout.ms: applies"
+                                + " only with snapshot.export.to");
+        assertThatThrownBy(
+                        () ->
+                                orders(
+                                        Map.of(
+                                                "snapshot", "export",
+                                                "snapshot.export.to", "bucket/prefix")))
+                .hasMessageContaining(
+                        "table.Order_by_item / snapshot.export.to: must be s3://<bucket>[/prefix]");
+        assertThatThrownBy(
+                        () ->
+                                orders(
+                                        Map.of(
+                                                "snapshot", "export",
+                                                "snapshot.export.location", "s3://")))
+                .hasMessageContaining("table.Order_by_item / snapshot.export.location: must be");
     }
 
     @Test

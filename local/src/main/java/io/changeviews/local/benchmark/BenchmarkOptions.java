@@ -20,6 +20,7 @@ final class BenchmarkOptions {
     final double latencyRate;
     final int reviews;
     final int comprehendReviews;
+    final int snapshotItems;
 
     private BenchmarkOptions(Map<String, String> options) {
         events = Integer.parseInt(options.get("events"));
@@ -29,6 +30,7 @@ final class BenchmarkOptions {
         latencyRate = Double.parseDouble(options.get("latency-rate"));
         reviews = Integer.parseInt(options.get("reviews"));
         comprehendReviews = Integer.parseInt(options.get("comprehend-reviews"));
+        snapshotItems = Integer.parseInt(options.get("snapshot-items"));
     }
 
     static BenchmarkOptions parse(String[] args) {
@@ -48,6 +50,8 @@ final class BenchmarkOptions {
                         "reviews",
                         "100000",
                         "comprehend-reviews",
-                        "20000"));
+                        "20000",
+                        "snapshot-items",
+                        "100000"));
     }
 }

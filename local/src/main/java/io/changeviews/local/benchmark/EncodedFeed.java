@@ -47,6 +47,14 @@ final class EncodedFeed implements AutoCloseable {
      */
     DataStream<DecodeResult> decoded(
             StreamExecutionEnvironment env, String sourceName, String stream) {
+        return encoded(env, sourceName)
+                .map(new Decode(id, stream), TypeInformation.of(DecodeResult.class))
+                .uid("decode")
+                .name("Decode KDS records");
+    }
+
+    /** The records as they are, for a job that decodes them its own way. */
+    DataStream<byte[]> encoded(StreamExecutionEnvironment env, String sourceName) {
         return env.fromSource(
                         new DataGeneratorSource<>(
                                 new Records(id),
@@ -54,10 +62,7 @@ final class EncodedFeed implements AutoCloseable {
                                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
                         WatermarkStrategy.noWatermarks(),
                         sourceName)
-                .uid("pre-encoded-records")
-                .map(new Decode(id, stream), TypeInformation.of(DecodeResult.class))
-                .uid("decode")
-                .name("Decode KDS records");
+                .uid("pre-encoded-records");
     }
 
     /** Records decoded so far. */

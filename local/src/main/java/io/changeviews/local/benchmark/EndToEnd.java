@@ -27,6 +27,9 @@ final class EndToEnd {
     final long flushIntervalMs;
     final double seconds;
 
+    /** CPU seconds of this JVM during the run: DynamoDB Local and the proxy run in it too. */
+    final double cpuSeconds;
+
     /** From submission to the first record decoded. */
     final double startUpSeconds;
 
@@ -51,6 +54,7 @@ final class EndToEnd {
             List<MaterializedView> views,
             long flushIntervalMs,
             double seconds,
+            double cpuSeconds,
             double startUpSeconds,
             long viewWrites,
             long allWrites,
@@ -60,6 +64,7 @@ final class EndToEnd {
         this.views = Collections.unmodifiableList(views);
         this.flushIntervalMs = flushIntervalMs;
         this.seconds = seconds;
+        this.cpuSeconds = cpuSeconds;
         this.startUpSeconds = startUpSeconds;
         this.viewWrites = viewWrites;
         this.allWrites = allWrites;
@@ -114,6 +119,7 @@ final class EndToEnd {
                     5,
                     5,
                     TimeUnit.SECONDS);
+            double cpu0 = MeasuredEnv.cpuSeconds();
             long t0 = System.nanoTime();
             try {
                 env.execute("changeviews-benchmark");
@@ -121,6 +127,7 @@ final class EndToEnd {
                 ticker.shutdownNow();
             }
             double seconds = Progress.secondsSince(t0);
+            double cpuSeconds = MeasuredEnv.cpuSeconds() - cpu0;
             double startUpSeconds = (feed.firstDecodeNanos() - t0) / 1e9;
 
             long viewWrites = proxy.itemWrites(JobUnderTest.VIEW_TABLE);
@@ -154,6 +161,7 @@ final class EndToEnd {
                     views,
                     flushIntervalMs,
                     seconds,
+                    cpuSeconds,
                     startUpSeconds,
                     viewWrites,
                     allWrites,
@@ -174,8 +182,7 @@ final class EndToEnd {
     }
 
     /** Compares the view's table with the sums of the generator's live orders. */
-    private static String verify(
-            DynamoDbClient ddb, Map<String, Long> expectedSums, Progress progress) {
+    static String verify(DynamoDbClient ddb, Map<String, Long> expectedSums, Progress progress) {
         Map<String, Map<String, String>> actual =
                 LocalTables.scanAsText(ddb, JobUnderTest.VIEW_TABLE, JobUnderTest.VIEW_KEY);
         long matching = 0;

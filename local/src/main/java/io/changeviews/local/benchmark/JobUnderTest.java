@@ -1,6 +1,8 @@
 package io.changeviews.local.benchmark;
 
+import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.change.DecodeResult;
+import io.changeviews.connectors.sink.RowItemConverter;
 import io.changeviews.job.AwsPipelineIo;
 import io.changeviews.job.ChangeViewsJob;
 import io.changeviews.job.ChangeViewsPipeline;
@@ -8,6 +10,7 @@ import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
+import io.changeviews.job.config.ViewSpec;
 import io.changeviews.job.ops.EndpointProperties;
 import io.changeviews.job.ops.RepoPaths;
 import java.io.IOException;
@@ -15,8 +18,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.types.Row;
 
 /**
  * The job as the benchmark runs it: the shipped configuration on local endpoints, and the one place
@@ -43,15 +49,50 @@ final class JobUnderTest {
         if (records == null) {
             return ChangeViewsJob.build(env, config);
         }
-        return ChangeViewsPipeline.build(
+        return ChangeViewsPipeline.build(env, config, new Fed(config, records));
+    }
+
+    /**
+     * Builds the job's compute path into {@code env}, fed by {@code records}: {@value #VIEW_TABLE}
+     * into {@code measuredView}, every other view and the dead letters discarded, no DynamoDB
+     * write.
+     */
+    static void buildComputePath(
+            StreamExecutionEnvironment env,
+            JobConfig config,
+            DataStream<DecodeResult> records,
+            Sink<Row> measuredView) {
+        ChangeViewsPipeline.build(
                 env,
                 config,
-                new AwsPipelineIo(config) {
+                new Fed(config, records) {
                     @Override
-                    public DataStream<DecodeResult> changes(StreamExecutionEnvironment env) {
-                        return records;
+                    public Sink<Row> view(ViewSpec view, RowItemConverter converter) {
+                        return view.targetTable().equals(VIEW_TABLE)
+                                ? measuredView
+                                : new DiscardingSink<>();
+                    }
+
+                    @Override
+                    public Sink<DeadLetter> deadLetters() {
+                        return new DiscardingSink<>();
                     }
                 });
+    }
+
+    /** The real connectors, but for the changes: the given records. */
+    private static class Fed extends AwsPipelineIo {
+        private final DataStream<DecodeResult> records;
+
+        Fed(JobConfig config, DataStream<DecodeResult> records) {
+            super(config);
+            this.records = records;
+        }
+
+        @Override
+        public DataStream<DecodeResult> changes(StreamExecutionEnvironment env) {
+            return records;
+        }
     }
 
     /**

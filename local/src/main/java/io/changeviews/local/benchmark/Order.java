@@ -46,7 +46,7 @@ final class Order {
         return keys;
     }
 
-    private Map<String, AttributeValue> image() {
+    Map<String, AttributeValue> image() {
         Map<String, AttributeValue> image = keys();
         image.put("item_number", AttributeValue.fromS(item));
         image.put("quantity", AttributeValue.fromN(Integer.toString(quantity)));

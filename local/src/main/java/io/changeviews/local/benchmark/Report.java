@@ -14,10 +14,12 @@ final class Report {
     private final BenchmarkOptions options;
     private final Workload.Totals workload;
     private final DecodeOnlyLimit decodeOnly;
+    private final List<ComputeRun> computeRuns;
     private final EndToEnd endToEnd;
     private final LambdaBaseline baseline;
     private final Latency latency;
     private final SentimentBenchmark sentiment;
+    private final BootstrapBenchmark bootstrap;
     private final ParquetBenchmark parquet;
 
     /**
@@ -28,19 +30,23 @@ final class Report {
             BenchmarkOptions options,
             Workload.Totals workload,
             DecodeOnlyLimit decodeOnly,
+            List<ComputeRun> computeRuns,
             EndToEnd endToEnd,
             LambdaBaseline baseline,
             Latency latency,
             SentimentBenchmark sentiment,
+            BootstrapBenchmark bootstrap,
             ParquetBenchmark parquet) {
         this.machine = machine;
         this.options = options;
         this.workload = workload;
         this.decodeOnly = decodeOnly;
+        this.computeRuns = computeRuns;
         this.endToEnd = endToEnd;
         this.baseline = baseline;
         this.latency = latency;
         this.sentiment = sentiment;
+        this.bootstrap = bootstrap;
         this.parquet = parquet;
     }
 
@@ -82,8 +88,8 @@ final class Report {
         return String.format(
                 Locale.ROOT,
                 "Parameters: --events %d --items %d --baseline-events %d --latency-seconds %d"
-                        + " --latency-rate %s --reviews %d --comprehend-reviews %d (seed %d,"
-                        + " parallelism %d)",
+                        + " --latency-rate %s --reviews %d --comprehend-reviews %d"
+                        + " --snapshot-items %d (seed %d, parallelism %d)",
                 o.events,
                 o.items,
                 o.baselineEvents,
@@ -91,6 +97,7 @@ final class Report {
                 o.latencyRate,
                 o.reviews,
                 o.comprehendReviews,
+                o.snapshotItems,
                 BenchmarkOptions.SEED,
                 BenchmarkOptions.PARALLELISM);
     }
@@ -111,15 +118,45 @@ final class Report {
                         String.format(
                                 Locale.ROOT,
                                 "job: %,d events in %.1f s incl. %.1f s job start, %s events/s"
-                                    + " after the first record; baseline: a sample of the first %,d"
-                                    + " events, one thread, sync UpdateItem straight to DynamoDB"
-                                    + " Local (job %.1fx)",
+                                    + " after the first record, %.1f CPU s per 1,000,000 events"
+                                    + " (DynamoDB Local and the counting proxy in the same JVM"
+                                    + " included); baseline: a sample of the first %,d events, one"
+                                    + " thread, sync UpdateItem straight to DynamoDB Local (job"
+                                    + " %.1fx)",
                                 events,
                                 endToEnd.seconds,
                                 endToEnd.startUpSeconds,
                                 rate(events / (endToEnd.seconds - endToEnd.startUpSeconds)),
+                                endToEnd.cpuSeconds * 1e6 / events,
                                 baseline.calls,
                                 pipelineRate / baselineRate)));
+        for (ComputeRun job : computeRuns) {
+            if (!job.what.equals(ComputePath.NAME)) {
+                continue;
+            }
+            ComputeRun peer = peerOf(job);
+            rows.add(
+                    row(
+                            String.format(
+                                    Locale.ROOT,
+                                    "events/s, compute path vs plain Flink SQL peer, p%d %s",
+                                    job.parallelism,
+                                    job.backend),
+                            rate(job.eventsPerSecond()),
+                            rate(peer.eventsPerSecond()),
+                            String.format(
+                                    Locale.ROOT,
+                                    "job %.2fx the peer; CPU s per 1,000,000 events: job %.1f, peer"
+                                            + " %.1f; incl. job start (job %.1f s, peer %.1f s);"
+                                            + " results: job %s, peer %s",
+                                    job.eventsPerSecond() / peer.eventsPerSecond(),
+                                    job.cpuSecondsPerMillion(),
+                                    peer.cpuSecondsPerMillion(),
+                                    job.seconds,
+                                    peer.seconds,
+                                    job.check,
+                                    peer.check)));
+        }
         rows.add(
                 row(
                         "events/s, decode-only limit",
@@ -224,7 +261,39 @@ final class Report {
                         "1,000 again",
                         "job: the same stream from its start into fresh job state; scores come from"
                                 + " the score cache table"));
+        rows.add(
+                row(
+                        "bootstrap items/s, Scan snapshot",
+                        rate(bootstrap.items / bootstrap.jobSeconds),
+                        rate(bootstrap.items / bootstrap.bareScanSeconds),
+                        String.format(
+                                Locale.ROOT,
+                                "job: %,d items of %s in %d Scan segments, pages of %d, with %,d"
+                                    + " stream updates after the snapshot, parallelism %d, %.1f s"
+                                    + " from submission to every view written (%s); baseline: a"
+                                    + " bare single-thread Scan loop over the same table, %.1f s",
+                                bootstrap.items,
+                                "Order_by_item",
+                                bootstrap.totalSegments,
+                                BootstrapBenchmark.PAGE_SIZE,
+                                bootstrap.streamChanges,
+                                BenchmarkOptions.PARALLELISM,
+                                bootstrap.jobSeconds,
+                                bootstrap.check,
+                                bootstrap.bareScanSeconds)));
         return rows;
+    }
+
+    /** The peer's run at the same parallelism and state backend as {@code job}. */
+    private ComputeRun peerOf(ComputeRun job) {
+        return computeRuns.stream()
+                .filter(
+                        r ->
+                                r.what.equals(PlainFlinkSqlPeer.NAME)
+                                        && r.parallelism == job.parallelism
+                                        && r.backend == job.backend)
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The archive section's lines, below the table. */

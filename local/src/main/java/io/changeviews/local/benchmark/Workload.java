@@ -177,7 +177,7 @@ final class Workload {
         return new Workload(records, new Totals(itemMoves, lambdaUpdates, expectedSums));
     }
 
-    private static String orderDate(Random random) {
+    static String orderDate(Random random) {
         int hour = random.nextInt(24);
         return "2026-11-"
                 + (20 + random.nextInt(ORDER_DAYS))
@@ -187,7 +187,7 @@ final class Workload {
                 + ":00:00";
     }
 
-    private static String item(Random random, int items) {
+    static String item(Random random, int items) {
         return "item-" + random.nextInt(items);
     }
 }

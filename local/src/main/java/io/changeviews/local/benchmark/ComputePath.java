@@ -1,0 +1,48 @@
+package io.changeviews.local.benchmark;
+
+import io.changeviews.job.config.JobConfig;
+import java.util.Map;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The job's compute path on the workload: decode → normalize → SQL → coalesce, the measured view
+ * into {@link FinalValues}, every other sink discarding, so no DynamoDB (and no emulator's CPU) is
+ * counted.
+ */
+final class ComputePath {
+    static final String NAME = "compute path";
+
+    // Never called: the compute path replaces every sink that would write to DynamoDB, and the
+    // workload holds no review that the score cache would be asked about.
+    private static final String NO_DYNAMODB = "http://127.0.0.1:9";
+
+    private ComputePath() {}
+
+    static ComputeRun measure(
+            byte[][] records,
+            int parallelism,
+            MeasuredEnv.Backend backend,
+            Map<String, Long> expectedSums,
+            Progress progress)
+            throws Exception {
+        JobConfig config = JobUnderTest.config(NO_DYNAMODB, null);
+        try (EncodedFeed feed = new EncodedFeed(records)) {
+            StreamExecutionEnvironment env = MeasuredEnv.create(parallelism, backend);
+            FinalValues values = new FinalValues();
+            JobUnderTest.buildComputePath(
+                    env,
+                    config,
+                    feed.decoded(env, "Pre-encoded KDS records", JobUnderTest.STREAM),
+                    values);
+            return ComputeRun.execute(
+                    NAME,
+                    parallelism,
+                    backend,
+                    records.length,
+                    env,
+                    values,
+                    expectedSums,
+                    progress);
+        }
+    }
+}
