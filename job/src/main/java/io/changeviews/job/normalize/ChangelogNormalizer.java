@@ -5,14 +5,8 @@ import io.changeviews.job.common.JobMetricGroup;
 import io.changeviews.job.config.SourceTableSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
-import java.util.Map;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -31,7 +25,8 @@ import org.apache.flink.util.OutputTag;
  * it is emitted to the changes side output. After a REMOVE a tombstone keeps the delete's version
  * for {@code tombstoneRetention}, so that a late older change cannot resurrect the item; seen event
  * ids are kept for {@code dedupeRetention}. Both are then cleared, so a deleted item leaves no
- * state behind.
+ * state behind. All of an item is one state entry ({@link ItemState}) with at most one cleanup
+ * timer pending, so a change costs one state read and write.
  *
  * <p>A snapshot item (a table's bootstrap) is ordered like any change, at its snapshot time with
  * the lowest sequence number: a newer stream change replaces it, an older one is stale, a REMOVE
@@ -51,9 +46,7 @@ public final class ChangelogNormalizer extends KeyedProcessFunction<String, Item
     private final long tombstoneRetentionMs;
     private final boolean retractTtlDeletes;
 
-    private transient ValueState<Row> image;
-    private transient ValueState<AppliedVersion> version;
-    private transient MapState<String, Long> seenEventIds;
+    private transient ValueState<ItemState> state;
     private transient Counter applied;
     private transient Counter duplicates;
     private transient Counter stale;
@@ -76,21 +69,17 @@ public final class ChangelogNormalizer extends KeyedProcessFunction<String, Item
 
     @Override
     public void open(Configuration parameters) {
-        image =
+        state =
                 getRuntimeContext()
                         .getState(
                                 new ValueStateDescriptor<>(
-                                        "image", TableTypes.typeInfo(TableTypes.image(table))));
-        version =
-                getRuntimeContext()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "version", TypeInformation.of(AppliedVersion.class)));
-        seenEventIds =
-                getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        "seen-event-ids", Types.STRING, Types.LONG));
+                                        "item",
+                                        new ItemStateSerializer(
+                                                getRuntimeContext()
+                                                        .createSerializer(
+                                                                TableTypes.typeInfo(
+                                                                        TableTypes.image(
+                                                                                table))))));
         applied = JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("changesApplied");
         duplicates =
                 JobMetricGroup.of(getRuntimeContext().getMetricGroup()).counter("duplicateChanges");
@@ -108,17 +97,20 @@ public final class ChangelogNormalizer extends KeyedProcessFunction<String, Item
     public void processElement(ItemChange change, Context ctx, Collector<Row> out)
             throws Exception {
         long now = ctx.timerService().currentProcessingTime();
+        ItemState item = state.value();
+        if (item == null) {
+            item = new ItemState();
+        }
         if (change.eventId != null) {
-            if (seenEventIds.contains(change.eventId)) {
+            if (item.seenEventIds.containsKey(change.eventId)) {
                 duplicates.inc();
                 return;
             }
             long expiry = roundUp(now + dedupeRetentionMs);
-            seenEventIds.put(change.eventId, expiry);
-            ctx.timerService().registerProcessingTimeTimer(expiry);
+            item.seenEventIds.put(change.eventId, expiry);
+            scheduleCleanup(item, expiry, ctx);
         }
-        AppliedVersion last = version.value();
-        Row before = image.value();
+        Row before = item.image;
         if (!change.snapshot) {
             if (change.changeTimeMicros / 1000 < ctx.timerService().currentWatermark()) {
                 // Behind the watermark: window TVFs over the changes table will not count it.
@@ -126,62 +118,76 @@ public final class ChangelogNormalizer extends KeyedProcessFunction<String, Item
             }
             ctx.output(changes, changeRow(change, before));
         }
-        if (last != null
+        if (item.applied
                 && compare(
                                 change.changeTimeMicros,
                                 change.sequenceNumber,
-                                last.changeTimeMicros,
-                                last.sequenceNumber)
+                                item.changeTimeMicros,
+                                item.sequenceNumber)
                         <= 0) {
             stale.inc();
+            state.update(item);
             return;
         }
         if (change.type == ChangeType.REMOVE) {
             if (change.ttlDelete && !retractTtlDeletes) {
                 ttlDeletesIgnored.inc();
+                state.update(item);
                 return;
             }
             if (before != null) {
-                out.collect(stateRow(before, last.changeTimeMicros, RowKind.DELETE));
+                out.collect(stateRow(before, item.changeTimeMicros, RowKind.DELETE));
             } else {
                 removesOfUnknownItems.inc();
             }
             long expiry = roundUp(now + tombstoneRetentionMs);
-            image.clear();
-            version.update(
-                    new AppliedVersion(
-                            change.changeTimeMicros, change.sequenceNumber, true, expiry));
-            ctx.timerService().registerProcessingTimeTimer(expiry);
+            item.delete(change.changeTimeMicros, change.sequenceNumber, expiry);
+            scheduleCleanup(item, expiry, ctx);
         } else {
             if (before == null) {
                 out.collect(stateRow(change.newRow, change.changeTimeMicros, RowKind.INSERT));
             } else {
-                out.collect(stateRow(before, last.changeTimeMicros, RowKind.UPDATE_BEFORE));
+                out.collect(stateRow(before, item.changeTimeMicros, RowKind.UPDATE_BEFORE));
                 out.collect(stateRow(change.newRow, change.changeTimeMicros, RowKind.UPDATE_AFTER));
             }
-            image.update(change.newRow);
-            version.update(
-                    new AppliedVersion(change.changeTimeMicros, change.sequenceNumber, false, 0));
+            item.apply(change.changeTimeMicros, change.sequenceNumber, change.newRow);
         }
+        state.update(item);
         applied.inc();
+    }
+
+    /**
+     * Keeps one cleanup timer per item, at the earliest time something of it is to be forgotten:
+     * expiries only grow with processing time, so the pending timer is moved only when a tombstone
+     * expires before the event ids do.
+     */
+    private static void scheduleCleanup(ItemState item, long expiry, Context ctx) {
+        if (item.cleanupAt != ItemState.NO_TIMER && item.cleanupAt <= expiry) {
+            return;
+        }
+        if (item.cleanupAt != ItemState.NO_TIMER) {
+            ctx.timerService().deleteProcessingTimeTimer(item.cleanupAt);
+        }
+        ctx.timerService().registerProcessingTimeTimer(expiry);
+        item.cleanupAt = expiry;
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Row> out) throws Exception {
-        Iterator<Map.Entry<String, Long>> it = seenEventIds.iterator();
-        while (it.hasNext()) {
-            if (it.next().getValue() <= timestamp) {
-                it.remove();
-            }
+        ItemState item = state.value();
+        if (item == null) {
+            return;
         }
-        if (seenEventIds.isEmpty()) {
-            // An emptied map still occupies a state entry per key on the heap backend.
-            seenEventIds.clear();
+        item.expire(timestamp);
+        if (item.isEmpty()) {
+            state.clear();
+            return;
         }
-        AppliedVersion last = version.value();
-        if (last != null && last.deleted && last.expiresAt <= timestamp) {
-            version.clear();
+        item.cleanupAt = item.nextExpiry();
+        if (item.cleanupAt != ItemState.NO_TIMER) {
+            ctx.timerService().registerProcessingTimeTimer(item.cleanupAt);
         }
+        state.update(item);
     }
 
     /** Orders two changes of one item: change time first, then the source's sequence number. */

@@ -258,8 +258,16 @@ class ChangelogNormalizerTest {
     void liveItemKeepsOnlyItsImageAndVersionAfterDedupeRetention() throws Exception {
         send(change("o1", ChangeType.INSERT, 1000, "1", "e1", null, image("itemA", 10)));
         send(change("o1", ChangeType.MODIFY, 2000, "2", "e2", null, image("itemA", 11)));
+        assertThat(harness.numProcessingTimeTimers()).as("one cleanup timer per item").isOne();
         harness.setProcessingTime(DEDUPE.toMillis() + 1_000);
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+        assertThat(harness.numKeyedStateEntries()).isOne();
+        assertThat(harness.numProcessingTimeTimers()).as("nothing left to forget").isZero();
+        send(change("o1", ChangeType.MODIFY, 3000, "3", "e1", null, image("itemA", 12)));
+        assertThat(HarnessRecords.drain(harness))
+                .as("a forgotten event id is no duplicate any more")
+                .endsWith(
+                        state(RowKind.UPDATE_BEFORE, "itemA", 11, 2000),
+                        state(RowKind.UPDATE_AFTER, "itemA", 12, 3000));
     }
 
     @Test

@@ -1,0 +1,173 @@
+package io.changeviews.job.normalize;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.flink.api.common.typeutils.CompositeTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.types.Row;
+
+/** Writes an {@link ItemState} field by field, its image with the table's row serializer. */
+public final class ItemStateSerializer extends TypeSerializer<ItemState> {
+    private static final long serialVersionUID = 1L;
+
+    private static final int HAS_IMAGE = 1;
+    private static final int APPLIED = 2;
+    private static final int DELETED = 4;
+    private static final int HAS_SEQUENCE_NUMBER = 8;
+
+    private final TypeSerializer<Row> imageSerializer;
+
+    ItemStateSerializer(TypeSerializer<Row> imageSerializer) {
+        this.imageSerializer = imageSerializer;
+    }
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public TypeSerializer<ItemState> duplicate() {
+        TypeSerializer<Row> image = imageSerializer.duplicate();
+        return image == imageSerializer ? this : new ItemStateSerializer(image);
+    }
+
+    @Override
+    public ItemState createInstance() {
+        return new ItemState();
+    }
+
+    @Override
+    public ItemState copy(ItemState from) {
+        ItemState to = new ItemState(new LinkedHashMap<>(from.seenEventIds));
+        to.image = from.image == null ? null : imageSerializer.copy(from.image);
+        to.applied = from.applied;
+        to.changeTimeMicros = from.changeTimeMicros;
+        to.sequenceNumber = from.sequenceNumber;
+        to.deleted = from.deleted;
+        to.tombstoneExpiresAt = from.tombstoneExpiresAt;
+        to.cleanupAt = from.cleanupAt;
+        return to;
+    }
+
+    @Override
+    public ItemState copy(ItemState from, ItemState reuse) {
+        return copy(from);
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(ItemState s, DataOutputView out) throws IOException {
+        int flags =
+                (s.image != null ? HAS_IMAGE : 0)
+                        | (s.applied ? APPLIED : 0)
+                        | (s.deleted ? DELETED : 0)
+                        | (s.sequenceNumber != null ? HAS_SEQUENCE_NUMBER : 0);
+        out.writeByte(flags);
+        if (s.image != null) {
+            imageSerializer.serialize(s.image, out);
+        }
+        out.writeLong(s.changeTimeMicros);
+        if (s.sequenceNumber != null) {
+            out.writeUTF(s.sequenceNumber);
+        }
+        out.writeLong(s.tombstoneExpiresAt);
+        out.writeLong(s.cleanupAt);
+        out.writeInt(s.seenEventIds.size());
+        for (Map.Entry<String, Long> e : s.seenEventIds.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeLong(e.getValue());
+        }
+    }
+
+    @Override
+    public ItemState deserialize(DataInputView in) throws IOException {
+        int flags = in.readByte();
+        Row image = (flags & HAS_IMAGE) != 0 ? imageSerializer.deserialize(in) : null;
+        long changeTimeMicros = in.readLong();
+        String sequenceNumber = (flags & HAS_SEQUENCE_NUMBER) != 0 ? in.readUTF() : null;
+        long tombstoneExpiresAt = in.readLong();
+        long cleanupAt = in.readLong();
+        int ids = in.readInt();
+        LinkedHashMap<String, Long> seen = new LinkedHashMap<>(Math.max(16, ids * 2));
+        for (int i = 0; i < ids; i++) {
+            seen.put(in.readUTF(), in.readLong());
+        }
+        ItemState s = new ItemState(seen);
+        s.image = image;
+        s.applied = (flags & APPLIED) != 0;
+        s.deleted = (flags & DELETED) != 0;
+        s.changeTimeMicros = changeTimeMicros;
+        s.sequenceNumber = sequenceNumber;
+        s.tombstoneExpiresAt = tombstoneExpiresAt;
+        s.cleanupAt = cleanupAt;
+        return s;
+    }
+
+    @Override
+    public ItemState deserialize(ItemState reuse, DataInputView in) throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public void copy(DataInputView in, DataOutputView out) throws IOException {
+        serialize(deserialize(in), out);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ItemStateSerializer
+                && imageSerializer.equals(((ItemStateSerializer) o).imageSerializer);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(ItemStateSerializer.class, imageSerializer);
+    }
+
+    @Override
+    public TypeSerializerSnapshot<ItemState> snapshotConfiguration() {
+        return new Snapshot(this);
+    }
+
+    /**
+     * Restores the serializer from a checkpoint: its layout's version and the image's serializer.
+     */
+    public static final class Snapshot
+            extends CompositeTypeSerializerSnapshot<ItemState, ItemStateSerializer> {
+        private static final int VERSION = 1;
+
+        /** For reading a snapshot back. */
+        public Snapshot() {}
+
+        Snapshot(ItemStateSerializer serializer) {
+            super(serializer);
+        }
+
+        @Override
+        protected int getCurrentOuterSnapshotVersion() {
+            return VERSION;
+        }
+
+        @Override
+        protected TypeSerializer<?>[] getNestedSerializers(ItemStateSerializer serializer) {
+            return new TypeSerializer<?>[] {serializer.imageSerializer};
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        protected ItemStateSerializer createOuterSerializerWithNestedSerializers(
+                TypeSerializer<?>[] nested) {
+            return new ItemStateSerializer((TypeSerializer<Row>) nested[0]);
+        }
+    }
+}
