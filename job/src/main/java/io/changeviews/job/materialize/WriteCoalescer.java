@@ -27,6 +27,7 @@ import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.OutputTag;
@@ -59,7 +60,6 @@ public final class WriteCoalescer extends AbstractStreamOperator<Row>
                 Triggerable<String, VoidNamespace> {
     private static final long serialVersionUID = 1L;
 
-    private static final long DRAIN = Long.MAX_VALUE;
     private static final String PENDING = "pending-write";
 
     private final String view;
@@ -134,7 +134,6 @@ public final class WriteCoalescer extends AbstractStreamOperator<Row>
         if (pending.value() == null) {
             timers.registerProcessingTimeTimer(
                     VoidNamespace.INSTANCE, timers.currentProcessingTime() + flushIntervalMs);
-            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, DRAIN);
         } else {
             coalesced.inc();
         }
@@ -157,15 +156,32 @@ public final class WriteCoalescer extends AbstractStreamOperator<Row>
         super.prepareSnapshotPreBarrier(checkpointId);
         if (!open && snapshotsDone.containsAll(awaitedSnapshots)) {
             open = true;
-            List<String> keys;
-            try (Stream<String> held =
-                    this.<String>getKeyedStateBackend().getKeys(PENDING, VoidNamespace.INSTANCE)) {
-                keys = held.collect(Collectors.toCollection(ArrayList::new));
-            }
-            for (String key : keys) {
-                setCurrentKey(key);
-                flush(false);
-            }
+            flushAll();
+        }
+    }
+
+    /**
+     * The final watermark: every input has ended, so nothing can be half counted any more. One scan
+     * of the pending keys here instead of an event-time timer per key, which would cost a timer
+     * write and delete per flushed key.
+     */
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        if (mark.getTimestamp() == Long.MAX_VALUE) {
+            flushAll();
+        }
+        super.processWatermark(mark);
+    }
+
+    private void flushAll() throws Exception {
+        List<String> keys;
+        try (Stream<String> held =
+                this.<String>getKeyedStateBackend().getKeys(PENDING, VoidNamespace.INSTANCE)) {
+            keys = held.collect(Collectors.toCollection(ArrayList::new));
+        }
+        for (String key : keys) {
+            setCurrentKey(key);
+            flush();
         }
     }
 
@@ -178,17 +194,17 @@ public final class WriteCoalescer extends AbstractStreamOperator<Row>
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         if (open) {
-            flush(false);
+            flush();
         }
     }
 
-    /** The final watermark: every input has ended, so nothing can be half counted any more. */
+    /** No event-time timers are registered; restored ones of earlier versions find nothing. */
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        flush(true);
+        flush();
     }
 
-    private void flush(boolean draining) throws Exception {
+    private void flush() throws Exception {
         Row row = pending.value();
         if (row == null) {
             return;
@@ -196,8 +212,5 @@ public final class WriteCoalescer extends AbstractStreamOperator<Row>
         output.collect(new StreamRecord<>(row));
         writes.inc();
         pending.clear();
-        if (!draining) {
-            timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, DRAIN);
-        }
     }
 }
