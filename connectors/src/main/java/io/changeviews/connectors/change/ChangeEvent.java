@@ -2,6 +2,7 @@ package io.changeviews.connectors.change;
 
 import io.changeviews.connectors.ddb.DdbValue;
 import java.io.Serializable;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -9,11 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
  * One DynamoDB item change, decoded from either wire format (Kinesis Data Streams for DynamoDB or
- * DynamoDB Streams).
+ * DynamoDB Streams). Immutable, with its own Flink type, so chained operators pass it on uncopied.
  */
+@TypeInfo(ChangeEvent.FlinkType.class)
 public final class ChangeEvent implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -54,7 +59,7 @@ public final class ChangeEvent implements Serializable {
                 false);
     }
 
-    private ChangeEvent(
+    ChangeEvent(
             String tableName,
             ChangeType type,
             Map<String, DdbValue> keys,
@@ -100,10 +105,7 @@ public final class ChangeEvent implements Serializable {
                 true);
     }
 
-    /**
-     * A plain mutable copy: Flink's Kryo fallback cannot rebuild immutable maps such as {@code
-     * Map.of}.
-     */
+    /** A copy of the caller's map, which it may go on changing; handed out only unmodifiable. */
     private static Map<String, DdbValue> copy(Map<String, DdbValue> m) {
         return m == null ? null : new LinkedHashMap<>(m);
     }
@@ -185,5 +187,14 @@ public final class ChangeEvent implements Serializable {
                 + changeTimeMicros
                 + " #"
                 + sequenceNumber;
+    }
+
+    /** Flink's type of change events: {@link ChangeEventSerializer}. */
+    public static final class FlinkType extends TypeInfoFactory<ChangeEvent> {
+        @Override
+        public TypeInformation<ChangeEvent> createTypeInfo(
+                Type t, Map<String, TypeInformation<?>> genericParameters) {
+            return new ImmutableTypeInfo<>(ChangeEvent.class, ChangeEventSerializer.INSTANCE);
+        }
     }
 }

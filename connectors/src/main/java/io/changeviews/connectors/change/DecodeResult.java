@@ -1,10 +1,17 @@
 package io.changeviews.connectors.change;
 
 import java.io.Serializable;
+import java.lang.reflect.Type;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
  * What a source yields per record: the decoded change, or a dead letter saying why there is none.
+ * Immutable, with its own Flink type, so chained operators pass it on uncopied.
  */
+@TypeInfo(DecodeResult.FlinkType.class)
 public final class DecodeResult implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -34,5 +41,14 @@ public final class DecodeResult implements Serializable {
 
     public DeadLetter deadLetter() {
         return deadLetter;
+    }
+
+    /** Flink's type of decode results: {@link DecodeResultSerializer}. */
+    public static final class FlinkType extends TypeInfoFactory<DecodeResult> {
+        @Override
+        public TypeInformation<DecodeResult> createTypeInfo(
+                Type t, Map<String, TypeInformation<?>> genericParameters) {
+            return new ImmutableTypeInfo<>(DecodeResult.class, DecodeResultSerializer.INSTANCE);
+        }
     }
 }

@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** One DynamoDB attribute value, typed as DynamoDB types it; numbers stay exact decimals. */
+/**
+ * One DynamoDB attribute value, typed as DynamoDB types it; numbers stay exact decimals. Immutable:
+ * byte arrays are copied in and out, so Flink may pass one instance between chained operators.
+ */
 public final class DdbValue implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -52,7 +55,7 @@ public final class DdbValue implements Serializable {
     }
 
     public static DdbValue b(byte[] b) {
-        return new DdbValue(Type.B, Objects.requireNonNull(b));
+        return new DdbValue(Type.B, Objects.requireNonNull(b).clone());
     }
 
     public static DdbValue bool(boolean b) {
@@ -80,7 +83,9 @@ public final class DdbValue implements Serializable {
     }
 
     public static DdbValue bs(List<byte[]> bs) {
-        return new DdbValue(Type.BS, members(bs));
+        ArrayList<byte[]> members = members(bs);
+        members.replaceAll(byte[]::clone);
+        return new DdbValue(Type.BS, members);
     }
 
     /** DynamoDB rejects an empty set in any write, so no such value may exist here either. */
@@ -109,7 +114,7 @@ public final class DdbValue implements Serializable {
     }
 
     public byte[] asBytes() {
-        return (byte[]) expect(Type.B);
+        return ((byte[]) expect(Type.B)).clone();
     }
 
     public boolean asBoolean() {
@@ -126,9 +131,15 @@ public final class DdbValue implements Serializable {
         return Collections.unmodifiableMap((Map<String, DdbValue>) expect(Type.M));
     }
 
-    /** The members of a set (SS, NS or BS) as Java values. */
+    /** The members of a set (SS, NS or BS) as Java values; a binary set's members are copies. */
+    @SuppressWarnings("unchecked")
     public List<?> asSet() {
-        if (type != Type.SS && type != Type.NS && type != Type.BS) {
+        if (type == Type.BS) {
+            List<byte[]> copies = new ArrayList<>((List<byte[]>) value);
+            copies.replaceAll(byte[]::clone);
+            return Collections.unmodifiableList(copies);
+        }
+        if (type != Type.SS && type != Type.NS) {
             throw new IllegalStateException("expected a set, got " + type);
         }
         return Collections.unmodifiableList((List<?>) value);
