@@ -83,8 +83,8 @@ public final class Benchmark {
         Latency latency = null;
         SentimentBenchmark sentiment = null;
         BootstrapBenchmark bootstrap = null;
-        progress.print("starting DynamoDB Local");
-        try (LocalDynamoDb dynamoDb = LocalDynamoDb.start()) {
+        progress.print("starting DynamoDB Local in a JVM of its own");
+        try (LocalDynamoDb dynamoDb = LocalDynamoDb.startInOwnProcess()) {
             if (options.runs("end-to-end")) {
                 endToEnd = EndToEnd.measure(dynamoDb, workload, progress);
                 baseline =

@@ -157,10 +157,10 @@ final class Report {
                                     Locale.ROOT,
                                     "job: %,d events in %.1f s incl. %.1f s job start, %s events/s"
                                         + " after the first record, %.1f CPU s per 1,000,000 events"
-                                        + " (DynamoDB Local and the counting proxy in the same JVM"
-                                        + " included); baseline: a sample of the first %,d events,"
-                                        + " one thread, sync UpdateItem straight to DynamoDB Local"
-                                        + " (job %.1fx)",
+                                        + " (the counting proxy's included, not DynamoDB Local's:"
+                                        + " it runs in a JVM of its own); baseline: a sample of the"
+                                        + " first %,d events, one thread, sync UpdateItem straight"
+                                        + " to DynamoDB Local (job %.1fx)",
                                     events,
                                     endToEnd.seconds,
                                     endToEnd.startUpSeconds,
