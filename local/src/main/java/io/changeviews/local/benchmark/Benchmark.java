@@ -79,6 +79,8 @@ public final class Benchmark {
         ParquetBenchmark parquet =
                 options.runs("archive") ? ParquetBenchmark.measure(workload.records) : null;
         EndToEnd endToEnd = null;
+        EndToEnd skewed = null;
+        Workload.Totals skewedTotals = null;
         LambdaBaseline baseline = null;
         Latency latency = null;
         SentimentBenchmark sentiment = null;
@@ -93,6 +95,17 @@ public final class Benchmark {
             }
             // Half a gigabyte the later phases have no use for.
             workload = null;
+            if (options.runs("end-to-end")) {
+                Workload zipf =
+                        Workload.generate(
+                                options.skewedEvents,
+                                options.items,
+                                BenchmarkOptions.ZIPF_EXPONENT,
+                                0,
+                                progress);
+                skewedTotals = zipf.totals;
+                skewed = EndToEnd.measure(dynamoDb, zipf, progress);
+            }
             if (options.runs("latency")) {
                 latency = Latency.measure(dynamoDb, options, progress);
             }
@@ -115,6 +128,8 @@ public final class Benchmark {
                         decodeOnly,
                         computeRuns,
                         endToEnd,
+                        skewed,
+                        skewedTotals,
                         baseline,
                         latency,
                         sentiment,

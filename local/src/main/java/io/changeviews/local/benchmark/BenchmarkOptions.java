@@ -17,6 +17,9 @@ final class BenchmarkOptions {
 
     static final int PARALLELISM = 2;
 
+    /** The exponent of the skewed workload's Zipf distribution over the items. */
+    static final double ZIPF_EXPONENT = 1.1;
+
     /** What {@code --sections} may name, in the order they run. */
     static final List<String> SECTIONS =
             List.of("compute", "archive", "end-to-end", "latency", "sentiment", "bootstrap");
@@ -34,6 +37,7 @@ final class BenchmarkOptions {
     final int reviews;
     final int comprehendReviews;
     final int snapshotItems;
+    final int skewedEvents;
     final Set<String> sections;
 
     private BenchmarkOptions(Map<String, String> options) {
@@ -45,6 +49,7 @@ final class BenchmarkOptions {
         reviews = Integer.parseInt(options.get("reviews"));
         comprehendReviews = Integer.parseInt(options.get("comprehend-reviews"));
         snapshotItems = Integer.parseInt(options.get("snapshot-items"));
+        skewedEvents = Integer.parseInt(options.get("skewed-events"));
         sections = new LinkedHashSet<>(Arrays.asList(options.get("sections").split(",")));
         if (sections.remove("all")) {
             sections.addAll(SECTIONS);
@@ -75,6 +80,8 @@ final class BenchmarkOptions {
                         "20000",
                         "snapshot-items",
                         "100000",
+                        "skewed-events",
+                        "200000",
                         "sections",
                         "all"));
     }

@@ -88,7 +88,8 @@ final class EndToEnd {
                             env,
                             config,
                             feed.decoded(env, "Pre-encoded KDS records", JobUnderTest.STREAM));
-            LocalTables.createTargetTables(ddb, views);
+            // The skewed workload's run follows the uniform one's into the same DynamoDB.
+            LocalTables.recreateTargetTables(ddb, views);
             LocalTables.createDeadLetterTable(ddb, config.deadLetterTable());
 
             progress.print(

@@ -16,6 +16,8 @@ final class Report {
     private final DecodeOnlyLimit decodeOnly;
     private final List<ComputeRun> computeRuns;
     private final EndToEnd endToEnd;
+    private final EndToEnd skewed;
+    private final Workload.Totals skewedWorkload;
     private final LambdaBaseline baseline;
     private final Latency latency;
     private final SentimentBenchmark sentiment;
@@ -32,6 +34,8 @@ final class Report {
             DecodeOnlyLimit decodeOnly,
             List<ComputeRun> computeRuns,
             EndToEnd endToEnd,
+            EndToEnd skewed,
+            Workload.Totals skewedWorkload,
             LambdaBaseline baseline,
             Latency latency,
             SentimentBenchmark sentiment,
@@ -43,6 +47,8 @@ final class Report {
         this.decodeOnly = decodeOnly;
         this.computeRuns = computeRuns;
         this.endToEnd = endToEnd;
+        this.skewed = skewed;
+        this.skewedWorkload = skewedWorkload;
         this.baseline = baseline;
         this.latency = latency;
         this.sentiment = sentiment;
@@ -91,7 +97,8 @@ final class Report {
                 Locale.ROOT,
                 "Parameters: --events %d --items %d --baseline-events %d --latency-seconds %d"
                         + " --latency-rate %s --reviews %d --comprehend-reviews %d"
-                        + " --snapshot-items %d --sections %s (seed %d, parallelism %d)",
+                        + " --snapshot-items %d --skewed-events %d --sections %s (seed %d,"
+                        + " parallelism %d)",
                 o.events,
                 o.items,
                 o.baselineEvents,
@@ -100,6 +107,7 @@ final class Report {
                 o.reviews,
                 o.comprehendReviews,
                 o.snapshotItems,
+                o.skewedEvents,
                 String.join(",", o.sections),
                 BenchmarkOptions.SEED,
                 BenchmarkOptions.PARALLELISM);
@@ -193,6 +201,30 @@ final class Report {
                                     + view
                                     + " only, each further view would cost it"
                                     + " another write per event"));
+            rows.add(
+                    row(
+                            String.format(
+                                    Locale.ROOT,
+                                    "DynamoDB item writes / 1,000 events, %s, Zipf s = %s",
+                                    view,
+                                    BenchmarkOptions.ZIPF_EXPONENT),
+                            perThousand(skewed.viewWrites, options.skewedEvents),
+                            "1,000",
+                            String.format(
+                                    Locale.ROOT,
+                                    "%,d events whose orders' items follow Zipf(%s) over the %,d"
+                                        + " items; a correct Lambda needs %s; job: %,d writes, %,d"
+                                        + " keys at the end, %s events/s end to end, view %s",
+                                    options.skewedEvents,
+                                    BenchmarkOptions.ZIPF_EXPONENT,
+                                    options.items,
+                                    perThousand(
+                                            options.skewedEvents + skewedWorkload.itemMoves,
+                                            options.skewedEvents),
+                                    skewed.viewWrites,
+                                    skewedWorkload.expectedSums.size(),
+                                    rate(options.skewedEvents / skewed.seconds),
+                                    skewed.check)));
             rows.add(
                     row(
                             "write calls / 1,000 events",
