@@ -7,7 +7,6 @@ import io.changeviews.connectors.ddb.AttributeCodec;
 import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.connectors.ddb.InvalidAttributeException;
 import io.changeviews.connectors.snapshot.ExportManifest;
-import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.local.ExportWriter;
 import io.changeviews.local.LocalDynamoDb;
@@ -223,14 +222,7 @@ final class BootstrapBenchmark {
         try (EncodedFeed feed = new EncodedFeed(records)) {
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createLocalEnvironment(BenchmarkOptions.PARALLELISM);
-            List<MaterializedView> views =
-                    JobUnderTest.build(
-                            env,
-                            config,
-                            feed.decoded(env, "Pre-encoded KDS records", JobUnderTest.STREAM));
-            // An earlier run wrote the same views.
-            LocalTables.recreateTargetTables(ddb, views);
-            LocalTables.createDeadLetterTable(ddb, config.deadLetterTable());
+            JobUnderTest.buildFed(env, config, feed, ddb);
             long t0 = System.nanoTime();
             env.execute("changeviews-bootstrap-benchmark");
             seconds = Progress.secondsSince(t0);
