@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.changeviews.job.ops.RepoPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +34,6 @@ public final class KinesisMock implements AutoCloseable {
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STREAM_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration POLL = Duration.ofMillis(100);
     private static final int LOG_TAIL_LINES = 40;
 
     private final Process process;
@@ -247,26 +244,8 @@ public final class KinesisMock implements AutoCloseable {
     }
 
     private void awaitPort() {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(
-                        "kinesis-mock exited with " + process.exitValue() + ":\n" + tail(log));
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("localhost", port), (int) POLL.toMillis());
-                return;
-            } catch (IOException notYet) {
-                sleep(POLL);
-            }
-        }
-        throw new IllegalStateException(
-                "kinesis-mock did not open port "
-                        + port
-                        + " within "
-                        + START_TIMEOUT
-                        + ":\n"
-                        + tail(log));
+        ChildProcess.awaitPort(
+                process, "kinesis-mock", "localhost", port, START_TIMEOUT, () -> tail(log));
     }
 
     private void awaitActive(String stream) {
@@ -279,21 +258,12 @@ public final class KinesisMock implements AutoCloseable {
                 throw new IllegalStateException(
                         "Stream " + stream + " not ACTIVE within " + STREAM_TIMEOUT);
             }
-            sleep(POLL);
+            ChildProcess.pause("kinesis-mock");
         }
     }
 
     private void destroyProcessTree() {
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly().waitFor();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ChildProcess.stop(process);
     }
 
     private static String tail(Path file) {
@@ -303,15 +273,6 @@ public final class KinesisMock implements AutoCloseable {
                     "\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
         } catch (IOException e) {
             return "(no output: " + e + ")";
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for kinesis-mock", e);
         }
     }
 }

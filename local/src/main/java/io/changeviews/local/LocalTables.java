@@ -92,6 +92,13 @@ public final class LocalTables {
         }
     }
 
+    /** The views' tables, empty: any left by an earlier run against the same DynamoDB deleted. */
+    public static void recreateTargetTables(
+            DynamoDbClient client, List<ChangeViewsPipeline.MaterializedView> views) {
+        views.forEach(v -> delete(client, v.spec.targetTable()));
+        createTargetTables(client, views);
+    }
+
     public static void createDeadLetterTable(DynamoDbClient client, String table) {
         create(client, table, Arrays.asList("source", "position"), Arrays.asList("S", "S"), false);
     }

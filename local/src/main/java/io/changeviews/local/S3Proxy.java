@@ -3,15 +3,12 @@ package io.changeviews.local;
 import io.changeviews.job.ops.RepoPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -26,7 +23,6 @@ public final class S3Proxy implements AutoCloseable {
     public static final String SECRET_KEY = "local";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration POLL = Duration.ofMillis(100);
 
     private final Process process;
     private final int port;
@@ -123,39 +119,17 @@ public final class S3Proxy implements AutoCloseable {
     }
 
     private void awaitPort() {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                close();
-                throw new IllegalStateException(
-                        "s3proxy exited with " + process.exitValue() + ", see " + log);
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), (int) POLL.toMillis());
-                return;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(POLL.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("Interrupted while waiting for s3proxy", e);
-                }
-            }
+        try {
+            ChildProcess.awaitPort(
+                    process, "s3proxy", "127.0.0.1", port, START_TIMEOUT, () -> "see " + log);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
-        close();
-        throw new IllegalStateException(
-                "s3proxy did not open port " + port + " within " + START_TIMEOUT + ", see " + log);
     }
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ChildProcess.stop(process);
     }
 }

@@ -27,14 +27,12 @@ public final class Benchmark {
         System.exit(status);
     }
 
-    private static void run(BenchmarkOptions options) throws Exception {
-        Progress progress = new Progress();
-        String machine = Report.machine();
-        Report.printHeader(machine, options);
-
-        Workload workload = Workload.generate(options, progress);
-        Workload.Totals totals = workload.totals;
-        DecodeOnlyLimit decodeOnly = DecodeOnlyLimit.measure(workload.records, progress);
+    /**
+     * The compute path and the plain Flink SQL peer on the workload, at parallelism 2 and 1, on the
+     * heap and on RocksDB.
+     */
+    private static List<ComputeRun> computeRuns(Workload workload, Progress progress)
+            throws Exception {
         JobConfig shipped =
                 JobConfig.from(ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()));
         String viewSql =
@@ -44,48 +42,83 @@ public final class Benchmark {
                         .orElseThrow()
                         .sql();
         long miniBatchMs = Math.max(1, shipped.flushInterval().toMillis() / 2);
-        List<ComputeRun> computeRuns = new ArrayList<>();
+        List<ComputeRun> runs = new ArrayList<>();
         for (int parallelism : new int[] {BenchmarkOptions.PARALLELISM, 1}) {
             for (MeasuredEnv.Backend backend : MeasuredEnv.Backend.values()) {
-                computeRuns.add(
+                runs.add(
                         ComputePath.measure(
                                 workload.records,
                                 parallelism,
                                 backend,
-                                totals.expectedSums,
+                                workload.totals.expectedSums,
                                 progress));
-                computeRuns.add(
+                runs.add(
                         PlainFlinkSqlPeer.measure(
                                 workload.records,
                                 viewSql,
                                 miniBatchMs,
                                 parallelism,
                                 backend,
-                                totals.expectedSums,
+                                workload.totals.expectedSums,
                                 progress));
             }
         }
-        ParquetBenchmark parquet = ParquetBenchmark.measure(workload.records);
-        EndToEnd endToEnd;
-        LambdaBaseline baseline;
-        Latency latency;
-        SentimentBenchmark sentiment;
-        BootstrapBenchmark bootstrap;
-        progress.print("starting DynamoDB Local");
-        try (LocalDynamoDb dynamoDb = LocalDynamoDb.start()) {
-            endToEnd = EndToEnd.measure(dynamoDb, workload, progress);
+        return runs;
+    }
+
+    private static void run(BenchmarkOptions options) throws Exception {
+        Progress progress = new Progress();
+        String machine = Report.machine();
+        Report.printHeader(machine, options);
+
+        Workload workload = Workload.generate(options, progress);
+        Workload.Totals totals = workload.totals;
+        DecodeOnlyLimit decodeOnly = DecodeOnlyLimit.measure(workload.records, progress);
+        List<ComputeRun> computeRuns =
+                options.runs("compute") ? computeRuns(workload, progress) : List.of();
+        ParquetBenchmark parquet =
+                options.runs("archive") ? ParquetBenchmark.measure(workload.records) : null;
+        EndToEnd endToEnd = null;
+        EndToEnd skewed = null;
+        Workload.Totals skewedTotals = null;
+        LambdaBaseline baseline = null;
+        Latency latency = null;
+        SentimentBenchmark sentiment = null;
+        BootstrapBenchmark bootstrap = null;
+        progress.print("starting DynamoDB Local in a JVM of its own");
+        try (LocalDynamoDb dynamoDb = LocalDynamoDb.startInOwnProcess()) {
+            if (options.runs("end-to-end")) {
+                endToEnd = EndToEnd.measure(dynamoDb, workload, progress);
+                baseline =
+                        LambdaBaseline.measure(
+                                dynamoDb.client(), endToEnd.views, totals.lambdaUpdates, progress);
+            }
             // Half a gigabyte the later phases have no use for.
             workload = null;
-            baseline =
-                    LambdaBaseline.measure(
-                            dynamoDb.client(), endToEnd.views, totals.lambdaUpdates, progress);
-            latency = Latency.measure(dynamoDb, options, progress);
-            sentiment =
-                    SentimentBenchmark.measure(
-                            dynamoDb, options.reviews, options.comprehendReviews, progress);
-            bootstrap =
-                    BootstrapBenchmark.measure(
-                            dynamoDb, options.snapshotItems, options.items, progress);
+            if (options.runs("end-to-end")) {
+                Workload zipf =
+                        Workload.generate(
+                                options.skewedEvents,
+                                options.items,
+                                BenchmarkOptions.ZIPF_EXPONENT,
+                                0,
+                                progress);
+                skewedTotals = zipf.totals;
+                skewed = EndToEnd.measure(dynamoDb, zipf, progress);
+            }
+            if (options.runs("latency")) {
+                latency = Latency.measure(dynamoDb, options, progress);
+            }
+            if (options.runs("sentiment")) {
+                sentiment =
+                        SentimentBenchmark.measure(
+                                dynamoDb, options.reviews, options.comprehendReviews, progress);
+            }
+            if (options.runs("bootstrap")) {
+                bootstrap =
+                        BootstrapBenchmark.measure(
+                                dynamoDb, options.snapshotItems, options.items, progress);
+            }
         }
         progress.print("done");
         new Report(
@@ -95,6 +128,8 @@ public final class Benchmark {
                         decodeOnly,
                         computeRuns,
                         endToEnd,
+                        skewed,
+                        skewedTotals,
                         baseline,
                         latency,
                         sentiment,

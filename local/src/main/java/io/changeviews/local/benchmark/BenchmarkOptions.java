@@ -1,7 +1,11 @@
 package io.changeviews.local.benchmark;
 
 import io.changeviews.job.ops.Options;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The benchmark's command-line options with their defaults, and the seed and parallelism its report
@@ -13,6 +17,18 @@ final class BenchmarkOptions {
 
     static final int PARALLELISM = 2;
 
+    /** The exponent of the skewed workload's Zipf distribution over the items. */
+    static final double ZIPF_EXPONENT = 1.1;
+
+    /** What {@code --sections} may name, in the order they run. */
+    static final List<String> SECTIONS =
+            List.of("compute", "archive", "end-to-end", "latency", "sentiment", "bootstrap");
+
+    /** Whether the run measures {@code section}. */
+    boolean runs(String section) {
+        return sections.contains(section);
+    }
+
     final int events;
     final int items;
     final int baselineEvents;
@@ -21,6 +37,8 @@ final class BenchmarkOptions {
     final int reviews;
     final int comprehendReviews;
     final int snapshotItems;
+    final int skewedEvents;
+    final Set<String> sections;
 
     private BenchmarkOptions(Map<String, String> options) {
         events = Integer.parseInt(options.get("events"));
@@ -31,6 +49,15 @@ final class BenchmarkOptions {
         reviews = Integer.parseInt(options.get("reviews"));
         comprehendReviews = Integer.parseInt(options.get("comprehend-reviews"));
         snapshotItems = Integer.parseInt(options.get("snapshot-items"));
+        skewedEvents = Integer.parseInt(options.get("skewed-events"));
+        sections = new LinkedHashSet<>(Arrays.asList(options.get("sections").split(",")));
+        if (sections.remove("all")) {
+            sections.addAll(SECTIONS);
+        }
+        if (!SECTIONS.containsAll(sections)) {
+            throw new IllegalArgumentException(
+                    "--sections takes all or some of " + String.join(",", SECTIONS));
+        }
     }
 
     static BenchmarkOptions parse(String[] args) {
@@ -52,6 +79,10 @@ final class BenchmarkOptions {
                         "comprehend-reviews",
                         "20000",
                         "snapshot-items",
-                        "100000"));
+                        "100000",
+                        "skewed-events",
+                        "200000",
+                        "sections",
+                        "all"));
     }
 }

@@ -1,13 +1,25 @@
 package io.changeviews.local.benchmark;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.changeviews.connectors.change.ChangeType;
 import io.changeviews.connectors.ddb.AttributeCodec;
 import io.changeviews.connectors.ddb.DdbValue;
-import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
+import io.changeviews.connectors.ddb.InvalidAttributeException;
+import io.changeviews.connectors.snapshot.ExportManifest;
 import io.changeviews.job.config.JobConfig;
+import io.changeviews.local.ExportWriter;
 import io.changeviews.local.LocalDynamoDb;
 import io.changeviews.local.LocalTables;
 import io.changeviews.local.SampleData;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,17 +27,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.zip.GZIPInputStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The bootstrap's speed: a table's Scan snapshot through the job (parallelism 2, with a few stream
- * changes after it) until its views are written, next to a bare single-thread Scan loop over the
- * same table, the limit of what DynamoDB Local serves.
+ * The bootstrap's speed: a table's Scan snapshot, and an export of it in a local folder, through
+ * the job (parallelism 2, with a few stream changes after them) until its views are written, next
+ * to a bare single-thread Scan loop over the same table and a bare single-thread read of the same
+ * export files, the limits of what the source serves.
  */
 final class BootstrapBenchmark {
     /** The page size of the bare loop and of the job's scan (the job's default). */
     static final int PAGE_SIZE = 1000;
+
+    /** Data files of the export, a few per parallel reader as DynamoDB writes them. */
+    private static final int EXPORT_FILES = 8;
 
     /** High enough that the read-capacity budget never paces the measured scan. */
     private static final String UNPACED_RCU_PER_SECOND = "1000000";
@@ -33,28 +50,35 @@ final class BootstrapBenchmark {
     final int items;
     final int streamChanges;
     final int totalSegments;
+    final int exportFiles;
     final double bareScanSeconds;
-    final double jobSeconds;
-    final String check;
+    final Run scan;
+    final double bareExportSeconds;
+    final Run export;
 
     private BootstrapBenchmark(
             int items,
             int streamChanges,
             int totalSegments,
+            int exportFiles,
             double bareScanSeconds,
-            double jobSeconds,
-            String check) {
+            Run scan,
+            double bareExportSeconds,
+            Run export) {
         this.items = items;
         this.streamChanges = streamChanges;
         this.totalSegments = totalSegments;
+        this.exportFiles = exportFiles;
         this.bareScanSeconds = bareScanSeconds;
-        this.jobSeconds = jobSeconds;
-        this.check = check;
+        this.scan = scan;
+        this.bareExportSeconds = bareExportSeconds;
+        this.export = export;
     }
 
     /**
      * Fills {@code Order_by_item} with {@code items} orders over {@code itemNumbers} items, scans
-     * it bare, then bootstraps the job from it with 1 % of the orders updated on the stream.
+     * it bare, then bootstraps the job from it with 1 % of the orders updated on the stream; then
+     * the same from an export of the table.
      */
     static BootstrapBenchmark measure(
             LocalDynamoDb dynamoDb, int items, int itemNumbers, Progress progress)
@@ -101,57 +125,148 @@ final class BootstrapBenchmark {
             expectedSums.merge(o.item + "|" + o.day(), (long) o.quantity, Long::sum);
         }
 
-        Map<String, Map<String, String>> overrides = new HashMap<>();
-        overrides.put(
-                JobConfig.TABLE_PREFIX + SampleData.ORDERS,
-                Map.of(
-                        JobConfig.TABLE_SNAPSHOT,
-                        "scan",
-                        JobConfig.SNAPSHOT_PAGE_SIZE,
-                        Integer.toString(PAGE_SIZE),
-                        JobConfig.SNAPSHOT_RCU_PER_SECOND,
-                        UNPACED_RCU_PER_SECOND));
-        JobConfig config = JobUnderTest.config(dynamoDb.endpoint(), null, overrides);
+        JobConfig scanConfig =
+                config(
+                        dynamoDb,
+                        Map.of(
+                                JobConfig.TABLE_SNAPSHOT,
+                                "scan",
+                                JobConfig.SNAPSHOT_PAGE_SIZE,
+                                Integer.toString(PAGE_SIZE),
+                                JobConfig.SNAPSHOT_RCU_PER_SECOND,
+                                UNPACED_RCU_PER_SECOND));
         int totalSegments =
-                config.snapshotTables()
+                scanConfig
+                        .snapshotTables()
                         .get(0)
                         .snapshot()
                         .totalSegments(BenchmarkOptions.PARALLELISM);
-        double jobSeconds;
+        progress.print(
+                String.format(
+                        Locale.ROOT,
+                        "bootstrap: the job scans %,d orders in %d segments (parallelism %d),"
+                                + " %,d stream updates after the snapshot",
+                        items,
+                        totalSegments,
+                        BenchmarkOptions.PARALLELISM,
+                        streamChanges));
+        Run scan = throughJob(ddb, scanConfig, records, expectedSums, progress);
+
+        Path exportRoot = Files.createTempDirectory("changeviews-benchmark-export");
+        ExportWriter.Export export =
+                new ExportWriter(ddb, EXPORT_FILES)
+                        .toFolder(SampleData.ORDERS, exportRoot, "benchmark");
+        double bareExportSeconds = bareExportRead(export, progress);
+        progress.print(
+                String.format(
+                        Locale.ROOT,
+                        "bootstrap: the job reads the export's %d files (parallelism %d), the same"
+                                + " stream updates after it",
+                        export.files,
+                        BenchmarkOptions.PARALLELISM));
+        Run exported =
+                throughJob(
+                        ddb,
+                        config(
+                                dynamoDb,
+                                Map.of(
+                                        JobConfig.TABLE_SNAPSHOT,
+                                        "export",
+                                        JobConfig.SNAPSHOT_EXPORT_LOCATION,
+                                        export.location)),
+                        records,
+                        expectedSums,
+                        progress);
+        return new BootstrapBenchmark(
+                items,
+                streamChanges,
+                totalSegments,
+                export.files,
+                bareScanSeconds,
+                scan,
+                bareExportSeconds,
+                exported);
+    }
+
+    /** The job's seconds from submission to every view written, and its check of the view. */
+    static final class Run {
+        final double seconds;
+        final String check;
+
+        Run(double seconds, String check) {
+            this.seconds = seconds;
+            this.check = check;
+        }
+    }
+
+    /** The shipped configuration with {@code Order_by_item} bootstrapped as {@code snapshot}. */
+    private static JobConfig config(LocalDynamoDb dynamoDb, Map<String, String> snapshot)
+            throws Exception {
+        Map<String, Map<String, String>> overrides = new HashMap<>();
+        overrides.put(JobConfig.TABLE_PREFIX + SampleData.ORDERS, snapshot);
+        return JobUnderTest.config(dynamoDb.endpoint(), null, overrides);
+    }
+
+    /**
+     * Bootstraps the job as {@code config} says, followed by the stream {@code records}, into fresh
+     * view tables; checks the measured view.
+     */
+    private static Run throughJob(
+            DynamoDbClient ddb,
+            JobConfig config,
+            byte[][] records,
+            Map<String, Long> expectedSums,
+            Progress progress)
+            throws Exception {
+        double seconds;
         try (EncodedFeed feed = new EncodedFeed(records)) {
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createLocalEnvironment(BenchmarkOptions.PARALLELISM);
-            List<MaterializedView> views =
-                    JobUnderTest.build(
-                            env,
-                            config,
-                            feed.decoded(env, "Pre-encoded KDS records", JobUnderTest.STREAM));
-            // Fresh view tables: an earlier phase wrote the same view.
-            views.forEach(v -> LocalTables.delete(ddb, v.spec.targetTable()));
-            LocalTables.createTargetTables(ddb, views);
-            LocalTables.createDeadLetterTable(ddb, config.deadLetterTable());
-            progress.print(
-                    String.format(
-                            Locale.ROOT,
-                            "bootstrap: the job scans %,d orders in %d segments (parallelism %d),"
-                                    + " %,d stream updates after the snapshot",
-                            items,
-                            totalSegments,
-                            BenchmarkOptions.PARALLELISM,
-                            streamChanges));
+            JobUnderTest.buildFed(env, config, feed, ddb);
             long t0 = System.nanoTime();
             env.execute("changeviews-bootstrap-benchmark");
-            jobSeconds = Progress.secondsSince(t0);
+            seconds = Progress.secondsSince(t0);
+        }
+        progress.print(String.format(Locale.ROOT, "bootstrap: job done in %.1f s", seconds));
+        return new Run(seconds, EndToEnd.verify(ddb, expectedSums, progress));
+    }
+
+    /** One thread reading the export's files: gunzip, JSON, the item decoded as the job does. */
+    private static double bareExportRead(ExportWriter.Export export, Progress progress)
+            throws IOException, InvalidAttributeException {
+        ObjectMapper json = new ObjectMapper();
+        long t0 = System.nanoTime();
+        long read = 0;
+        for (ExportManifest.DataFile file :
+                ExportManifest.read(export.location, SampleData.ORDERS).dataFiles()) {
+            try (BufferedReader lines =
+                    new BufferedReader(
+                            new InputStreamReader(
+                                    new GZIPInputStream(
+                                            Files.newInputStream(
+                                                    Paths.get(URI.create(file.path())))),
+                                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    JsonNode item = json.readTree(line).get("Item");
+                    read += AttributeCodec.itemFromJson(item, "Item").isEmpty() ? 0 : 1;
+                }
+            }
+        }
+        double seconds = Progress.secondsSince(t0);
+        if (read != export.items) {
+            throw new IllegalStateException("the bare read found " + read + " of " + export.items);
         }
         progress.print(
                 String.format(
                         Locale.ROOT,
-                        "bootstrap: job done in %.1f s: %s items/s incl. job start",
-                        jobSeconds,
-                        Report.rate(items / jobSeconds)));
-        String check = EndToEnd.verify(ddb, expectedSums, progress);
-        return new BootstrapBenchmark(
-                items, streamChanges, totalSegments, bareScanSeconds, jobSeconds, check);
+                        "bootstrap: bare read of the export's %d files: %,d items in %.1f s = %s"
+                                + " items/s",
+                        export.files,
+                        read,
+                        seconds,
+                        Report.rate(read / seconds)));
+        return seconds;
     }
 
     /**

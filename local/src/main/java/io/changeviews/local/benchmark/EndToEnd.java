@@ -83,13 +83,7 @@ final class EndToEnd {
             long flushIntervalMs = config.flushInterval().toMillis();
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createLocalEnvironment(BenchmarkOptions.PARALLELISM);
-            List<MaterializedView> views =
-                    JobUnderTest.build(
-                            env,
-                            config,
-                            feed.decoded(env, "Pre-encoded KDS records", JobUnderTest.STREAM));
-            LocalTables.createTargetTables(ddb, views);
-            LocalTables.createDeadLetterTable(ddb, config.deadLetterTable());
+            List<MaterializedView> views = JobUnderTest.buildFed(env, config, feed, ddb);
 
             progress.print(
                     String.format(

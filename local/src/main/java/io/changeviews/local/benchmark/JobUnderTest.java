@@ -13,6 +13,7 @@ import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.ViewSpec;
 import io.changeviews.job.ops.EndpointProperties;
 import io.changeviews.job.ops.RepoPaths;
+import io.changeviews.local.LocalTables;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,6 +24,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.types.Row;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The job as the benchmark runs it: the shipped configuration on local endpoints, and the one place
@@ -50,6 +52,23 @@ final class JobUnderTest {
             return ChangeViewsJob.build(env, config);
         }
         return ChangeViewsPipeline.build(env, config, new Fed(config, records));
+    }
+
+    /**
+     * Builds the job into {@code env} fed by {@code feed}'s records, with its DynamoDB sinks into
+     * fresh view tables (an earlier run may have written the same views) and the dead-letter table
+     * in {@code ddb}; returns what each view is materialized as.
+     */
+    static List<MaterializedView> buildFed(
+            StreamExecutionEnvironment env,
+            JobConfig config,
+            EncodedFeed feed,
+            DynamoDbClient ddb) {
+        List<MaterializedView> views =
+                build(env, config, feed.decoded(env, "Pre-encoded KDS records", STREAM));
+        LocalTables.recreateTargetTables(ddb, views);
+        LocalTables.createDeadLetterTable(ddb, config.deadLetterTable());
+        return views;
     }
 
     /**

@@ -16,6 +16,8 @@ final class Report {
     private final DecodeOnlyLimit decodeOnly;
     private final List<ComputeRun> computeRuns;
     private final EndToEnd endToEnd;
+    private final EndToEnd skewed;
+    private final Workload.Totals skewedWorkload;
     private final LambdaBaseline baseline;
     private final Latency latency;
     private final SentimentBenchmark sentiment;
@@ -32,6 +34,8 @@ final class Report {
             DecodeOnlyLimit decodeOnly,
             List<ComputeRun> computeRuns,
             EndToEnd endToEnd,
+            EndToEnd skewed,
+            Workload.Totals skewedWorkload,
             LambdaBaseline baseline,
             Latency latency,
             SentimentBenchmark sentiment,
@@ -43,6 +47,8 @@ final class Report {
         this.decodeOnly = decodeOnly;
         this.computeRuns = computeRuns;
         this.endToEnd = endToEnd;
+        this.skewed = skewed;
+        this.skewedWorkload = skewedWorkload;
         this.baseline = baseline;
         this.latency = latency;
         this.sentiment = sentiment;
@@ -81,7 +87,9 @@ final class Report {
                 machine + String.format(Locale.ROOT, ", %.1f at the end", loadAverage()));
         System.out.println(parameters(options));
         printTable(rows());
-        System.out.println(archive());
+        if (parquet != null) {
+            System.out.println(archive());
+        }
     }
 
     private static String parameters(BenchmarkOptions o) {
@@ -89,7 +97,8 @@ final class Report {
                 Locale.ROOT,
                 "Parameters: --events %d --items %d --baseline-events %d --latency-seconds %d"
                         + " --latency-rate %s --reviews %d --comprehend-reviews %d"
-                        + " --snapshot-items %d (seed %d, parallelism %d)",
+                        + " --snapshot-items %d --skewed-events %d --sections %s (seed %d,"
+                        + " parallelism %d)",
                 o.events,
                 o.items,
                 o.baselineEvents,
@@ -98,38 +107,24 @@ final class Report {
                 o.reviews,
                 o.comprehendReviews,
                 o.snapshotItems,
+                o.skewedEvents,
+                String.join(",", o.sections),
                 BenchmarkOptions.SEED,
                 BenchmarkOptions.PARALLELISM);
     }
 
-    /** One row per figure, the job next to the baseline. */
+    /** One row per figure, the job next to the baseline; a section not run has none. */
     private List<String[]> rows() {
         int events = options.events;
         String view = JobUnderTest.VIEW_TABLE;
-        double pipelineRate = events / endToEnd.seconds;
-        double baselineRate = baseline.calls / baseline.seconds;
-        int keys = workload.expectedSums.size();
         List<String[]> rows = new ArrayList<>();
         rows.add(
                 row(
-                        "events/s, end to end",
-                        rate(pipelineRate),
-                        rate(baselineRate),
-                        String.format(
-                                Locale.ROOT,
-                                "job: %,d events in %.1f s incl. %.1f s job start, %s events/s"
-                                    + " after the first record, %.1f CPU s per 1,000,000 events"
-                                    + " (DynamoDB Local and the counting proxy in the same JVM"
-                                    + " included); baseline: a sample of the first %,d events, one"
-                                    + " thread, sync UpdateItem straight to DynamoDB Local (job"
-                                    + " %.1fx)",
-                                events,
-                                endToEnd.seconds,
-                                endToEnd.startUpSeconds,
-                                rate(events / (endToEnd.seconds - endToEnd.startUpSeconds)),
-                                endToEnd.cpuSeconds * 1e6 / events,
-                                baseline.calls,
-                                pipelineRate / baselineRate)));
+                        "events/s, decode-only limit",
+                        rate(decodeOnly.eventsPerSecond),
+                        "-",
+                        "one thread running ChangeRecordDeserializationSchema alone, JIT warm (2nd"
+                                + " pass)"));
         for (ComputeRun job : computeRuns) {
             if (!job.what.equals(ComputePath.NAME)) {
                 continue;
@@ -157,130 +152,197 @@ final class Report {
                                     job.check,
                                     peer.check)));
         }
-        rows.add(
-                row(
-                        "events/s, decode-only limit",
-                        rate(decodeOnly.eventsPerSecond),
-                        "-",
-                        "one thread running ChangeRecordDeserializationSchema alone, JIT warm (2nd"
-                                + " pass)"));
-        rows.add(
-                row(
-                        "DynamoDB item writes / 1,000 events, " + view,
-                        perThousand(endToEnd.viewWrites, events),
-                        "1,000",
-                        String.format(
-                                Locale.ROOT,
-                                "baseline by construction (a correct Lambda needs %s: a moved order"
-                                    + " touches two keys); job: %,d writes, %,d keys at the end,"
-                                    + " %.1f events per key per flush interval",
-                                perThousand(events + workload.itemMoves, events),
-                                endToEnd.viewWrites,
-                                keys,
-                                pipelineRate * endToEnd.flushIntervalMs / 1000.0 / keys)));
-        rows.add(
-                row(
-                        "DynamoDB item writes / 1,000 events, all tables",
-                        perThousand(endToEnd.allWrites, events),
-                        "1,000 per view",
-                        "job: "
-                                + endToEnd.writesPerTable
-                                + "; the Lambda keeps "
-                                + view
-                                + " only, each further view would cost it"
-                                + " another write per event"));
-        rows.add(
-                row(
-                        "write calls / 1,000 events",
-                        perThousand(endToEnd.batchCalls, events) + " BatchWriteItem",
-                        "1,000 UpdateItem",
-                        String.format(
-                                Locale.ROOT,
-                                "job: %.1f items per BatchWriteItem (at most 25)",
-                                (double) endToEnd.allWrites / Math.max(1, endToEnd.batchCalls))));
-        rows.add(
-                row(
-                        view + " = generator's final state",
-                        endToEnd.check,
-                        "-",
-                        "scan of the table vs SUM(quantity) per (item, day) of the generator's live"
-                                + " orders"));
-        rows.add(
-                row(
-                        "latency p50 / p99 / max, ms",
-                        latency.figures(),
-                        "not measured",
-                        String.format(
-                                Locale.ROOT,
-                                "%,d of %,d INSERTs at %s/s via kinesis-mock (PutRecord p50 %.0f"
-                                    + " ms), put → first write of the item's aggregate that"
-                                    + " includes it; bounded by flush interval %d ms and getrecords"
-                                    + " interval %s ms; job submission to first aggregate %.1f s",
-                                latency.latencies.size(),
-                                latency.records,
-                                options.latencyRate,
-                                latency.putP50Millis,
-                                latency.flushIntervalMs,
-                                Latency.GETRECORDS_INTERVAL_MS,
-                                latency.warmUpSeconds)));
-        rows.add(
-                row(
-                        "review changes/s through enrichment",
-                        rate(sentiment.changes / sentiment.embeddedSeconds),
-                        rate(sentiment.baselineRate),
-                        String.format(
-                                Locale.ROOT,
-                                "job: embedded engine, %,d review changes (inserts, rating edits,"
-                                    + " text edits, deletes) decoded, normalized, scored and joined"
-                                    + " into the enriched changelog, parallelism 2, %.1f s incl."
-                                    + " job start; baseline: one thread, sync DetectSentiment per"
-                                    + " review against the local Comprehend endpoint",
-                                sentiment.changes,
-                                sentiment.embeddedSeconds)));
-        rows.add(
-                row(
-                        "Comprehend calls / 1,000 reviews",
-                        perThousand(sentiment.firstCalls, sentiment.toScore),
-                        "1,000 DetectSentiment",
-                        String.format(
-                                Locale.ROOT,
-                                "job: %,d BatchDetectSentiment calls for %,d texts to score (%.1f"
-                                    + " documents per call); the seed's Lambda calls once per"
-                                    + " review event: %,d calls for these %,d changes, rating edits"
-                                    + " included",
-                                sentiment.firstCalls,
-                                sentiment.toScore,
-                                (double) sentiment.firstDocuments
-                                        / Math.max(1, sentiment.firstCalls),
-                                sentiment.reviewEvents,
-                                sentiment.comprehendChanges)));
-        rows.add(
-                row(
-                        "Comprehend calls / 1,000 reviews, replay",
-                        perThousand(sentiment.replayCalls, sentiment.toScore),
-                        "1,000 again",
-                        "job: the same stream from its start into fresh job state; scores come from"
-                                + " the score cache table"));
-        rows.add(
-                row(
-                        "bootstrap items/s, Scan snapshot",
-                        rate(bootstrap.items / bootstrap.jobSeconds),
-                        rate(bootstrap.items / bootstrap.bareScanSeconds),
-                        String.format(
-                                Locale.ROOT,
-                                "job: %,d items of %s in %d Scan segments, pages of %d, with %,d"
-                                    + " stream updates after the snapshot, parallelism %d, %.1f s"
-                                    + " from submission to every view written (%s); baseline: a"
-                                    + " bare single-thread Scan loop over the same table, %.1f s",
-                                bootstrap.items,
-                                "Order_by_item",
-                                bootstrap.totalSegments,
-                                BootstrapBenchmark.PAGE_SIZE,
-                                bootstrap.streamChanges,
-                                BenchmarkOptions.PARALLELISM,
-                                bootstrap.jobSeconds,
-                                bootstrap.check,
-                                bootstrap.bareScanSeconds)));
+        if (endToEnd != null) {
+            double pipelineRate = events / endToEnd.seconds;
+            double baselineRate = baseline.calls / baseline.seconds;
+            int keys = workload.expectedSums.size();
+            rows.add(
+                    row(
+                            "events/s, end to end",
+                            rate(pipelineRate),
+                            rate(baselineRate),
+                            String.format(
+                                    Locale.ROOT,
+                                    "job: %,d events in %.1f s incl. %.1f s job start, %s events/s"
+                                        + " after the first record, %.1f CPU s per 1,000,000 events"
+                                        + " (the counting proxy's included, not DynamoDB Local's:"
+                                        + " it runs in a JVM of its own); baseline: a sample of the"
+                                        + " first %,d events, one thread, sync UpdateItem straight"
+                                        + " to DynamoDB Local (job %.1fx)",
+                                    events,
+                                    endToEnd.seconds,
+                                    endToEnd.startUpSeconds,
+                                    rate(events / (endToEnd.seconds - endToEnd.startUpSeconds)),
+                                    endToEnd.cpuSeconds * 1e6 / events,
+                                    baseline.calls,
+                                    pipelineRate / baselineRate)));
+            rows.add(
+                    row(
+                            "DynamoDB item writes / 1,000 events, " + view,
+                            perThousand(endToEnd.viewWrites, events),
+                            "1,000",
+                            String.format(
+                                    Locale.ROOT,
+                                    "baseline by construction (a correct Lambda needs %s: a moved"
+                                        + " order touches two keys); job: %,d writes, %,d keys at"
+                                        + " the end, %.1f events per key per flush interval",
+                                    perThousand(events + workload.itemMoves, events),
+                                    endToEnd.viewWrites,
+                                    keys,
+                                    pipelineRate * endToEnd.flushIntervalMs / 1000.0 / keys)));
+            rows.add(
+                    row(
+                            "DynamoDB item writes / 1,000 events, all tables",
+                            perThousand(endToEnd.allWrites, events),
+                            "1,000 per view",
+                            "job: "
+                                    + endToEnd.writesPerTable
+                                    + "; the Lambda keeps "
+                                    + view
+                                    + " only, each further view would cost it"
+                                    + " another write per event"));
+            rows.add(
+                    row(
+                            String.format(
+                                    Locale.ROOT,
+                                    "DynamoDB item writes / 1,000 events, %s, Zipf s = %s",
+                                    view,
+                                    BenchmarkOptions.ZIPF_EXPONENT),
+                            perThousand(skewed.viewWrites, options.skewedEvents),
+                            "1,000",
+                            String.format(
+                                    Locale.ROOT,
+                                    "%,d events whose orders' items follow Zipf(%s) over the %,d"
+                                        + " items; a correct Lambda needs %s; job: %,d writes, %,d"
+                                        + " keys at the end, %s events/s end to end, view %s",
+                                    options.skewedEvents,
+                                    BenchmarkOptions.ZIPF_EXPONENT,
+                                    options.items,
+                                    perThousand(
+                                            options.skewedEvents + skewedWorkload.itemMoves,
+                                            options.skewedEvents),
+                                    skewed.viewWrites,
+                                    skewedWorkload.expectedSums.size(),
+                                    rate(options.skewedEvents / skewed.seconds),
+                                    skewed.check)));
+            rows.add(
+                    row(
+                            "write calls / 1,000 events",
+                            perThousand(endToEnd.batchCalls, events) + " BatchWriteItem",
+                            "1,000 UpdateItem",
+                            String.format(
+                                    Locale.ROOT,
+                                    "job: %.1f items per BatchWriteItem (at most 25)",
+                                    (double) endToEnd.allWrites
+                                            / Math.max(1, endToEnd.batchCalls))));
+            rows.add(
+                    row(
+                            view + " = generator's final state",
+                            endToEnd.check,
+                            "-",
+                            "scan of the table vs SUM(quantity) per (item, day) of the generator's"
+                                    + " live orders"));
+        }
+        if (latency != null) {
+            rows.add(
+                    row(
+                            "latency p50 / p99 / max, ms",
+                            latency.figures(),
+                            "not measured",
+                            String.format(
+                                    Locale.ROOT,
+                                    "%,d of %,d INSERTs at %s/s via kinesis-mock (PutRecord p50"
+                                        + " %.0f ms), put → first write of the item's aggregate"
+                                        + " that includes it; bounded by flush interval %d ms and"
+                                        + " getrecords interval %s ms; job submission to first"
+                                        + " aggregate %.1f s",
+                                    latency.latencies.size(),
+                                    latency.records,
+                                    options.latencyRate,
+                                    latency.putP50Millis,
+                                    latency.flushIntervalMs,
+                                    Latency.GETRECORDS_INTERVAL_MS,
+                                    latency.warmUpSeconds)));
+        }
+        if (sentiment != null) {
+            rows.add(
+                    row(
+                            "review changes/s through enrichment",
+                            rate(sentiment.changes / sentiment.embeddedSeconds),
+                            rate(sentiment.baselineRate),
+                            String.format(
+                                    Locale.ROOT,
+                                    "job: embedded engine, %,d review changes (inserts, rating"
+                                        + " edits, text edits, deletes) decoded, normalized, scored"
+                                        + " and joined into the enriched changelog, parallelism 2,"
+                                        + " %.1f s incl. job start; baseline: one thread, sync"
+                                        + " DetectSentiment per review against the local Comprehend"
+                                        + " endpoint",
+                                    sentiment.changes,
+                                    sentiment.embeddedSeconds)));
+            rows.add(
+                    row(
+                            "Comprehend calls / 1,000 reviews",
+                            perThousand(sentiment.firstCalls, sentiment.toScore),
+                            "1,000 DetectSentiment",
+                            String.format(
+                                    Locale.ROOT,
+                                    "job: %,d BatchDetectSentiment calls for %,d texts to score"
+                                        + " (%.1f documents per call); the seed's Lambda calls once"
+                                        + " per review event: %,d calls for these %,d changes,"
+                                        + " rating edits included",
+                                    sentiment.firstCalls,
+                                    sentiment.toScore,
+                                    (double) sentiment.firstDocuments
+                                            / Math.max(1, sentiment.firstCalls),
+                                    sentiment.reviewEvents,
+                                    sentiment.comprehendChanges)));
+            rows.add(
+                    row(
+                            "Comprehend calls / 1,000 reviews, replay",
+                            perThousand(sentiment.replayCalls, sentiment.toScore),
+                            "1,000 again",
+                            "job: the same stream from its start into fresh job state; scores come"
+                                    + " from the score cache table"));
+        }
+        if (bootstrap != null) {
+            rows.add(
+                    row(
+                            "bootstrap items/s, Scan snapshot",
+                            rate(bootstrap.items / bootstrap.scan.seconds),
+                            rate(bootstrap.items / bootstrap.bareScanSeconds),
+                            String.format(
+                                    Locale.ROOT,
+                                    "job: %,d items of Order_by_item in %d Scan segments, pages of"
+                                        + " %d, with %,d stream updates after the snapshot,"
+                                        + " parallelism %d, %.1f s from submission to every view"
+                                        + " written (%s); baseline: a bare single-thread Scan loop"
+                                        + " over the same table, %.1f s",
+                                    bootstrap.items,
+                                    bootstrap.totalSegments,
+                                    BootstrapBenchmark.PAGE_SIZE,
+                                    bootstrap.streamChanges,
+                                    BenchmarkOptions.PARALLELISM,
+                                    bootstrap.scan.seconds,
+                                    bootstrap.scan.check,
+                                    bootstrap.bareScanSeconds)));
+            rows.add(
+                    row(
+                            "bootstrap items/s, export in a local folder",
+                            rate(bootstrap.items / bootstrap.export.seconds),
+                            rate(bootstrap.items / bootstrap.bareExportSeconds),
+                            String.format(
+                                    Locale.ROOT,
+                                    "job: the same items exported in the DynamoDB export layout, %d"
+                                        + " gzipped files, the same stream updates, %.1f s from"
+                                        + " submission to every view written (%s); baseline: a bare"
+                                        + " single-thread read of the same files (gunzip, JSON, the"
+                                        + " item decoded), %.1f s",
+                                    bootstrap.exportFiles,
+                                    bootstrap.export.seconds,
+                                    bootstrap.export.check,
+                                    bootstrap.bareExportSeconds)));
+        }
         return rows;
     }
 

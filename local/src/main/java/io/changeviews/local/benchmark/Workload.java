@@ -4,6 +4,7 @@ import io.changeviews.connectors.change.ChangeType;
 import io.changeviews.local.SampleData;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -72,14 +73,24 @@ final class Workload {
      * elsewhere, the normalizer would still converge, dropping stale changes.
      */
     static Workload generate(BenchmarkOptions options, Progress progress) {
-        int events = options.events;
+        return generate(options.events, options.items, 0, options.baselineEvents, progress);
+    }
+
+    /**
+     * As above with {@code events} changes whose orders' items follow a Zipf distribution of
+     * exponent {@code zipfExponent} over the items (0: uniform), a few hot items taking most.
+     */
+    static Workload generate(
+            int events, int items, double zipfExponent, int baselineEvents, Progress progress) {
+        ItemNumbers itemNumbers = new ItemNumbers(items, zipfExponent);
         progress.print(
                 String.format(
                         Locale.ROOT,
-                        "encoding %,d change records on %s over %,d items",
+                        "encoding %,d change records on %s over %,d items%s",
                         events,
                         SampleData.ORDERS,
-                        options.items));
+                        items,
+                        zipfExponent > 0 ? ", Zipf s = " + zipfExponent : ""));
         long t0 = System.nanoTime();
         byte[][] records = new byte[events][];
         Map<ChangeType, Long> counts = new LinkedHashMap<>();
@@ -114,7 +125,7 @@ final class Workload {
                         new Order(
                                 "o" + j,
                                 orderDate(random),
-                                item(random, options.items),
+                                itemNumbers.next(random),
                                 1 + random.nextInt(MAX_QUANTITY));
                 orders.add(after);
             } else {
@@ -122,8 +133,7 @@ final class Workload {
                 before = orders.get(slot);
                 if (dice < 0.8) {
                     type = ChangeType.MODIFY;
-                    String item =
-                            random.nextInt(5) == 0 ? item(random, options.items) : before.item;
+                    String item = random.nextInt(5) == 0 ? itemNumbers.next(random) : before.item;
                     if (!item.equals(before.item)) {
                         itemMoves++;
                     }
@@ -140,7 +150,7 @@ final class Workload {
                 }
             }
             counts.merge(type, 1L, Long::sum);
-            if (j < options.baselineEvents) {
+            if (j < baselineEvents) {
                 lambdaUpdates.add(
                         after == null
                                 ? new LambdaUpdate(before.item, before.day(), -before.quantity)
@@ -189,5 +199,37 @@ final class Workload {
 
     static String item(Random random, int items) {
         return "item-" + random.nextInt(items);
+    }
+
+    /** Draws item numbers uniformly, or by rank with Zipf weights 1 / rank^s. */
+    private static final class ItemNumbers {
+        private final int items;
+        private final double[] cumulative;
+
+        ItemNumbers(int items, double zipfExponent) {
+            this.items = items;
+            this.cumulative = zipfExponent > 0 ? zipf(items, zipfExponent) : null;
+        }
+
+        String next(Random random) {
+            if (cumulative == null) {
+                return item(random, items);
+            }
+            int rank = Arrays.binarySearch(cumulative, random.nextDouble());
+            return "item-" + Math.min(items - 1, rank >= 0 ? rank : -rank - 1);
+        }
+
+        private static double[] zipf(int items, double s) {
+            double[] c = new double[items];
+            double sum = 0;
+            for (int k = 0; k < items; k++) {
+                sum += 1 / Math.pow(k + 1, s);
+                c[k] = sum;
+            }
+            for (int k = 0; k < items; k++) {
+                c[k] /= sum;
+            }
+            return c;
+        }
     }
 }
