@@ -76,6 +76,23 @@ class WriteCoalescerTest {
     }
 
     @Test
+    void aKeyIsWrittenAtTheEndOfTheIntervalItChangedInAndOnceInIt() throws Exception {
+        harness.setProcessingTime(1_700);
+        send(RowKind.INSERT, "a", 1);
+        harness.setProcessingTime(1_999);
+        assertThat(HarnessRecords.drain(harness)).isEmpty();
+        harness.setProcessingTime(2_000);
+        assertThat(HarnessRecords.drain(harness))
+                .containsExactly(Row.ofKind(RowKind.INSERT, "a", 1L));
+        send(RowKind.UPDATE_AFTER, "a", 2);
+        harness.setProcessingTime(2_999);
+        assertThat(HarnessRecords.drain(harness)).as("once per interval").isEmpty();
+        harness.setProcessingTime(3_000);
+        assertThat(HarnessRecords.drain(harness))
+                .containsExactly(Row.ofKind(RowKind.UPDATE_AFTER, "a", 2L));
+    }
+
+    @Test
     void aRetractionWithoutAFollowingUpdateDeletesTheItem() throws Exception {
         send(RowKind.INSERT, "a", 1);
         harness.setProcessingTime(1_000);

@@ -1,5 +1,6 @@
 package io.changeviews.local.benchmark;
 
+import io.changeviews.job.ChangeViewsPipeline;
 import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.ops.RepoPaths;
@@ -41,7 +42,7 @@ public final class Benchmark {
                         .findFirst()
                         .orElseThrow()
                         .sql();
-        long miniBatchMs = Math.max(1, shipped.flushInterval().toMillis() / 2);
+        long miniBatchMs = ChangeViewsPipeline.miniBatchLatencyMs(shipped);
         List<ComputeRun> runs = new ArrayList<>();
         for (int parallelism : new int[] {BenchmarkOptions.PARALLELISM, 1}) {
             for (MeasuredEnv.Backend backend : MeasuredEnv.Backend.values()) {
