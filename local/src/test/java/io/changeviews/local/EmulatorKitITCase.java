@@ -150,6 +150,27 @@ class EmulatorKitITCase {
     }
 
     @Test
+    void dynamoDbLocalInItsOwnProcessKeepsItemsWrittenBeforeTheStreamOutOfIt() throws Exception {
+        try (LocalDynamoDb own = LocalDynamoDb.startInOwnProcess()) {
+            DynamoDbClient ddb = own.client();
+            LocalTables.createSourceTables(ddb, false);
+            SampleData data = new SampleData(3, List.of(SampleData.ORDERS));
+            while (data.items(SampleData.ORDERS).size() < 30) {
+                data.next();
+            }
+            LocalTables.writeItems(ddb, SampleData.ORDERS, data.items(SampleData.ORDERS));
+            LocalTables.enableStreams(ddb);
+            data.next().applyTo(ddb);
+
+            assertThat(ddb.scan(b -> b.tableName(SampleData.ORDERS)).count())
+                    .isEqualTo(data.items(SampleData.ORDERS).size());
+            // Only the change after the stream was turned on is in it: the seed is not.
+            assertThat(EmulatedPipeline.streamChanges(ddb, own.streamsClient(), SampleData.ORDERS))
+                    .hasSize(1);
+        }
+    }
+
+    @Test
     void proxyInjectsThrottlingAndUnprocessedItemsThatRetriesOvercome() {
         createTable("sink", false);
         try (FaultyDynamoDbProxy proxy =
