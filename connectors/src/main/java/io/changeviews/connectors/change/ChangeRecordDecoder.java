@@ -2,7 +2,9 @@ package io.changeviews.connectors.change;
 
 import static io.changeviews.connectors.ddb.AttributeCodec.abbreviate;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,31 +52,30 @@ public final class ChangeRecordDecoder implements Serializable {
      */
     public ChangeEvent decode(byte[] payload, String defaultTable, String sourceSequenceNumber)
             throws DecodeException {
-        JsonNode root;
-        try {
-            root = mapper().readTree(payload);
+        Record r;
+        try (JsonParser p = mapper().createParser(payload)) {
+            r = Record.read(p);
         } catch (JsonProcessingException e) {
             throw new DecodeException("malformed JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new DecodeException("unreadable record: " + e.getMessage(), e);
         }
-        if (root == null || !root.isObject()) {
+        if (r == null) {
             throw new DecodeException("record is not a JSON object");
         }
-        String table = text(root, "tableName");
+        String table = r.tableName;
         if (table == null) {
             table = defaultTable;
         }
         if (table == null || table.isEmpty()) {
             throw new DecodeException("missing tableName");
         }
-        ChangeType type = changeType(text(root, "eventName"));
-        JsonNode ddb = root.get("dynamodb");
-        if (ddb == null || !ddb.isObject()) {
+        ChangeType type = changeType(r.eventName);
+        if (!r.hasDynamodb) {
             throw new DecodeException("missing dynamodb object");
         }
-        long micros = changeTimeMicros(ddb);
-        Map<String, DdbValue> keys = image(ddb, "Keys");
+        long micros = changeTimeMicros(r.changeTime, r.precision);
+        Map<String, DdbValue> keys = r.keys.get();
         if (keys == null || keys.isEmpty()) {
             throw new DecodeException("missing dynamodb.Keys");
         }
@@ -89,33 +90,175 @@ public final class ChangeRecordDecoder implements Serializable {
                                 + ", expected S, N or B");
             }
         }
-        Map<String, DdbValue> newImage = image(ddb, "NewImage");
-        Map<String, DdbValue> oldImage = image(ddb, "OldImage");
+        Map<String, DdbValue> newImage = r.newImage.get();
+        Map<String, DdbValue> oldImage = r.oldImage.get();
         if (type != ChangeType.REMOVE && newImage == null) {
             throw new DecodeException(
                     type
                             + " without dynamodb.NewImage: the stream must include new images"
                             + " (NEW_IMAGE or NEW_AND_OLD_IMAGES)");
         }
-        String sequence = text(ddb, "SequenceNumber");
+        String sequence = r.sequenceNumber;
         if (sequence == null) {
             sequence = sourceSequenceNumber;
         }
-        JsonNode identity = root.get("userIdentity");
         boolean ttl =
-                identity != null
-                        && "Service".equals(text(identity, "type"))
-                        && "dynamodb.amazonaws.com".equals(text(identity, "principalId"));
+                "Service".equals(r.identityType)
+                        && "dynamodb.amazonaws.com".equals(r.identityPrincipal);
         return new ChangeEvent(
-                table,
-                type,
-                keys,
-                oldImage,
-                newImage,
-                micros,
-                text(root, "eventID"),
-                sequence,
-                ttl);
+                table, type, keys, oldImage, newImage, micros, r.eventId, sequence, ttl, false);
+    }
+
+    /**
+     * The fields of a record, read in one pass over its JSON without building a tree (that tree
+     * cost as much as the rest of decoding together); an image's fault is kept and reported where
+     * the checks come to that image, so a record with several faults names the first of them in
+     * {@link #decode}'s order, whatever the order of its fields.
+     */
+    private static final class Record {
+        String tableName;
+        String eventName;
+        String eventId;
+        String identityType;
+        String identityPrincipal;
+        boolean hasDynamodb;
+        JsonNode changeTime;
+        String precision;
+        String sequenceNumber;
+        Image keys = Image.ABSENT;
+        Image newImage = Image.ABSENT;
+        Image oldImage = Image.ABSENT;
+
+        /** The record at the parser's start; null when it is no JSON object. */
+        static Record read(JsonParser p) throws IOException {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            Record r = new Record();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "tableName":
+                        r.tableName = text(p);
+                        break;
+                    case "eventName":
+                        r.eventName = text(p);
+                        break;
+                    case "eventID":
+                        r.eventId = text(p);
+                        break;
+                    case "userIdentity":
+                        r.readIdentity(p);
+                        break;
+                    case "dynamodb":
+                        r.readDynamodb(p);
+                        break;
+                    default:
+                        p.skipChildren();
+                }
+            }
+            return r;
+        }
+
+        private void readIdentity(JsonParser p) throws IOException {
+            identityType = null;
+            identityPrincipal = null;
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                return;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                if (field.equals("type")) {
+                    identityType = text(p);
+                } else if (field.equals("principalId")) {
+                    identityPrincipal = text(p);
+                } else {
+                    p.skipChildren();
+                }
+            }
+        }
+
+        private void readDynamodb(JsonParser p) throws IOException {
+            hasDynamodb = p.currentToken() == JsonToken.START_OBJECT;
+            if (!hasDynamodb) {
+                p.skipChildren();
+                return;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "ApproximateCreationDateTime":
+                        changeTime = p.readValueAsTree();
+                        break;
+                    case "ApproximateCreationDateTimePrecision":
+                        precision = text(p);
+                        break;
+                    case "SequenceNumber":
+                        sequenceNumber = text(p);
+                        break;
+                    case "Keys":
+                        keys = Image.read(p, "dynamodb.Keys");
+                        break;
+                    case "NewImage":
+                        newImage = Image.read(p, "dynamodb.NewImage");
+                        break;
+                    case "OldImage":
+                        oldImage = Image.read(p, "dynamodb.OldImage");
+                        break;
+                    default:
+                        p.skipChildren();
+                }
+            }
+        }
+
+        /** A field's text as Jackson's tree gives it: null for JSON null, "" for a container. */
+        private static String text(JsonParser p) throws IOException {
+            JsonToken t = p.currentToken();
+            if (t == JsonToken.VALUE_NULL) {
+                return null;
+            }
+            if (t.isStructStart()) {
+                p.skipChildren();
+                return "";
+            }
+            return p.getText();
+        }
+    }
+
+    /** An image as read: its attributes, or why they are unusable. */
+    private static final class Image {
+        static final Image ABSENT = new Image(null, null);
+
+        private final Map<String, DdbValue> attributes;
+        private final String fault;
+
+        private Image(Map<String, DdbValue> attributes, String fault) {
+            this.attributes = attributes;
+            this.fault = fault;
+        }
+
+        static Image read(JsonParser p, String path) throws IOException {
+            if (p.currentToken() == JsonToken.VALUE_NULL) {
+                return ABSENT;
+            }
+            try {
+                return new Image(AttributeCodec.itemFromJson(p, path), null);
+            } catch (InvalidAttributeException e) {
+                return new Image(null, e.getMessage());
+            }
+        }
+
+        /** The attributes; null when the record has none. */
+        Map<String, DdbValue> get() throws DecodeException {
+            if (fault != null) {
+                throw new DecodeException(fault);
+            }
+            return attributes;
+        }
     }
 
     private ObjectMapper mapper() {
@@ -139,8 +282,7 @@ public final class ChangeRecordDecoder implements Serializable {
         }
     }
 
-    private static long changeTimeMicros(JsonNode ddb) throws DecodeException {
-        JsonNode node = ddb.get("ApproximateCreationDateTime");
+    private static long changeTimeMicros(JsonNode node, String precision) throws DecodeException {
         if (node == null || node.isNull()) {
             throw new DecodeException("missing dynamodb.ApproximateCreationDateTime");
         }
@@ -156,7 +298,6 @@ public final class ChangeRecordDecoder implements Serializable {
             throw new DecodeException(
                     "dynamodb.ApproximateCreationDateTime is not positive: " + value);
         }
-        String precision = text(ddb, "ApproximateCreationDateTimePrecision");
         BigDecimal micros;
         if ("MICROSECOND".equals(precision)) {
             micros = value;
@@ -175,22 +316,5 @@ public final class ChangeRecordDecoder implements Serializable {
                             + abbreviate(value.toString()));
         }
         return micros.longValue();
-    }
-
-    private static Map<String, DdbValue> image(JsonNode ddb, String field) throws DecodeException {
-        JsonNode node = ddb.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        try {
-            return AttributeCodec.itemFromJson(node, "dynamodb." + field);
-        } catch (InvalidAttributeException e) {
-            throw new DecodeException(e.getMessage(), e);
-        }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : v.asText();
     }
 }

@@ -48,7 +48,7 @@ public final class DecodeResult implements Serializable {
         @Override
         public TypeInformation<DecodeResult> createTypeInfo(
                 Type t, Map<String, TypeInformation<?>> genericParameters) {
-            return new ImmutableTypeInfo<>(DecodeResult.class, DecodeResultSerializer.INSTANCE);
+            return new OwnSerializerTypeInfo<>(DecodeResult.class, DecodeResultSerializer.INSTANCE);
         }
     }
 }

@@ -1,13 +1,17 @@
 package io.changeviews.connectors.ddb;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,116 +35,47 @@ public final class AttributeCodec {
      */
     public static Map<String, DdbValue> itemFromJson(JsonNode object, String path)
             throws InvalidAttributeException {
-        if (!object.isObject()) {
-            throw new InvalidAttributeException(path + " is not an object");
+        try (JsonParser p = object.traverse()) {
+            p.nextToken();
+            return DdbJsonReader.item(p, DdbJsonReader.Path.of(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading a JSON tree", e);
         }
-        Map<String, DdbValue> out = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> it = object.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            out.put(e.getKey(), fromJson(e.getValue(), path + "." + e.getKey()));
+    }
+
+    /**
+     * An item's attributes from the DynamoDB JSON value at the parser's current token, without a
+     * tree; the parser is left on the value's last token, also when the item is rejected, so that
+     * the caller can go on reading the document.
+     *
+     * @param path where the object is, for error messages (attribute paths extend it)
+     */
+    public static Map<String, DdbValue> itemFromJson(JsonParser p, String path)
+            throws IOException, InvalidAttributeException {
+        JsonStreamContext outside =
+                p.currentToken() == JsonToken.START_OBJECT
+                        ? p.getParsingContext().getParent()
+                        : p.getParsingContext();
+        try {
+            return DdbJsonReader.item(p, DdbJsonReader.Path.of(path));
+        } catch (InvalidAttributeException e) {
+            while (p.getParsingContext() != outside && p.nextToken() != null) {
+                // past the rest of the rejected item
+            }
+            throw e;
         }
-        return out;
     }
 
     /**
      * One typed attribute value from DynamoDB JSON; numbers may also be JSON numbers, and are read
-     * as exact decimals when the parser keeps them so. Serializers built on the AWS SDK v1 model
-     * (the DynamoDB Streams adapter) may write every descriptor with empty sets beside the real
-     * one, so null members and empty arrays are skipped when another descriptor is present.
+     * as exact decimals. See {@link DdbJsonReader} for what is accepted beside the one descriptor.
      */
     public static DdbValue fromJson(JsonNode node, String path) throws InvalidAttributeException {
-        if (node == null || !node.isObject() || node.size() == 0) {
-            throw new InvalidAttributeException(path + ": not a typed attribute value");
-        }
-        String descriptor = null;
-        JsonNode content = null;
-        String emptyArrayDescriptor = null;
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            JsonNode v = e.getValue();
-            if (v.isNull()) {
-                continue;
-            }
-            if (v.isArray() && v.size() == 0) {
-                // Of the empty arrays only a list is a value: DynamoDB has no empty sets.
-                if (!"L".equals(emptyArrayDescriptor)) {
-                    emptyArrayDescriptor = e.getKey();
-                }
-                continue;
-            }
-            if (descriptor != null) {
-                throw new InvalidAttributeException(
-                        path
-                                + ": more than one type descriptor ("
-                                + descriptor
-                                + ", "
-                                + e.getKey()
-                                + ")");
-            }
-            descriptor = e.getKey();
-            content = v;
-        }
-        if (descriptor == null) {
-            if (emptyArrayDescriptor == null) {
-                throw new InvalidAttributeException(path + ": no type descriptor");
-            }
-            descriptor = emptyArrayDescriptor;
-            content = node.get(emptyArrayDescriptor);
-        }
-        DdbValue.Type type;
-        try {
-            type = DdbValue.Type.valueOf(descriptor);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidAttributeException(
-                    path + ": unknown type descriptor " + abbreviate(descriptor));
-        }
-        switch (type) {
-            case S:
-                return DdbValue.s(textual(content, path));
-            case N:
-                return DdbValue.n(number(content, path));
-            case B:
-                return DdbValue.b(binary(content, path));
-            case BOOL:
-                if (!content.isBoolean()) {
-                    throw new InvalidAttributeException(path + ": BOOL is not a boolean");
-                }
-                return DdbValue.bool(content.booleanValue());
-            case NULL:
-                return DdbValue.nul();
-            case L:
-                List<DdbValue> list = new ArrayList<>();
-                for (JsonNode element : array(content, path)) {
-                    list.add(fromJson(element, path + "[" + list.size() + "]"));
-                }
-                return DdbValue.l(list);
-            case M:
-                if (!content.isObject()) {
-                    throw new InvalidAttributeException(path + ": M is not an object");
-                }
-                return DdbValue.m(itemFromJson(content, path));
-            case SS:
-                List<String> strings = new ArrayList<>();
-                for (JsonNode element : set(content, type, path)) {
-                    strings.add(textual(element, path));
-                }
-                return DdbValue.ss(strings);
-            case NS:
-                List<BigDecimal> numbers = new ArrayList<>();
-                for (JsonNode element : set(content, type, path)) {
-                    numbers.add(number(element, path));
-                }
-                return DdbValue.ns(numbers);
-            case BS:
-                List<byte[]> binaries = new ArrayList<>();
-                for (JsonNode element : set(content, type, path)) {
-                    binaries.add(binary(element, path));
-                }
-                return DdbValue.bs(binaries);
-            default:
-                throw new InvalidAttributeException(path + ": unsupported type " + type);
+        try (JsonParser p = node.traverse()) {
+            p.nextToken();
+            return DdbJsonReader.value(p, DdbJsonReader.Path.of(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading a JSON tree", e);
         }
     }
 
@@ -292,67 +227,5 @@ public final class AttributeCodec {
         Map<String, R> out = new LinkedHashMap<>();
         in.forEach((name, value) -> out.put(name, convert.apply(value)));
         return out;
-    }
-
-    private static JsonNode array(JsonNode node, String path) throws InvalidAttributeException {
-        if (!node.isArray()) {
-            throw new InvalidAttributeException(path + ": expected an array");
-        }
-        return node;
-    }
-
-    private static JsonNode set(JsonNode node, DdbValue.Type type, String path)
-            throws InvalidAttributeException {
-        if (array(node, path).size() == 0) {
-            throw new InvalidAttributeException(
-                    path + ": empty " + type + ", but DynamoDB has no empty sets");
-        }
-        return node;
-    }
-
-    private static String textual(JsonNode node, String path) throws InvalidAttributeException {
-        if (!node.isTextual()) {
-            throw new InvalidAttributeException(
-                    path + ": expected a string, got " + node.getNodeType());
-        }
-        return node.textValue();
-    }
-
-    private static BigDecimal number(JsonNode node, String path) throws InvalidAttributeException {
-        BigDecimal n;
-        try {
-            if (node.isNumber()) {
-                n = node.decimalValue();
-            } else if (node.isTextual()) {
-                n = new BigDecimal(node.textValue());
-            } else {
-                throw new InvalidAttributeException(
-                        path + ": expected a number, got " + node.getNodeType());
-            }
-        } catch (NumberFormatException e) {
-            throw new InvalidAttributeException(
-                    path + ": not a number: '" + abbreviate(node.asText()) + "'");
-        }
-        // DynamoDB itself holds no more: this also keeps absurd exponents from blowing up later
-        // arithmetic.
-        if (!DynamoDbLimits.fitsNumber(n)) {
-            throw new InvalidAttributeException(
-                    path
-                            + ": "
-                            + abbreviate(n.toString())
-                            + " is not a DynamoDB number ("
-                            + DynamoDbLimits.NUMBER_LIMITS
-                            + ")");
-        }
-        return n;
-    }
-
-    private static byte[] binary(JsonNode node, String path) throws InvalidAttributeException {
-        String text = textual(node, path);
-        try {
-            return Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidAttributeException(path + ": B is not base64");
-        }
     }
 }

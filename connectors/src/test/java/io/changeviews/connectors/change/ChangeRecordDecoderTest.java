@@ -198,6 +198,39 @@ class ChangeRecordDecoderTest {
     }
 
     @Test
+    void readsOnPastABadImageAndNamesTheFirstFaultInCheckOrder() throws Exception {
+        // The bad image comes first in the record; the fields after it are still read, so the
+        // missing tableName (checked first) is what the record is rejected for.
+        String badNewImageFirst =
+                "{\"dynamodb\":{\"NewImage\":{\"q\":{\"L\":[{\"M\":{\"x\":{\"N\":\"abc\"}}}]},"
+                        + "\"r\":{\"S\":\"after\"}},\"ApproximateCreationDateTime\":1763805600123,"
+                        + "\"Keys\":{\"id\":{\"S\":\"o1\"}}},\"eventName\":\"INSERT\"}";
+        assertThatThrownBy(() -> decode(badNewImageFirst)).hasMessage("missing tableName");
+        assertThatThrownBy(
+                        () ->
+                                decode(
+                                        badNewImageFirst.replace(
+                                                "{\"dynamodb\"",
+                                                "{\"tableName\":\"T\",\"dynamodb\"")))
+                .hasMessage("dynamodb.NewImage.q[0].x: not a number: 'abc'");
+        ChangeEvent e =
+                decode(
+                        "{\"x\":[1,{\"y\":[]}],\"tableName\":\"T\",\"eventName\":\"REMOVE\","
+                            + "\"userIdentity\":{\"type\":\"Service\",\"principalId\":\"dynamodb.amazonaws.com\"},"
+                            + "\"dynamodb\":{\"Keys\":{\"id\":{\"N\":\"7\"}},\"NewImage\":null,"
+                            + "\"ApproximateCreationDateTime\":\"1763805600\",\"SequenceNumber\":\"42\"}}");
+        assertThat(e.type()).isEqualTo(ChangeType.REMOVE);
+        assertThat(e.ttlDelete()).isTrue();
+        assertThat(e.newImage()).isNull();
+        assertThat(e.sequenceNumber()).isEqualTo("42");
+        assertThat(e.changeTimeMicros()).isEqualTo(1763805600_000_000L);
+        assertThatThrownBy(() -> decode("[1]")).hasMessage("record is not a JSON object");
+        assertThatThrownBy(() -> decode("")).hasMessage("record is not a JSON object");
+        assertThatThrownBy(() -> decode("{\"tableName\":\"T\",\"dynamodb\":{\"Keys\":{\"a\":"))
+                .hasMessageContaining("malformed JSON");
+    }
+
+    @Test
     void decodesItemsNearTheFourHundredKilobyteLimit() throws Exception {
         StringBuilder big = new StringBuilder();
         for (int i = 0; i < 399_000; i++) {

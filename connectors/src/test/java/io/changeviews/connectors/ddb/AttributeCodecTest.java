@@ -293,6 +293,13 @@ class AttributeCodecTest {
             {"{\"L\":{}}", "expected an array"},
             {"{\"SS\":\"a\"}", "expected an array"},
             {"{\"SS\":[\"a\",1]}", "expected a string, got NUMBER"},
+            // A fault deep inside the first descriptor's content: the second one is still seen.
+            {
+                "{\"L\":[{\"M\":{\"x\":{\"N\":\"abc\"}}}],\"S\":\"a\"}",
+                "more than one type descriptor (L, S)"
+            },
+            {"{\"X\":[1,[2]],\"SS\":[]}", "unknown type descriptor X"},
+            {"{\"S\":[]}", "expected a string, got ARRAY"},
         };
         for (String[] c : cases) {
             assertThatThrownBy(() -> fromJson(c[0]))

@@ -1,12 +1,9 @@
 package io.changeviews.job.normalize;
 
 import io.changeviews.connectors.change.ChangeType;
-import java.util.ArrayList;
-import java.util.List;
+import io.changeviews.connectors.change.OwnSerializerTypeInfo;
+import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.typeutils.PojoField;
-import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.types.Row;
 
 /**
@@ -39,24 +36,11 @@ public class ItemChange {
 
     public ItemChange() {}
 
-    /** Flink's type for this class, with the image rows typed by the table's columns (no Kryo). */
+    /** Flink's type for this class, with the images typed by the table's columns (no Kryo). */
     public static TypeInformation<ItemChange> typeInfo(TypeInformation<Row> imageType) {
-        try {
-            List<PojoField> fields = new ArrayList<>();
-            fields.add(new PojoField(ItemChange.class.getField("itemKey"), Types.STRING));
-            fields.add(
-                    new PojoField(ItemChange.class.getField("type"), Types.ENUM(ChangeType.class)));
-            fields.add(new PojoField(ItemChange.class.getField("changeTimeMicros"), Types.LONG));
-            fields.add(new PojoField(ItemChange.class.getField("sequenceNumber"), Types.STRING));
-            fields.add(new PojoField(ItemChange.class.getField("eventId"), Types.STRING));
-            fields.add(new PojoField(ItemChange.class.getField("ttlDelete"), Types.BOOLEAN));
-            fields.add(new PojoField(ItemChange.class.getField("snapshot"), Types.BOOLEAN));
-            fields.add(new PojoField(ItemChange.class.getField("oldRow"), imageType));
-            fields.add(new PojoField(ItemChange.class.getField("newRow"), imageType));
-            return new PojoTypeInfo<>(ItemChange.class, fields);
-        } catch (NoSuchFieldException e) {
-            throw new IllegalStateException(e);
-        }
+        return new OwnSerializerTypeInfo<>(
+                ItemChange.class,
+                new ItemChangeSerializer(imageType.createSerializer(new ExecutionConfig())));
     }
 
     @Override

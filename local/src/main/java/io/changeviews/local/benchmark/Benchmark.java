@@ -43,6 +43,23 @@ public final class Benchmark {
                         .orElseThrow()
                         .sql();
         long miniBatchMs = ChangeViewsPipeline.miniBatchLatencyMs(shipped);
+        // The first runs in a JVM pay for compiling Flink's and SQL's code paths, which whichever
+        // ran first would carry alone: one unreported run of each first.
+        progress.print("warm-up: one run of each, not reported");
+        ComputePath.measure(
+                workload.records,
+                1,
+                MeasuredEnv.Backend.HEAP,
+                workload.totals.expectedSums,
+                progress);
+        PlainFlinkSqlPeer.measure(
+                workload.records,
+                viewSql,
+                miniBatchMs,
+                1,
+                MeasuredEnv.Backend.HEAP,
+                workload.totals.expectedSums,
+                progress);
         List<ComputeRun> runs = new ArrayList<>();
         for (int parallelism : new int[] {BenchmarkOptions.PARALLELISM, 1}) {
             for (MeasuredEnv.Backend backend : MeasuredEnv.Backend.values()) {

@@ -25,7 +25,7 @@ final class ComputePath {
             Map<String, Long> expectedSums,
             Progress progress)
             throws Exception {
-        JobConfig config = JobUnderTest.config(NO_DYNAMODB, null);
+        JobConfig config = JobUnderTest.measuredViewOnly(NO_DYNAMODB);
         try (EncodedFeed feed = new EncodedFeed(records)) {
             StreamExecutionEnvironment env = MeasuredEnv.create(parallelism, backend);
             FinalValues values = new FinalValues();

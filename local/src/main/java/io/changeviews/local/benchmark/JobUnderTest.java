@@ -10,6 +10,7 @@ import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
+import io.changeviews.job.config.SentimentConfig;
 import io.changeviews.job.config.ViewSpec;
 import io.changeviews.job.ops.EndpointProperties;
 import io.changeviews.job.ops.RepoPaths;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -33,6 +35,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 final class JobUnderTest {
     /** The view whose writes, final state and latency the benchmark measures. */
     static final String VIEW_TABLE = "item_count_by_date";
+
+    /** The source table the workload changes and {@value #VIEW_TABLE} reads. */
+    static final String ORDERS = "Order_by_item";
 
     static final List<String> VIEW_KEY = Arrays.asList("item_number", "order_date");
 
@@ -124,6 +129,24 @@ final class JobUnderTest {
     }
 
     /**
+     * The shipped configuration cut down to the peer's work: the table {@value #VIEW_TABLE} reads
+     * and that one view, no sentiment; so that the compute path and the peer are compared on the
+     * same view, not on nine views against one.
+     */
+    static JobConfig measuredViewOnly(String dynamoDbEndpoint) throws IOException {
+        Map<String, Properties> groups = shippedGroups(dynamoDbEndpoint, new HashMap<>());
+        groups.keySet()
+                .removeIf(
+                        id ->
+                                id.equals(SentimentConfig.SENTIMENT)
+                                        || id.startsWith(JobConfig.TABLE_PREFIX)
+                                                && !id.equals(JobConfig.TABLE_PREFIX + ORDERS)
+                                        || id.startsWith(JobConfig.VIEW_PREFIX)
+                                                && !id.equals(JobConfig.VIEW_PREFIX + VIEW_TABLE));
+        return JobConfig.from(groups);
+    }
+
+    /**
      * The shipped configuration with the sinks on {@code dynamoDbEndpoint}, and the source and
      * other groups replaced.
      */
@@ -132,13 +155,18 @@ final class JobUnderTest {
             Map<String, String> source,
             Map<String, Map<String, String>> overrides)
             throws IOException {
-        overrides.put(JobConfig.DYNAMODB, EndpointProperties.forEndpoint(dynamoDbEndpoint));
-        overrides.put(ArchiveConfig.GROUP, ArchiveConfig.pathOverride(null));
         if (source != null) {
             overrides.put(JobConfig.SOURCE, source);
         }
-        return JobConfig.from(
-                ApplicationProperties.withOverrides(
-                        ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()), overrides));
+        return JobConfig.from(shippedGroups(dynamoDbEndpoint, overrides));
+    }
+
+    private static Map<String, Properties> shippedGroups(
+            String dynamoDbEndpoint, Map<String, Map<String, String>> overrides)
+            throws IOException {
+        overrides.put(JobConfig.DYNAMODB, EndpointProperties.forEndpoint(dynamoDbEndpoint));
+        overrides.put(ArchiveConfig.GROUP, ArchiveConfig.pathOverride(null));
+        return ApplicationProperties.withOverrides(
+                ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()), overrides);
     }
 }

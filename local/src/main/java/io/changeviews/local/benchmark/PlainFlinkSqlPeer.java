@@ -70,7 +70,7 @@ final class PlainFlinkSqlPeer {
                                     .primaryKey("orderid", "order_date")
                                     .build(),
                             ChangelogMode.upsert());
-            tEnv.createTemporaryView("Order_by_item", orders);
+            tEnv.createTemporaryView(JobUnderTest.ORDERS, orders);
             FinalValues values = new FinalValues();
             tEnv.toChangelogStream(tEnv.sqlQuery(viewSql)).sinkTo(values).name("Final values");
             return ComputeRun.execute(

@@ -4,14 +4,14 @@ import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 
-/** Flink's type of an immutable record class with its own serializer: no Kryo, no reflection. */
-final class ImmutableTypeInfo<T> extends TypeInformation<T> {
+/** Flink's type of a record class with its own serializer: no Kryo, no reflection. */
+public final class OwnSerializerTypeInfo<T> extends TypeInformation<T> {
     private static final long serialVersionUID = 1L;
 
     private final Class<T> type;
-    private final ImmutableSerializer<T> serializer;
+    private final TypeSerializer<T> serializer;
 
-    ImmutableTypeInfo(Class<T> type, ImmutableSerializer<T> serializer) {
+    public OwnSerializerTypeInfo(Class<T> type, TypeSerializer<T> serializer) {
         this.type = type;
         this.serializer = serializer;
     }
@@ -48,7 +48,7 @@ final class ImmutableTypeInfo<T> extends TypeInformation<T> {
 
     @Override
     public TypeSerializer<T> createSerializer(ExecutionConfig config) {
-        return serializer;
+        return serializer.duplicate();
     }
 
     @Override
@@ -58,16 +58,18 @@ final class ImmutableTypeInfo<T> extends TypeInformation<T> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ImmutableTypeInfo && ((ImmutableTypeInfo<?>) o).type == type;
+        return o instanceof OwnSerializerTypeInfo
+                && ((OwnSerializerTypeInfo<?>) o).type == type
+                && ((OwnSerializerTypeInfo<?>) o).serializer.equals(serializer);
     }
 
     @Override
     public int hashCode() {
-        return type.hashCode();
+        return 31 * type.hashCode() + serializer.hashCode();
     }
 
     @Override
     public boolean canEqual(Object o) {
-        return o instanceof ImmutableTypeInfo;
+        return o instanceof OwnSerializerTypeInfo;
     }
 }
