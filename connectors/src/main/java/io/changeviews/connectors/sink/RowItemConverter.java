@@ -76,6 +76,19 @@ public final class RowItemConverter implements ElementConverter<Row, DynamoDbWri
         if (keyString(row) == null) {
             return "key " + keyColumns + " is null or empty";
         }
+        return problemBesideTheKey(row);
+    }
+
+    /**
+     * The row's target key as one string when DynamoDB can store the row ({@link #problem} is
+     * null), else null: the key and the check in one pass, for keying every view row.
+     */
+    public String writableKey(Row row) {
+        String key = keyString(row);
+        return key != null && problemBesideTheKey(row) == null ? key : null;
+    }
+
+    private String problemBesideTheKey(Row row) {
         for (int i = 0; i < keyPositions.length; i++) {
             Object v = row.getField(keyPositions[i]);
             int limit =
@@ -89,8 +102,17 @@ public final class RowItemConverter implements ElementConverter<Row, DynamoDbWri
         boolean delete = row.getKind() == RowKind.DELETE || row.getKind() == RowKind.UPDATE_BEFORE;
         long size = 0;
         for (int i = 0; i < columns.length; i++) {
-            DdbValue v = attribute(row.getField(i));
-            if (v == null || (delete && !keyColumns.contains(columns[i]))) {
+            Object field = row.getField(i);
+            if (field == null || (delete && !keyColumns.contains(columns[i]))) {
+                continue;
+            }
+            // Strings and decimals, most of any view, are sized without an attribute value.
+            if (field instanceof String) {
+                size += Utf8.length(columns[i]) + Utf8.length((String) field);
+                continue;
+            }
+            DdbValue v = attribute(field);
+            if (v == null) {
                 continue;
             }
             if (v.type() == DdbValue.Type.N && !DynamoDbLimits.fitsNumber(v.asNumber())) {
@@ -105,12 +127,20 @@ public final class RowItemConverter implements ElementConverter<Row, DynamoDbWri
                             + (v.type() == DdbValue.Type.S
                                     ? Utf8.length(v.asString())
                                     : v.type() == DdbValue.Type.N
-                                            ? v.toKeyString().length()
+                                            ? plainLength(v.asNumber())
                                             : v.type() == DdbValue.Type.B ? v.asBytes().length : 1);
         }
         return size > DynamoDbLimits.MAX_ITEM_BYTES
                 ? "item of about " + size + " bytes is over DynamoDB's 400 KB limit"
                 : null;
+    }
+
+    /** The length of the number in plain notation, from its digits and scale. */
+    private static int plainLength(BigDecimal n) {
+        int digits = n.precision();
+        int scale = n.scale();
+        int integerDigits = Math.max(1, digits - scale);
+        return (n.signum() < 0 ? 1 : 0) + integerDigits + (scale > 0 ? 1 + scale : 0);
     }
 
     @Override

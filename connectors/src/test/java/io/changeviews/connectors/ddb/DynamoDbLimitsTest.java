@@ -35,5 +35,7 @@ class DynamoDbLimitsTest {
         assertThat(fits("1E126")).isFalse();
         assertThat(fits("-1E126")).isFalse();
         assertThat(fits("1e999999999")).isFalse();
+        assertThat(fits("1e-999999999")).isFalse();
+        assertThat(fits("12.50" + "0".repeat(40))).as("within 38 digits once stripped").isTrue();
     }
 }

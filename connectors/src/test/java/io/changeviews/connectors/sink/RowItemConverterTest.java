@@ -76,6 +76,16 @@ class RowItemConverterTest {
     }
 
     @Test
+    void writableKeyIsTheKeyOfARowDynamoDbCanStoreAndNullOtherwise() {
+        Row ok = Row.of("item123", "2026-11-22", BigDecimal.TEN, "x");
+        assertThat(converter.writableKey(ok)).isEqualTo(converter.keyString(ok));
+        assertThat(converter.writableKey(Row.of(null, "2026-11-22", null, null))).isNull();
+        assertThat(converter.writableKey(Row.of("a", "d", BigDecimal.ONE, "x".repeat(410_000))))
+                .isNull();
+        assertThat(converter.writableKey(Row.of("a", "d", new BigDecimal("1E126"), null))).isNull();
+    }
+
+    @Test
     void capsTheDeadLetterReasonSoTheItemStaysUnderTheLimit() {
         DynamoDbWriteRequest req =
                 new DeadLetterItemConverter()

@@ -26,7 +26,8 @@ public final class ViewKeySelector implements KeySelector<Row, String> {
 
     @Override
     public String getKey(Row row) {
-        return converter.problem(row) == null ? converter.keyString(row) : NO_KEY;
+        String key = converter.writableKey(row);
+        return key == null ? NO_KEY : key;
     }
 
     /** The dead letter for a row of {@code view} keyed {@link #NO_KEY}. */

@@ -100,7 +100,7 @@ public final class Benchmark {
         EndToEnd skewed = null;
         Workload.Totals skewedTotals = null;
         LambdaBaseline baseline = null;
-        Latency latency = null;
+        List<Latency> latencies = new ArrayList<>();
         SentimentBenchmark sentiment = null;
         BootstrapBenchmark bootstrap = null;
         progress.print("starting DynamoDB Local in a JVM of its own");
@@ -125,7 +125,10 @@ public final class Benchmark {
                 skewed = EndToEnd.measure(dynamoDb, zipf, progress);
             }
             if (options.runs("latency")) {
-                latency = Latency.measure(dynamoDb, options, progress);
+                for (double rate : options.latencyRates) {
+                    latencies.add(
+                            Latency.measure(dynamoDb, options.latencySeconds, rate, progress));
+                }
             }
             if (options.runs("sentiment")) {
                 sentiment =
@@ -149,7 +152,7 @@ public final class Benchmark {
                         skewed,
                         skewedTotals,
                         baseline,
-                        latency,
+                        latencies,
                         sentiment,
                         bootstrap,
                         parquet)

@@ -1,6 +1,7 @@
 package io.changeviews.local.benchmark;
 
 import io.changeviews.job.ops.Options;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,7 +34,10 @@ final class BenchmarkOptions {
     final int items;
     final int baselineEvents;
     final int latencySeconds;
-    final double latencyRate;
+
+    /** The rates, changes per second, latency is measured at: one run of the job for each. */
+    final List<Double> latencyRates;
+
     final int reviews;
     final int comprehendReviews;
     final int snapshotItems;
@@ -45,7 +49,10 @@ final class BenchmarkOptions {
         items = Integer.parseInt(options.get("items"));
         baselineEvents = Math.min(events, Integer.parseInt(options.get("baseline-events")));
         latencySeconds = Integer.parseInt(options.get("latency-seconds"));
-        latencyRate = Double.parseDouble(options.get("latency-rate"));
+        latencyRates = new ArrayList<>();
+        for (String rate : options.get("latency-rates").split(",")) {
+            latencyRates.add(Double.parseDouble(rate));
+        }
         reviews = Integer.parseInt(options.get("reviews"));
         comprehendReviews = Integer.parseInt(options.get("comprehend-reviews"));
         snapshotItems = Integer.parseInt(options.get("snapshot-items"));
@@ -70,8 +77,8 @@ final class BenchmarkOptions {
                         "1000",
                         "latency-seconds",
                         "30",
-                        "latency-rate",
-                        "20",
+                        "latency-rates",
+                        "20,500",
                         "baseline-events",
                         "20000",
                         "reviews",

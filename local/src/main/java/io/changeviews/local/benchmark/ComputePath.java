@@ -1,5 +1,6 @@
 package io.changeviews.local.benchmark;
 
+import io.changeviews.job.common.Uids;
 import io.changeviews.job.config.JobConfig;
 import java.util.Map;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -15,6 +16,9 @@ final class ComputePath {
     // Never called: the compute path replaces every sink that would write to DynamoDB, and the
     // workload holds no review that the score cache would be asked about.
     private static final String NO_DYNAMODB = "http://127.0.0.1:9";
+
+    /** The operator whose state is per source item (image, version, recent event ids). */
+    static final String NORMALIZER_UID = "normalize-" + Uids.kebab(JobUnderTest.ORDERS);
 
     private ComputePath() {}
 
@@ -38,7 +42,8 @@ final class ComputePath {
                     NAME,
                     parallelism,
                     backend,
-                    records.length,
+                    feed,
+                    NORMALIZER_UID,
                     env,
                     values,
                     expectedSums,

@@ -1,7 +1,14 @@
 package io.changeviews.local.benchmark;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.URI;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -17,6 +24,12 @@ final class ComputeRun {
     final double cpuSeconds;
     final String check;
 
+    /** The newest checkpoint of the run, if one completed. */
+    final Optional<CheckpointProbe.Sample> state;
+
+    /** The most heap in use at any time of the run, garbage included. */
+    final long peakHeapBytes;
+
     private ComputeRun(
             String what,
             int parallelism,
@@ -24,7 +37,9 @@ final class ComputeRun {
             long events,
             double seconds,
             double cpuSeconds,
-            String check) {
+            String check,
+            Optional<CheckpointProbe.Sample> state,
+            long peakHeapBytes) {
         this.what = what;
         this.parallelism = parallelism;
         this.backend = backend;
@@ -32,32 +47,58 @@ final class ComputeRun {
         this.seconds = seconds;
         this.cpuSeconds = cpuSeconds;
         this.check = check;
+        this.state = state;
+        this.peakHeapBytes = peakHeapBytes;
     }
 
-    /** Executes the job built into {@code env}, whose result {@code values} collects. */
+    /**
+     * Executes the job built into {@code env} from {@code feed}, whose result {@code values}
+     * collects; the checkpoints' share of the operator {@code probedUid} is kept apart.
+     */
     static ComputeRun execute(
             String what,
             int parallelism,
             MeasuredEnv.Backend backend,
-            long events,
+            EncodedFeed feed,
+            String probedUid,
             StreamExecutionEnvironment env,
             FinalValues values,
             Map<String, Long> expectedSums,
             Progress progress)
             throws Exception {
+        Path checkpoints =
+                Path.of(
+                        URI.create(
+                                env.getConfiguration()
+                                        .get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)));
+        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
         double cpu0 = MeasuredEnv.cpuSeconds();
         long t0 = System.nanoTime();
-        env.execute(what);
-        double seconds = Progress.secondsSince(t0);
+        double seconds;
+        Optional<CheckpointProbe.Sample> state;
+        try (CheckpointProbe probe =
+                new CheckpointProbe(checkpoints, probedUid, feed::handedOutCount)) {
+            env.execute(what);
+            seconds = Progress.secondsSince(t0);
+            state = probe.latest();
+        }
+        long peakHeap = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peakHeap += pool.getPeakUsage().getUsed();
+            }
+        }
         ComputeRun run =
                 new ComputeRun(
                         what,
                         parallelism,
                         backend,
-                        events,
+                        feed.size(),
                         seconds,
                         MeasuredEnv.cpuSeconds() - cpu0,
-                        values.check(expectedSums));
+                        values.check(expectedSums),
+                        state,
+                        peakHeap);
         progress.print(run.toString());
         return run;
     }
@@ -76,7 +117,7 @@ final class ComputeRun {
         return String.format(
                 Locale.ROOT,
                 "%s, parallelism %d, %s: %,d events in %.1f s incl. job start = %s events/s, %.1f"
-                        + " CPU s per 1,000,000 events, result %s",
+                        + " CPU s per 1,000,000 events, result %s; %s; peak heap %,d MB",
                 what,
                 parallelism,
                 backend,
@@ -84,6 +125,18 @@ final class ComputeRun {
                 seconds,
                 Report.rate(eventsPerSecond()),
                 cpuSecondsPerMillion(),
-                check);
+                check,
+                state.map(
+                                s ->
+                                        String.format(
+                                                Locale.ROOT,
+                                                "checkpoint %d after %,d records: %,.1f MB of state"
+                                                        + " (%,.1f MB the normalizer's)",
+                                                s.checkpointId,
+                                                s.recordsRead,
+                                                s.totalBytes / 1e6,
+                                                s.operatorBytes / 1e6))
+                        .orElse("no checkpoint completed"),
+                peakHeapBytes >> 20);
     }
 }

@@ -24,15 +24,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 final class EncodedFeed implements AutoCloseable {
     // Flink gives each task its own deserialized copy of the functions: the records in a function
-    // would
-    // be copied into the job graph, half a gigabyte of it. The functions carry the feed's id
-    // instead and
-    // find the feed here, in the JVM they share with the benchmark, until it is closed.
+    // would be copied into the job graph, half a gigabyte of it. The functions carry the feed's id
+    // instead and find the feed here, in the JVM they share with the benchmark, until it is closed.
     private static final Map<String, EncodedFeed> OPEN = new ConcurrentHashMap<>();
 
     private final String id = UUID.randomUUID().toString();
     private final byte[][] records;
     private final LongAdder decoded = new LongAdder();
+    private final LongAdder handedOut = new LongAdder();
     private final AtomicLong firstDecodeNanos = new AtomicLong();
 
     EncodedFeed(byte[][] records) {
@@ -65,6 +64,16 @@ final class EncodedFeed implements AutoCloseable {
                 .uid("pre-encoded-records");
     }
 
+    /** How many records the feed holds. */
+    long size() {
+        return records.length;
+    }
+
+    /** Records the source has handed out so far. */
+    long handedOutCount() {
+        return handedOut.sum();
+    }
+
     /** Records decoded so far. */
     long decodedCount() {
         return decoded.sum();
@@ -86,7 +95,7 @@ final class EncodedFeed implements AutoCloseable {
         private static final long serialVersionUID = 1L;
 
         private final String feed;
-        private transient byte[][] records;
+        private transient EncodedFeed records;
 
         Records(String feed) {
             this.feed = feed;
@@ -94,12 +103,13 @@ final class EncodedFeed implements AutoCloseable {
 
         @Override
         public void open(SourceReaderContext readerContext) {
-            records = OPEN.get(feed).records;
+            records = OPEN.get(feed);
         }
 
         @Override
         public byte[] map(Long index) {
-            return records[index.intValue()];
+            records.handedOut.increment();
+            return records.records[index.intValue()];
         }
     }
 

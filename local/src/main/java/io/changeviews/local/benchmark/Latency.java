@@ -16,7 +16,6 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +28,8 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 
 /**
  * The job with its Kinesis source, fed at a steady rate through kinesis-mock; latency = put →
@@ -43,6 +44,9 @@ final class Latency {
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(1);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** PutRecords takes at most 500 records a call. */
+    private static final int MAX_PUT_BATCH = 500;
 
     /**
      * Put → first write of the item's aggregate that includes it, in ms, of the records observed;
@@ -60,12 +64,17 @@ final class Latency {
 
     final long flushIntervalMs;
 
+    /** Changes put per second. */
+    final double rate;
+
     private Latency(
+            double rate,
             List<Double> latencies,
             int records,
             double putP50Millis,
             double warmUpSeconds,
             long flushIntervalMs) {
+        this.rate = rate;
         this.latencies = Collections.unmodifiableList(latencies);
         this.records = records;
         this.putP50Millis = putP50Millis;
@@ -85,7 +94,7 @@ final class Latency {
                         latencies.get(latencies.size() - 1));
     }
 
-    static Latency measure(LocalDynamoDb dynamoDb, BenchmarkOptions options, Progress progress)
+    static Latency measure(LocalDynamoDb dynamoDb, int seconds, double rate, Progress progress)
             throws Exception {
         progress.print("latency: starting kinesis-mock with a 2-shard stream");
         try (KinesisMock kinesis =
@@ -126,12 +135,13 @@ final class Latency {
                                 "latency: job running, warm-up record aggregated %.1f s after"
                                         + " submission; putting %s records/s for %d s",
                                 warmUpSeconds,
-                                options.latencyRate,
-                                options.latencySeconds));
+                                rate,
+                                seconds));
                 return putAndObserve(
                         kinesis.client(),
                         proxy,
-                        options,
+                        seconds,
+                        rate,
                         progress,
                         warmUpSeconds,
                         config.flushInterval().toMillis());
@@ -144,36 +154,54 @@ final class Latency {
     private static Latency putAndObserve(
             KinesisClient kinesis,
             FaultyDynamoDbProxy proxy,
-            BenchmarkOptions options,
+            int seconds,
+            double rate,
             Progress progress,
             double warmUpSeconds,
             long flushIntervalMs)
             throws InterruptedException {
-        int total = (int) Math.round(options.latencySeconds * options.latencyRate);
-        long period = (long) (1e9 / options.latencyRate);
+        int total = (int) Math.round(seconds * rate);
+        long period = (long) (1e9 / rate);
         String[] item = new String[total];
         long[] runningSum = new long[total];
         long[] sent = new long[total];
-        long[] putNanos = new long[total];
+        List<Long> putNanos = new ArrayList<>();
         Map<String, Long> sums = new HashMap<>();
         long start = System.nanoTime();
-        for (int i = 0; i < total; i++) {
+        int i = 0;
+        while (i < total) {
             long wait = start + i * period - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
-            item[i] = "lat-" + (i % LATENCY_ITEMS);
-            runningSum[i] = sums.merge(item[i], 1L, Long::sum);
-            sent[i] = System.nanoTime();
-            put(
-                    kinesis,
-                    new Order("lat-order-" + i, LATENCY_ORDER_DATE, item[i], 1),
-                    "latency-" + i);
-            putNanos[i] = System.nanoTime() - sent[i];
-            if ((i + 1) % Math.max(1, (int) (options.latencyRate * 10)) == 0) {
+            // Every record that is due goes in one PutRecords call: one PutRecord at a time
+            // cannot keep up with hundreds of changes a second.
+            List<PutRecordsRequestEntry> batch = new ArrayList<>();
+            long now = System.nanoTime();
+            int first = i;
+            while (i < total && batch.size() < MAX_PUT_BATCH && start + i * period <= now) {
+                item[i] = "lat-" + (i % LATENCY_ITEMS);
+                runningSum[i] = sums.merge(item[i], 1L, Long::sum);
+                batch.add(
+                        entry(
+                                new Order("lat-order-" + i, LATENCY_ORDER_DATE, item[i], 1),
+                                "latency-" + i));
+                i++;
+            }
+            long sentAt = System.nanoTime();
+            for (int j = first; j < i; j++) {
+                sent[j] = sentAt;
+            }
+            PutRecordsResponse response =
+                    kinesis.putRecords(b -> b.streamName(JobUnderTest.STREAM).records(batch));
+            if (response.failedRecordCount() != null && response.failedRecordCount() > 0) {
+                throw new IllegalStateException(
+                        response.failedRecordCount() + " latency records were refused");
+            }
+            putNanos.add(System.nanoTime() - sentAt);
+            if (i / Math.max(1, (int) (rate * 10)) != first / Math.max(1, (int) (rate * 10))) {
                 progress.print(
-                        String.format(
-                                Locale.ROOT, "latency: %,d of %,d records put", i + 1, total));
+                        String.format(Locale.ROOT, "latency: %,d of %,d records put", i, total));
             }
         }
         double putSeconds = Progress.secondsSince(start);
@@ -194,7 +222,7 @@ final class Latency {
         Map<String, List<long[]>> written = aggregateWrites(proxy);
         Map<String, Integer> cursor = new HashMap<>();
         List<Double> latencies = new ArrayList<>();
-        for (int i = 0; i < total; i++) {
+        for (i = 0; i < total; i++) {
             List<long[]> w = written.getOrDefault(item[i], Collections.emptyList());
             int c = cursor.getOrDefault(item[i], 0);
             while (c < w.size() && w.get(c)[1] < runningSum[i]) {
@@ -206,10 +234,11 @@ final class Latency {
             }
         }
         Collections.sort(latencies);
-        Arrays.sort(putNanos);
-        double putP50Millis = total == 0 ? 0 : putNanos[(total - 1) / 2] / 1e6;
+        Collections.sort(putNanos);
+        double putP50Millis =
+                putNanos.isEmpty() ? 0 : putNanos.get((putNanos.size() - 1) / 2) / 1e6;
         Latency latency =
-                new Latency(latencies, total, putP50Millis, warmUpSeconds, flushIntervalMs);
+                new Latency(rate, latencies, total, putP50Millis, warmUpSeconds, flushIntervalMs);
         progress.print(
                 String.format(
                         Locale.ROOT,
@@ -222,12 +251,15 @@ final class Latency {
     }
 
     private static void put(KinesisClient kinesis, Order order, String eventId) {
+        kinesis.putRecords(b -> b.streamName(JobUnderTest.STREAM).records(entry(order, eventId)));
+    }
+
+    private static PutRecordsRequestEntry entry(Order order, String eventId) {
         byte[] record = Order.encode(eventId, ChangeType.INSERT, Instant.now(), null, order);
-        kinesis.putRecord(
-                b ->
-                        b.streamName(JobUnderTest.STREAM)
-                                .partitionKey(order.id)
-                                .data(SdkBytes.fromByteArray(record)));
+        return PutRecordsRequestEntry.builder()
+                .partitionKey(order.id)
+                .data(SdkBytes.fromByteArray(record))
+                .build();
     }
 
     /** The aggregate's writes per item number as (nanoTime, quantity), in the order they landed. */

@@ -74,14 +74,7 @@ final class PlainFlinkSqlPeer {
             FinalValues values = new FinalValues();
             tEnv.toChangelogStream(tEnv.sqlQuery(viewSql)).sinkTo(values).name("Final values");
             return ComputeRun.execute(
-                    NAME,
-                    parallelism,
-                    backend,
-                    records.length,
-                    env,
-                    values,
-                    expectedSums,
-                    progress);
+                    NAME, parallelism, backend, feed, null, env, values, expectedSums, progress);
         }
     }
 

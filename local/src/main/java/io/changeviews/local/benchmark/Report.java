@@ -1,9 +1,11 @@
 package io.changeviews.local.benchmark;
 
 import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * The benchmark's report: the machine and parameters, one table of the job's figures next to the
@@ -19,7 +21,7 @@ final class Report {
     private final EndToEnd skewed;
     private final Workload.Totals skewedWorkload;
     private final LambdaBaseline baseline;
-    private final Latency latency;
+    private final List<Latency> latencies;
     private final SentimentBenchmark sentiment;
     private final BootstrapBenchmark bootstrap;
     private final ParquetBenchmark parquet;
@@ -37,7 +39,7 @@ final class Report {
             EndToEnd skewed,
             Workload.Totals skewedWorkload,
             LambdaBaseline baseline,
-            Latency latency,
+            List<Latency> latencies,
             SentimentBenchmark sentiment,
             BootstrapBenchmark bootstrap,
             ParquetBenchmark parquet) {
@@ -50,7 +52,7 @@ final class Report {
         this.skewed = skewed;
         this.skewedWorkload = skewedWorkload;
         this.baseline = baseline;
-        this.latency = latency;
+        this.latencies = latencies;
         this.sentiment = sentiment;
         this.bootstrap = bootstrap;
         this.parquet = parquet;
@@ -96,14 +98,14 @@ final class Report {
         return String.format(
                 Locale.ROOT,
                 "Parameters: --events %d --items %d --baseline-events %d --latency-seconds %d"
-                        + " --latency-rate %s --reviews %d --comprehend-reviews %d"
+                        + " --latency-rates %s --reviews %d --comprehend-reviews %d"
                         + " --snapshot-items %d --skewed-events %d --sections %s (seed %d,"
                         + " parallelism %d)",
                 o.events,
                 o.items,
                 o.baselineEvents,
                 o.latencySeconds,
-                o.latencyRate,
+                o.latencyRates.stream().map(Report::rateText).collect(Collectors.joining(",")),
                 o.reviews,
                 o.comprehendReviews,
                 o.snapshotItems,
@@ -152,6 +154,7 @@ final class Report {
                                     job.check,
                                     peer.check)));
         }
+        sizingRows(rows);
         if (endToEnd != null) {
             double pipelineRate = events / endToEnd.seconds;
             double baselineRate = baseline.calls / baseline.seconds;
@@ -243,22 +246,22 @@ final class Report {
                             "scan of the table vs SUM(quantity) per (item, day) of the generator's"
                                     + " live orders"));
         }
-        if (latency != null) {
+        for (Latency latency : latencies) {
             rows.add(
                     row(
-                            "latency p50 / p99 / max, ms",
+                            "latency p50 / p99 / max, ms, at " + rateText(latency.rate) + "/s",
                             latency.figures(),
                             "not measured",
                             String.format(
                                     Locale.ROOT,
-                                    "%,d of %,d INSERTs at %s/s via kinesis-mock (PutRecord p50"
+                                    "%,d of %,d INSERTs at %s/s via kinesis-mock (PutRecords p50"
                                         + " %.0f ms), put → first write of the item's aggregate"
                                         + " that includes it; bounded by flush interval %d ms and"
                                         + " getrecords interval %s ms; job submission to first"
                                         + " aggregate %.1f s",
                                     latency.latencies.size(),
                                     latency.records,
-                                    options.latencyRate,
+                                    rateText(latency.rate),
                                     latency.putP50Millis,
                                     latency.flushIntervalMs,
                                     Latency.GETRECORDS_INTERVAL_MS,
@@ -388,6 +391,83 @@ final class Report {
 
     private static String[] row(String figure, String job, String baseline, String note) {
         return new String[] {figure, job, baseline, note};
+    }
+
+    /**
+     * The sizing figures, from the compute path at parallelism 2 on RocksDB as MSF runs it: events
+     * per CPU second, checkpointed state per item and per view key, peak heap.
+     */
+    private void sizingRows(List<String[]> rows) {
+        ComputeRun job =
+                computeRuns.stream()
+                        .filter(
+                                r ->
+                                        r.what.equals(ComputePath.NAME)
+                                                && r.parallelism == BenchmarkOptions.PARALLELISM
+                                                && r.backend == MeasuredEnv.Backend.ROCKSDB)
+                        .findFirst()
+                        .orElse(null);
+        if (job == null) {
+            return;
+        }
+        ComputeRun peer = peerOf(job);
+        rows.add(
+                row(
+                        "sizing: events per CPU second (= per fully used vCPU), p2 rocksdb",
+                        rate(1e6 / job.cpuSecondsPerMillion()),
+                        rate(1e6 / peer.cpuSecondsPerMillion()),
+                        "1,000,000 / CPU s per 1,000,000 events of the run above, job start"
+                                + " included"));
+        job.state.ifPresent(
+                s -> {
+                    // Orders are inserted at a steady share of the history: the items the
+                    // normalizer
+                    // holds at the checkpoint are the orders inserted by then, live or deleted
+                    // (a deleted one stays as a tombstone for tombstone.retention.ms).
+                    double items = (double) workload.inserts * s.recordsRead / workload.events;
+                    int keys = workload.expectedSums.size();
+                    rows.add(
+                            row(
+                                    "sizing: checkpointed bytes per source item / per view key",
+                                    String.format(
+                                            Locale.ROOT,
+                                            "%,.0f / %,.0f",
+                                            s.operatorBytes / items,
+                                            (s.totalBytes - s.operatorBytes) / (double) keys),
+                                    peer.state
+                                            .map(
+                                                    p ->
+                                                            String.format(
+                                                                    Locale.ROOT,
+                                                                    "%,.0f MB in all",
+                                                                    p.totalBytes / 1e6))
+                                            .orElse("-"),
+                                    String.format(
+                                            Locale.ROOT,
+                                            "checkpoint %d, taken after %,d records: %,.1f MB, of"
+                                                    + " which the normalizer's %,.1f MB for about"
+                                                    + " %,.0f orders (live, or deleted and kept as"
+                                                    + " tombstones); the rest (SQL's aggregate,"
+                                                    + " the coalescer) over %,d view keys",
+                                            s.checkpointId,
+                                            s.recordsRead,
+                                            s.totalBytes / 1e6,
+                                            s.operatorBytes / 1e6,
+                                            items,
+                                            keys)));
+                });
+        rows.add(
+                row(
+                        "sizing: peak heap of the run, MB",
+                        String.format(Locale.ROOT, "%,d", job.peakHeapBytes >> 20),
+                        String.format(Locale.ROOT, "%,d", peer.peakHeapBytes >> 20),
+                        "most heap in use at any time, garbage included; the benchmark's encoded"
+                                + " records share it"));
+    }
+
+    /** A configured rate as it was given: 20, 2.5. */
+    private static String rateText(double perSecond) {
+        return BigDecimal.valueOf(perSecond).stripTrailingZeros().toPlainString();
     }
 
     static String rate(double perSecond) {

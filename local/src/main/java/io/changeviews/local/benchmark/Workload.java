@@ -43,8 +43,19 @@ final class Workload {
         /** SUM(quantity) of the live orders at the end, per {@code item|day}. */
         final Map<String, Long> expectedSums;
 
+        /** Records in the history, and of them inserts: each a new order. */
+        final long events;
+
+        final long inserts;
+
         private Totals(
-                long itemMoves, List<LambdaUpdate> lambdaUpdates, Map<String, Long> expectedSums) {
+                long itemMoves,
+                List<LambdaUpdate> lambdaUpdates,
+                Map<String, Long> expectedSums,
+                long events,
+                long inserts) {
+            this.events = events;
+            this.inserts = inserts;
             this.itemMoves = itemMoves;
             this.lambdaUpdates = Collections.unmodifiableList(lambdaUpdates);
             this.expectedSums = Collections.unmodifiableMap(expectedSums);
@@ -184,7 +195,14 @@ final class Workload {
                         bytes / Math.max(1, events),
                         liveOrders,
                         expectedSums.size()));
-        return new Workload(records, new Totals(itemMoves, lambdaUpdates, expectedSums));
+        return new Workload(
+                records,
+                new Totals(
+                        itemMoves,
+                        lambdaUpdates,
+                        expectedSums,
+                        events,
+                        counts.get(ChangeType.INSERT)));
     }
 
     static String orderDate(Random random) {
