@@ -395,7 +395,18 @@ public final class ChangeViewsPipeline {
         out.add(new MaterializedView(spec, columns, keyTypes));
         String id = Uids.kebab(spec.name());
         RowItemConverter converter = new RowItemConverter(columns, spec.targetKey());
-        DataStream<Row> changelog = tEnv.toChangelogStream(view.table);
+        DataStream<Row> sqlOutput = tEnv.toChangelogStream(view.table);
+        // SQL hands its rows out typed by the planner's external type, whose serializer turns each
+        // row into a binary row and back on the hop to the coalescer and in its state; a row type
+        // of Flink's own fields carries the same values without that. Chained: no reordering.
+        DataStream<Row> changelog =
+                sqlOutput
+                        .map(
+                                row -> row,
+                                TableTypes.viewRows(
+                                        view.table.getResolvedSchema().toPhysicalRowDataType()))
+                        .setParallelism(sqlOutput.getParallelism())
+                        .name("Rows of " + spec.name());
         // Keyed straight off the SQL output: a rebalance in between would reorder a key's changes.
         KeyedStream<Row, String> byKey = changelog.keyBy(new ViewKeySelector(converter));
         // Every view waits for every snapshot: simpler than finding the tables its plan reads,

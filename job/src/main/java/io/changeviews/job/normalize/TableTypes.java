@@ -8,6 +8,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.runtime.typeutils.ExternalTypeInfo;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.utils.TypeConversions;
@@ -61,12 +62,32 @@ public final class TableTypes {
      * and back, on every network hop and every RocksDB state access.
      */
     public static TypeInformation<Row> typeInfo(DataType rowType) {
+        TypeInformation<Row> type = fieldByFieldOrNull(rowType);
+        if (type == null) {
+            throw new IllegalArgumentException("no field-by-field row type for " + rowType);
+        }
+        return type;
+    }
+
+    /**
+     * The rows of a view's SQL output: field by field as {@link #typeInfo}, or the planner's
+     * external type for what has no Flink row field type (arrays, maps, nested rows).
+     */
+    public static TypeInformation<Row> viewRows(DataType rowType) {
+        TypeInformation<Row> type = fieldByFieldOrNull(rowType);
+        return type != null ? type : ExternalTypeInfo.of(rowType);
+    }
+
+    private static TypeInformation<Row> fieldByFieldOrNull(DataType rowType) {
         List<DataTypes.Field> fields = DataType.getFields(rowType);
         String[] names = new String[fields.size()];
         TypeInformation<?>[] types = new TypeInformation<?>[fields.size()];
         for (int i = 0; i < names.length; i++) {
             names[i] = fields.get(i).getName();
             types[i] = fieldType(fields.get(i).getDataType().getLogicalType());
+            if (types[i] == null) {
+                return null;
+            }
         }
         return Types.ROW_NAMED(names, types);
     }
@@ -88,8 +109,20 @@ public final class TableTypes {
                 return Types.BIG_DEC;
             case TIMESTAMP_WITH_LOCAL_TIME_ZONE:
                 return Types.INSTANT;
+            case TINYINT:
+                return Types.BYTE;
+            case SMALLINT:
+                return Types.SHORT;
+            case FLOAT:
+                return Types.FLOAT;
+            case DATE:
+                return Types.LOCAL_DATE;
+            case TIME_WITHOUT_TIME_ZONE:
+                return Types.LOCAL_TIME;
+            case TIMESTAMP_WITHOUT_TIME_ZONE:
+                return Types.LOCAL_DATE_TIME;
             default:
-                throw new IllegalArgumentException("no row field type for " + type);
+                return null;
         }
     }
 
