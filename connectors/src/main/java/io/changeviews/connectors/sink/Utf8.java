@@ -1,7 +1,5 @@
 package io.changeviews.connectors.sink;
 
-import java.nio.charset.StandardCharsets;
-
 /** UTF-8 helpers for DynamoDB's byte-counted limits. */
 public final class Utf8 {
     private Utf8() {}
@@ -25,7 +23,31 @@ public final class Utf8 {
         return i == s.length() ? s : s.substring(0, i);
     }
 
+    /**
+     * The length of {@code s} in UTF-8, as {@code getBytes(UTF_8)} would encode it (a lone
+     * surrogate as one replacement byte), without encoding it: it is asked for every string of
+     * every view row.
+     */
     public static int length(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
+        int bytes = 0;
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < n
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                bytes++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 }
