@@ -2,8 +2,6 @@ package io.changeviews.job.normalize;
 
 import io.changeviews.connectors.change.ChangeType;
 import java.io.IOException;
-import java.util.Objects;
-import org.apache.flink.api.common.typeutils.CompositeTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
@@ -14,7 +12,7 @@ import org.apache.flink.types.Row;
  * Writes an {@link ItemChange} field by field, its images with the table's row serializer: unlike
  * Flink's POJO serializer it builds no empty images for every record it reads.
  */
-public final class ItemChangeSerializer extends TypeSerializer<ItemChange> {
+public final class ItemChangeSerializer extends ImageHoldingSerializer<ItemChange> {
     private static final long serialVersionUID = 1L;
 
     private static final ChangeType[] TYPES = ChangeType.values();
@@ -26,21 +24,13 @@ public final class ItemChangeSerializer extends TypeSerializer<ItemChange> {
     private static final int HAS_OLD_ROW = 16;
     private static final int HAS_NEW_ROW = 32;
 
-    private final TypeSerializer<Row> imageSerializer;
-
     ItemChangeSerializer(TypeSerializer<Row> imageSerializer) {
-        this.imageSerializer = imageSerializer;
+        super(imageSerializer);
     }
 
     @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<ItemChange> duplicate() {
-        TypeSerializer<Row> image = imageSerializer.duplicate();
-        return image == imageSerializer ? this : new ItemChangeSerializer(image);
+    ItemChangeSerializer withImages(TypeSerializer<Row> images) {
+        return new ItemChangeSerializer(images);
     }
 
     @Override
@@ -61,16 +51,6 @@ public final class ItemChangeSerializer extends TypeSerializer<ItemChange> {
         to.oldRow = from.oldRow == null ? null : imageSerializer.copy(from.oldRow);
         to.newRow = from.newRow == null ? null : imageSerializer.copy(from.newRow);
         return to;
-    }
-
-    @Override
-    public ItemChange copy(ItemChange from, ItemChange reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -117,36 +97,13 @@ public final class ItemChangeSerializer extends TypeSerializer<ItemChange> {
     }
 
     @Override
-    public ItemChange deserialize(ItemChange reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof ItemChangeSerializer
-                && imageSerializer.equals(((ItemChangeSerializer) o).imageSerializer);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(ItemChangeSerializer.class, imageSerializer);
-    }
-
-    @Override
     public TypeSerializerSnapshot<ItemChange> snapshotConfiguration() {
         return new Snapshot(this);
     }
 
-    /** Restores the serializer: its layout's version and the images' serializer. */
+    /** Restores the serializer from a checkpoint. */
     public static final class Snapshot
-            extends CompositeTypeSerializerSnapshot<ItemChange, ItemChangeSerializer> {
-        private static final int VERSION = 1;
-
+            extends ImageHoldingSerializer.Snapshot<ItemChange, ItemChangeSerializer> {
         /** For reading a snapshot back. */
         public Snapshot() {}
 
@@ -155,20 +112,8 @@ public final class ItemChangeSerializer extends TypeSerializer<ItemChange> {
         }
 
         @Override
-        protected int getCurrentOuterSnapshotVersion() {
-            return VERSION;
-        }
-
-        @Override
-        protected TypeSerializer<?>[] getNestedSerializers(ItemChangeSerializer serializer) {
-            return new TypeSerializer<?>[] {serializer.imageSerializer};
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        protected ItemChangeSerializer createOuterSerializerWithNestedSerializers(
-                TypeSerializer<?>[] nested) {
-            return new ItemChangeSerializer((TypeSerializer<Row>) nested[0]);
+        ItemChangeSerializer create(TypeSerializer<Row> images) {
+            return new ItemChangeSerializer(images);
         }
     }
 }

@@ -3,8 +3,6 @@ package io.changeviews.job.normalize;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
-import org.apache.flink.api.common.typeutils.CompositeTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
@@ -12,7 +10,7 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.Row;
 
 /** Writes an {@link ItemState} field by field, its image with the table's row serializer. */
-public final class ItemStateSerializer extends TypeSerializer<ItemState> {
+public final class ItemStateSerializer extends ImageHoldingSerializer<ItemState> {
     private static final long serialVersionUID = 1L;
 
     private static final int HAS_IMAGE = 1;
@@ -20,21 +18,13 @@ public final class ItemStateSerializer extends TypeSerializer<ItemState> {
     private static final int DELETED = 4;
     private static final int HAS_SEQUENCE_NUMBER = 8;
 
-    private final TypeSerializer<Row> imageSerializer;
-
     ItemStateSerializer(TypeSerializer<Row> imageSerializer) {
-        this.imageSerializer = imageSerializer;
+        super(imageSerializer);
     }
 
     @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<ItemState> duplicate() {
-        TypeSerializer<Row> image = imageSerializer.duplicate();
-        return image == imageSerializer ? this : new ItemStateSerializer(image);
+    ItemStateSerializer withImages(TypeSerializer<Row> images) {
+        return new ItemStateSerializer(images);
     }
 
     @Override
@@ -53,16 +43,6 @@ public final class ItemStateSerializer extends TypeSerializer<ItemState> {
         to.tombstoneExpiresAt = from.tombstoneExpiresAt;
         to.cleanupAt = from.cleanupAt;
         return to;
-    }
-
-    @Override
-    public ItemState copy(ItemState from, ItemState reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -114,38 +94,13 @@ public final class ItemStateSerializer extends TypeSerializer<ItemState> {
     }
 
     @Override
-    public ItemState deserialize(ItemState reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof ItemStateSerializer
-                && imageSerializer.equals(((ItemStateSerializer) o).imageSerializer);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(ItemStateSerializer.class, imageSerializer);
-    }
-
-    @Override
     public TypeSerializerSnapshot<ItemState> snapshotConfiguration() {
         return new Snapshot(this);
     }
 
-    /**
-     * Restores the serializer from a checkpoint: its layout's version and the image's serializer.
-     */
+    /** Restores the serializer from a checkpoint. */
     public static final class Snapshot
-            extends CompositeTypeSerializerSnapshot<ItemState, ItemStateSerializer> {
-        private static final int VERSION = 1;
-
+            extends ImageHoldingSerializer.Snapshot<ItemState, ItemStateSerializer> {
         /** For reading a snapshot back. */
         public Snapshot() {}
 
@@ -154,20 +109,8 @@ public final class ItemStateSerializer extends TypeSerializer<ItemState> {
         }
 
         @Override
-        protected int getCurrentOuterSnapshotVersion() {
-            return VERSION;
-        }
-
-        @Override
-        protected TypeSerializer<?>[] getNestedSerializers(ItemStateSerializer serializer) {
-            return new TypeSerializer<?>[] {serializer.imageSerializer};
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        protected ItemStateSerializer createOuterSerializerWithNestedSerializers(
-                TypeSerializer<?>[] nested) {
-            return new ItemStateSerializer((TypeSerializer<Row>) nested[0]);
+        ItemStateSerializer create(TypeSerializer<Row> images) {
+            return new ItemStateSerializer(images);
         }
     }
 }

@@ -1,0 +1,100 @@
+package io.changeviews.job.normalize;
+
+import java.io.IOException;
+import java.util.Objects;
+import org.apache.flink.api.common.typeutils.CompositeTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.types.Row;
+
+/**
+ * What the serializers of the normalizer's records with image rows ({@link ItemChange}, {@link
+ * ItemState}) share: the table's row serializer for the images, and the parts of Flink's serializer
+ * contract that do not depend on the record.
+ */
+abstract class ImageHoldingSerializer<T> extends TypeSerializer<T> {
+    private static final long serialVersionUID = 1L;
+
+    final TypeSerializer<Row> imageSerializer;
+
+    ImageHoldingSerializer(TypeSerializer<Row> imageSerializer) {
+        this.imageSerializer = imageSerializer;
+    }
+
+    /** The same serializer over another image serializer. */
+    abstract ImageHoldingSerializer<T> withImages(TypeSerializer<Row> images);
+
+    @Override
+    public final boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public final TypeSerializer<T> duplicate() {
+        TypeSerializer<Row> images = imageSerializer.duplicate();
+        return images == imageSerializer ? this : withImages(images);
+    }
+
+    @Override
+    public final T copy(T from, T reuse) {
+        return copy(from);
+    }
+
+    @Override
+    public final int getLength() {
+        return -1;
+    }
+
+    @Override
+    public final T deserialize(T reuse, DataInputView in) throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public final void copy(DataInputView in, DataOutputView out) throws IOException {
+        serialize(deserialize(in), out);
+    }
+
+    @Override
+    public final boolean equals(Object o) {
+        return o != null
+                && o.getClass() == getClass()
+                && imageSerializer.equals(((ImageHoldingSerializer<?>) o).imageSerializer);
+    }
+
+    @Override
+    public final int hashCode() {
+        return Objects.hash(getClass(), imageSerializer);
+    }
+
+    /** A snapshot of such a serializer: its layout's version and the images' serializer. */
+    abstract static class Snapshot<T, S extends ImageHoldingSerializer<T>>
+            extends CompositeTypeSerializerSnapshot<T, S> {
+        private static final int VERSION = 1;
+
+        Snapshot() {}
+
+        Snapshot(S serializer) {
+            super(serializer);
+        }
+
+        @Override
+        protected final int getCurrentOuterSnapshotVersion() {
+            return VERSION;
+        }
+
+        @Override
+        protected final TypeSerializer<?>[] getNestedSerializers(S serializer) {
+            return new TypeSerializer<?>[] {serializer.imageSerializer};
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        protected final S createOuterSerializerWithNestedSerializers(TypeSerializer<?>[] nested) {
+            return create((TypeSerializer<Row>) nested[0]);
+        }
+
+        abstract S create(TypeSerializer<Row> images);
+    }
+}
