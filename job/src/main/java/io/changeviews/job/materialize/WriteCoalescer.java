@@ -5,10 +5,8 @@ import io.changeviews.connectors.sink.RowItemConverter;
 import io.changeviews.job.common.JobMetricGroup;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -31,7 +29,6 @@ import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.OutputTag;
 
@@ -41,15 +38,9 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>A −U is a pending delete of its key: usually the +U that follows replaces it within the
  * interval, but a view with a filter after its aggregate (HAVING, WHERE) retracts rows with no +U,
- * and those must disappear from the table. Rows DynamoDB could not store become dead letters. At
- * the end of a bounded input the final watermark flushes what is pending.
- *
- * <p><b>Pending rows live on the heap</b>, in one map per operator, flushed together at the end of
- * each interval by one processing-time callback: a key costs no state access and no timer per
- * change (on RocksDB, a {@code get}, a {@code put} and a timer per view row were a sixth of the
- * compute path). At a checkpoint the pending rows are written into keyed state, so that they
- * survive a restore and follow their keys when the job is rescaled; a key flushed later has its
- * state entry cleared then.
+ * and those must disappear from the table. Rows DynamoDB could not store become dead letters. The
+ * pending row is keyed state, so it survives a restore; at the end of a bounded input the final
+ * watermark flushes what is pending.
  *
  * <p><b>Held during a bootstrap.</b> With tables to snapshot ({@code awaitedSnapshots}), the
  * operator has a second, broadcast input on which each table's name arrives once its snapshot's
@@ -78,13 +69,6 @@ public final class WriteCoalescer extends AbstractStreamOperator<Row>
     private final OutputTag<DeadLetter> deadLetters;
     private final Set<String> awaitedSnapshots;
 
-    /** Each key's newest pending row: what the next flush writes. */
-    private transient Map<String, Row> pendingRows;
-
-    /** Keys whose pending row a checkpoint wrote into {@link #pending}, not yet flushed. */
-    private transient Set<String> persisted;
-
-    private transient boolean flushScheduled;
     private transient ValueState<Row> pending;
     private transient ListState<String> snapshotsDoneState;
     private transient Set<String> snapshotsDone;
@@ -129,24 +113,8 @@ public final class WriteCoalescer extends AbstractStreamOperator<Row>
     public void open() throws Exception {
         super.open();
         pending = getPartitionedState(new ValueStateDescriptor<>(PENDING, rowType));
-        // The names of KeyedProcessOperator's: savepoints of earlier versions restore, and the
-        // per-key timers they hold only flush earlier.
+        // The names of KeyedProcessOperator's: savepoints of earlier versions restore.
         timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
-        pendingRows = new HashMap<>();
-        persisted = new HashSet<>();
-        List<String> restored;
-        try (Stream<String> held =
-                this.<String>getKeyedStateBackend().getKeys(PENDING, VoidNamespace.INSTANCE)) {
-            restored = held.collect(Collectors.toCollection(ArrayList::new));
-        }
-        for (String key : restored) {
-            setCurrentKey(key);
-            pendingRows.put(key, pending.value());
-            persisted.add(key);
-        }
-        if (!pendingRows.isEmpty()) {
-            scheduleFlush();
-        }
         writes = JobMetricGroup.of(getMetricGroup()).counter("aggregateWrites");
         coalesced = JobMetricGroup.of(getMetricGroup()).counter("coalescedChanges");
         unwritable = JobMetricGroup.of(getMetricGroup()).counter("rowsWithoutKey");
@@ -163,26 +131,13 @@ public final class WriteCoalescer extends AbstractStreamOperator<Row>
                     new StreamRecord<>(ViewKeySelector.unwritable(view, converter, row)));
             return;
         }
-        if (pendingRows.put((String) getCurrentKey(), ViewKeySelector.asWrite(row)) != null) {
+        if (pending.value() == null) {
+            timers.registerProcessingTimeTimer(
+                    VoidNamespace.INSTANCE, nextFlush(timers.currentProcessingTime()));
+        } else {
             coalesced.inc();
         }
-        scheduleFlush();
-    }
-
-    private void scheduleFlush() {
-        if (!flushScheduled) {
-            ProcessingTimeService time = getProcessingTimeService();
-            time.registerTimer(nextFlush(time.getCurrentProcessingTime()), t -> onFlushTime());
-            flushScheduled = true;
-        }
-    }
-
-    /** The end of an interval: everything pending is written, unless writes are held. */
-    private void onFlushTime() throws Exception {
-        flushScheduled = false;
-        if (open) {
-            flushAll();
-        }
+        pending.update(ViewKeySelector.asWrite(row));
     }
 
     @Override
@@ -219,41 +174,34 @@ public final class WriteCoalescer extends AbstractStreamOperator<Row>
     }
 
     private void flushAll() throws Exception {
-        for (Map.Entry<String, Row> e : pendingRows.entrySet()) {
-            output.collect(new StreamRecord<>(e.getValue()));
-            writes.inc();
-            if (persisted.remove(e.getKey())) {
-                setCurrentKey(e.getKey());
-                pending.clear();
-            }
+        List<String> keys;
+        try (Stream<String> held =
+                this.<String>getKeyedStateBackend().getKeys(PENDING, VoidNamespace.INSTANCE)) {
+            keys = held.collect(Collectors.toCollection(ArrayList::new));
         }
-        pendingRows.clear();
+        for (String key : keys) {
+            setCurrentKey(key);
+            flush();
+        }
     }
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         snapshotsDoneState.update(new ArrayList<>(snapshotsDone));
-        // Runs before the keyed state is snapshotted: the pending rows go into this checkpoint.
-        for (Map.Entry<String, Row> e : pendingRows.entrySet()) {
-            setCurrentKey(e.getKey());
-            pending.update(e.getValue());
-            persisted.add(e.getKey());
-        }
     }
 
-    /** A per-key timer of an earlier version, restored: the whole flush comes early once. */
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         if (open) {
-            flushAll();
+            flush();
         }
     }
 
-    /** No event-time timers are registered; restored ones of earlier versions flush early. */
+    /** No event-time timers are registered; restored ones of earlier versions find nothing. */
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        onProcessingTime(timer);
+        flush();
     }
 
     /**
@@ -264,5 +212,15 @@ public final class WriteCoalescer extends AbstractStreamOperator<Row>
      */
     private long nextFlush(long now) {
         return (Math.floorDiv(now, flushIntervalMs) + 1) * flushIntervalMs;
+    }
+
+    private void flush() throws Exception {
+        Row row = pending.value();
+        if (row == null) {
+            return;
+        }
+        output.collect(new StreamRecord<>(row));
+        writes.inc();
+        pending.clear();
     }
 }
