@@ -129,6 +129,28 @@ class WriteCoalescerTest {
     }
 
     @Test
+    void aKeyWrittenAfterACheckpointIsNotPendingInTheNextOne() throws Exception {
+        send(RowKind.INSERT, "a", 1);
+        send(RowKind.INSERT, "b", 2);
+        harness.snapshot(1L, 1L);
+        harness.setProcessingTime(1_000);
+        assertThat(HarnessRecords.drain(harness)).hasSize(2);
+        send(RowKind.UPDATE_AFTER, "b", 3);
+        var snapshot = harness.snapshot(2L, 2L);
+        harness.close();
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        coalescer(Set.of()), new ViewKeySelector(CONVERTER), Types.STRING);
+        harness.setProcessingTime(1_000);
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.setProcessingTime(3_000);
+        assertThat(HarnessRecords.drain(harness))
+                .as("a was written before checkpoint 2, b changed again after it")
+                .containsExactly(Row.ofKind(RowKind.UPDATE_AFTER, "b", 3L));
+    }
+
+    @Test
     void aRowWithoutAKeyBecomesADeadLetter() throws Exception {
         harness.processElement(new StreamRecord<>(Row.ofKind(RowKind.INSERT, null, 1L)));
         harness.setProcessingTime(1_000);
