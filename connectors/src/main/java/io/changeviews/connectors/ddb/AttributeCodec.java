@@ -59,9 +59,7 @@ public final class AttributeCodec {
         try {
             return DdbJsonReader.item(p, DdbJsonReader.Path.of(path));
         } catch (InvalidAttributeException e) {
-            while (p.getParsingContext() != outside && p.nextToken() != null) {
-                // past the rest of the rejected item
-            }
+            DdbJsonReader.skipTo(p, outside);
             throw e;
         }
     }

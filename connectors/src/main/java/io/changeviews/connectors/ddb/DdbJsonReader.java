@@ -32,7 +32,7 @@ final class DdbJsonReader {
     static Map<String, DdbValue> item(JsonParser p, Path path)
             throws IOException, InvalidAttributeException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
-            skip(p);
+            p.skipChildren();
             throw new InvalidAttributeException(path + " is not an object");
         }
         Map<String, DdbValue> out = new LinkedHashMap<>();
@@ -50,7 +50,7 @@ final class DdbJsonReader {
      */
     static DdbValue value(JsonParser p, Path path) throws IOException, InvalidAttributeException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
-            skip(p);
+            p.skipChildren();
             throw new InvalidAttributeException(path + ": not a typed attribute value");
         }
         JsonStreamContext members = p.getParsingContext();
@@ -305,11 +305,6 @@ final class DdbJsonReader {
         }
     }
 
-    /** Moves past the value at the current token. */
-    private static void skip(JsonParser p) throws IOException {
-        p.skipChildren();
-    }
-
     /** Moves to the end of an array whose first element is the current token. */
     private static void skipArray(JsonParser p) throws IOException {
         do {
@@ -318,11 +313,12 @@ final class DdbJsonReader {
     }
 
     /**
-     * Moves to the last token of the member value the parser is in, wherever inside it a fault
-     * stopped reading, so that the value's other members are still read.
+     * Reads on until the parser is back in {@code context}, wherever inside a value of it a fault
+     * stopped reading: the value's last token is then the current one, and the rest of the document
+     * can still be read.
      */
-    private static void skipTo(JsonParser p, JsonStreamContext members) throws IOException {
-        while (p.getParsingContext() != members) {
+    static void skipTo(JsonParser p, JsonStreamContext context) throws IOException {
+        while (p.getParsingContext() != context) {
             if (p.nextToken() == null) {
                 return;
             }
