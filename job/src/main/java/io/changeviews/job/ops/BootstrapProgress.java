@@ -23,6 +23,9 @@ public final class BootstrapProgress {
     private final long startNanos = System.nanoTime();
     private long doneAfterMillis = -1;
 
+    /** The most snapshot items any poll saw: the counts go when the snapshot's tasks finish. */
+    private long itemsSeen;
+
     private BootstrapProgress(JobMetrics metrics, long estimatedItems) {
         this.metrics = metrics;
         this.estimatedItems = estimatedItems;
@@ -69,9 +72,16 @@ public final class BootstrapProgress {
         return out;
     }
 
-    /** True once every table's snapshot is done, as the job's {@code snapshotDone} gauge says. */
+    /**
+     * True once every table's snapshot is done: the job's {@code snapshotDone} gauge says so, or
+     * the views' writes are no longer held ({@code viewWritesHeld} 0). The second matters because
+     * the snapshot's operators finish with it and their metrics go with them: a small table can be
+     * read between two of the Web UI's metric fetches (every 10 s), and its gauge is then never
+     * seen.
+     */
     public boolean done() throws IOException, InterruptedException {
-        if (doneAfterMillis < 0 && metrics.max("snapshotDone") == 1) {
+        if (doneAfterMillis < 0
+                && (metrics.max("snapshotDone") == 1 || metrics.max("viewWritesHeld") == 0)) {
             doneAfterMillis = (System.nanoTime() - startNanos) / 1_000_000;
         }
         return doneAfterMillis >= 0;
@@ -84,11 +94,18 @@ public final class BootstrapProgress {
     public String line() throws IOException, InterruptedException {
         if (done()) {
             // The finished segments' counts, from checkpointed state: exact across restores.
-            return String.format(
-                    "snapshot done: %,d items, %.1f s after the start",
-                    (long) metrics.sum("snapshotItemsRead"), doneAfterMillis / 1000.0);
+            itemsSeen = Math.max(itemsSeen, (long) metrics.sum("snapshotItemsRead"));
+            return itemsSeen > 0
+                    ? String.format(
+                            "snapshot done: %,d items, %.1f s after the start",
+                            itemsSeen, doneAfterMillis / 1000.0)
+                    : String.format(
+                            "snapshot done %.1f s after the start (it finished before its counts"
+                                    + " were read)",
+                            doneAfterMillis / 1000.0);
         }
         long items = (long) metrics.sum("snapshotItemsScanned");
+        itemsSeen = Math.max(itemsSeen, (long) metrics.sum("snapshotItemsRead"));
         String percent =
                 estimatedItems > 0
                         ? String.format(" (%d %%)", Math.min(100, 100 * items / estimatedItems))
