@@ -24,11 +24,13 @@ import io.changeviews.job.normalize.TableTypes;
 import io.changeviews.job.sentiment.EnrichedReviewTypes;
 import io.changeviews.job.sentiment.ReviewEnrichment;
 import io.changeviews.job.sentiment.ReviewScoring;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -68,14 +70,20 @@ public final class ChangeViewsPipeline {
             new OutputTag<SnapshotRecord>("snapshot-segments-done") {};
 
     /**
-     * How long SQL's mini-batches wait: a fifth of the flush interval, so that with the coalescer's
-     * wait (half an interval on average) a change reaches its view's table within about 1.5 s at
-     * the default 1 s interval; the coalescer, not SQL, keeps the writes to one per key per
-     * interval.
+     * How long SQL's mini-batches wait: a fifth of the flush interval, so that with the
+     * normalizer's bundles (half as long) and the coalescer's wait (half an interval on average) a
+     * change reaches its view's table within about 1.5 s at the default 1 s interval; the
+     * coalescer, not SQL, keeps the writes to one per key per interval.
      */
     public static long miniBatchLatencyMs(JobConfig config) {
         return Math.max(1, config.flushInterval().toMillis() / 5);
     }
+
+    /**
+     * The most rows a mini-batch (SQL's, and the normalizer's bundle) holds per operator instance
+     * before it ends early.
+     */
+    static final int MINI_BATCH_SIZE = 5000;
 
     /** Sets the SQL options the views rely on: UTC for time functions, mini-batch coalescing. */
     private static void configureSql(StreamTableEnvironment tEnv, JobConfig config) {
@@ -83,7 +91,7 @@ public final class ChangeViewsPipeline {
         tEnv.getConfig().set("table.exec.mini-batch.enabled", "true");
         tEnv.getConfig()
                 .set("table.exec.mini-batch.allow-latency", miniBatchLatencyMs(config) + " ms");
-        tEnv.getConfig().set("table.exec.mini-batch.size", "5000");
+        tEnv.getConfig().set("table.exec.mini-batch.size", String.valueOf(MINI_BATCH_SIZE));
     }
 
     /**
@@ -277,16 +285,20 @@ public final class ChangeViewsPipeline {
         SingleOutputStreamOperator<Row> state =
                 projected
                         .keyBy(c -> c.itemKey)
-                        .process(
+                        .transform(
+                                "Normalize " + table.sqlName(),
+                                TableTypes.typeInfo(TableTypes.state(table)),
                                 new ChangelogNormalizer(
                                         table,
                                         changesTag,
                                         config.dedupeRetention(),
                                         config.tombstoneRetention(),
-                                        config.ttlDeletesRetract()),
-                                TableTypes.typeInfo(TableTypes.state(table)))
-                        .uid("normalize-" + id)
-                        .name("Normalize " + table.sqlName());
+                                        config.ttlDeletesRetract(),
+                                        readsChanges(config, table),
+                                        Duration.ofMillis(
+                                                Math.max(1, miniBatchLatencyMs(config) / 2)),
+                                        MINI_BATCH_SIZE))
+                        .uid("normalize-" + id);
         tEnv.createTemporaryView(
                 table.sqlName(),
                 tEnv.fromChangelogStream(
@@ -302,6 +314,17 @@ public final class ChangeViewsPipeline {
             ReviewEnrichment.register(tEnv, config, state, scoring);
         }
         return projected.getSideOutput(DEAD_LETTERS);
+    }
+
+    /**
+     * Whether a view may read the table's changes: its SQL name appears in a view's SQL (a view
+     * reading another view that reads it names it too). A textual test errs only towards yes; the
+     * answer decides whether the normalizer keeps every event id for the changes table.
+     */
+    static boolean readsChanges(JobConfig config, SourceTableSpec table) {
+        String name = table.changesSqlName().toLowerCase(Locale.ROOT);
+        return config.views().stream()
+                .anyMatch(v -> v.sql().toLowerCase(Locale.ROOT).contains(name));
     }
 
     /** A view's planned table. */

@@ -1,5 +1,6 @@
 package io.changeviews.job.normalize;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,7 +9,8 @@ import org.apache.flink.types.Row;
 /**
  * All the normalizer keeps of one item, in one state entry so a change costs one read and one
  * write: the applied image, which change was applied last (with a delete's tombstone), the event
- * ids seen lately and when each is forgotten, and the item's one pending cleanup timer.
+ * ids seen at the applied change time, the event ids seen lately with when each is forgotten (only
+ * for a table whose changes a view reads), and the item's one pending cleanup timer.
  */
 final class ItemState {
     /** {@link #cleanupAt} when no cleanup timer is pending. */
@@ -29,17 +31,47 @@ final class ItemState {
     /** For a tombstone: the processing time after which it is forgotten. */
     long tombstoneExpiresAt;
 
+    /**
+     * The event ids of the deliveries seen with the applied change time: a duplicate of one of them
+     * ties with the applied version and may carry a higher sequence number, so only its id tells it
+     * apart from a newer change; a duplicate of anything older is stale anyway.
+     */
+    final ArrayList<String> tiedEventIds;
+
     /** Event id → the processing time after which it is forgotten. */
     final LinkedHashMap<String, Long> seenEventIds;
 
     long cleanupAt = NO_TIMER;
 
     ItemState() {
-        this(new LinkedHashMap<>());
+        this(new ArrayList<>(2), new LinkedHashMap<>());
     }
 
-    ItemState(LinkedHashMap<String, Long> seenEventIds) {
+    ItemState(ArrayList<String> tiedEventIds, LinkedHashMap<String, Long> seenEventIds) {
+        this.tiedEventIds = tiedEventIds;
         this.seenEventIds = seenEventIds;
+    }
+
+    /** Whether a delivery at {@code changeTimeMicros} with this event id was seen already. */
+    boolean seenAtAppliedTime(long changeTimeMicros, String eventId) {
+        return applied
+                && changeTimeMicros == this.changeTimeMicros
+                && tiedEventIds.contains(eventId);
+    }
+
+    /**
+     * Notes a delivery's event id before it is applied or found stale: kept while its time is the
+     * applied one.
+     */
+    void noteDelivery(long changeTimeMicros, String eventId, boolean appliedNow) {
+        boolean tied = applied && changeTimeMicros == this.changeTimeMicros;
+        if (appliedNow && !tied) {
+            tiedEventIds.clear();
+            tied = true;
+        }
+        if (tied && eventId != null) {
+            tiedEventIds.add(eventId);
+        }
     }
 
     void apply(long changeTimeMicros, String sequenceNumber, Row image) {
@@ -74,6 +106,7 @@ final class ItemState {
             tombstoneExpiresAt = 0;
             sequenceNumber = null;
             changeTimeMicros = 0;
+            tiedEventIds.clear();
         }
     }
 

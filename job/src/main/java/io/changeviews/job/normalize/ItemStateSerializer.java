@@ -1,6 +1,7 @@
 package io.changeviews.job.normalize;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -34,7 +35,9 @@ public final class ItemStateSerializer extends ImageHoldingSerializer<ItemState>
 
     @Override
     public ItemState copy(ItemState from) {
-        ItemState to = new ItemState(new LinkedHashMap<>(from.seenEventIds));
+        ItemState to =
+                new ItemState(
+                        new ArrayList<>(from.tiedEventIds), new LinkedHashMap<>(from.seenEventIds));
         to.image = from.image == null ? null : imageSerializer.copy(from.image);
         to.applied = from.applied;
         to.changeTimeMicros = from.changeTimeMicros;
@@ -62,6 +65,10 @@ public final class ItemStateSerializer extends ImageHoldingSerializer<ItemState>
         }
         out.writeLong(s.tombstoneExpiresAt);
         out.writeLong(s.cleanupAt);
+        out.writeInt(s.tiedEventIds.size());
+        for (String id : s.tiedEventIds) {
+            out.writeUTF(id);
+        }
         out.writeInt(s.seenEventIds.size());
         for (Map.Entry<String, Long> e : s.seenEventIds.entrySet()) {
             out.writeUTF(e.getKey());
@@ -77,12 +84,17 @@ public final class ItemStateSerializer extends ImageHoldingSerializer<ItemState>
         String sequenceNumber = (flags & HAS_SEQUENCE_NUMBER) != 0 ? in.readUTF() : null;
         long tombstoneExpiresAt = in.readLong();
         long cleanupAt = in.readLong();
+        int tiedIds = in.readInt();
+        ArrayList<String> tied = new ArrayList<>(Math.max(2, tiedIds));
+        for (int i = 0; i < tiedIds; i++) {
+            tied.add(in.readUTF());
+        }
         int ids = in.readInt();
         LinkedHashMap<String, Long> seen = new LinkedHashMap<>(Math.max(16, ids * 2));
         for (int i = 0; i < ids; i++) {
             seen.put(in.readUTF(), in.readLong());
         }
-        ItemState s = new ItemState(seen);
+        ItemState s = new ItemState(tied, seen);
         s.image = image;
         s.applied = (flags & APPLIED) != 0;
         s.deleted = (flags & DELETED) != 0;

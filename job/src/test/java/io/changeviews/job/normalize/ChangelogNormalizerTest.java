@@ -16,7 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.table.types.logical.DecimalType;
@@ -46,21 +46,33 @@ class ChangelogNormalizerTest {
             new OutputTag<>("changes", TableTypes.typeInfo(TableTypes.changes(TABLE)));
     private static final Duration DEDUPE = Duration.ofMinutes(10);
     private static final Duration TOMBSTONE = Duration.ofHours(1);
+    private static final Duration BUNDLE_LATENCY = Duration.ofMillis(200);
 
     private KeyedOneInputStreamOperatorTestHarness<String, ItemChange, Row> harness;
 
     @BeforeEach
     void open() throws Exception {
-        harness = harness(true);
+        harness = harness(true, 1000);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, ItemChange, Row> harness(
-            boolean retractTtl) throws Exception {
+            boolean retractTtl, int bundleSize) throws Exception {
+        return harness(retractTtl, true, bundleSize);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ItemChange, Row> harness(
+            boolean retractTtl, boolean changesRead, int bundleSize) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, ItemChange, Row> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new ChangelogNormalizer(
-                                        TABLE, CHANGES, DEDUPE, TOMBSTONE, retractTtl)),
+                        new ChangelogNormalizer(
+                                TABLE,
+                                CHANGES,
+                                DEDUPE,
+                                TOMBSTONE,
+                                retractTtl,
+                                changesRead,
+                                BUNDLE_LATENCY,
+                                bundleSize),
                         c -> c.itemKey,
                         Types.STRING);
         h.setProcessingTime(0);
@@ -102,8 +114,22 @@ class ChangelogNormalizerTest {
         return r;
     }
 
+    /** Sends a delivery in a bundle of its own: what it does alone. */
     private void send(ItemChange c) throws Exception {
+        hold(c);
+        endBundle();
+    }
+
+    /** Adds a delivery to the open bundle. */
+    private void hold(ItemChange c) throws Exception {
         harness.processElement(new StreamRecord<>(c, c.changeTimeMicros / 1000));
+    }
+
+    private long checkpoints;
+
+    /** Ends the open bundle as a checkpoint barrier does. */
+    private void endBundle() throws Exception {
+        harness.prepareSnapshotPreBarrier(++checkpoints);
     }
 
     private List<String> drainChanges() {
@@ -273,7 +299,7 @@ class ChangelogNormalizerTest {
     @Test
     void ttlDeletesAreIgnoredWhenConfiguredNotToRetract() throws Exception {
         harness.close();
-        harness = harness(false);
+        harness = harness(false, 1000);
         send(change("o1", ChangeType.INSERT, 1000, "1", "e1", null, image("itemA", 10)));
         ItemChange ttl = change("o1", ChangeType.REMOVE, 2000, "2", "e2", null, null);
         ttl.ttlDelete = true;
@@ -283,5 +309,116 @@ class ChangelogNormalizerTest {
                 .containsExactly(
                         state(RowKind.INSERT, "itemA", 10, 1000),
                         state(RowKind.DELETE, "itemA", 10, 1000));
+    }
+
+    @Test
+    void aBundleEmitsOneNetChangePerItemAndEveryChangeOnTheSide() throws Exception {
+        hold(change("o1", ChangeType.INSERT, 1000, "1", "e1", null, image("itemA", 10)));
+        hold(change("o1", ChangeType.MODIFY, 2000, "2", "e2", null, image("itemA", 11)));
+        hold(change("o2", ChangeType.INSERT, 1500, "3", "e3", null, image("itemB", 1)));
+        hold(change("o1", ChangeType.MODIFY, 3000, "4", "e4", null, image("itemA", 12)));
+        hold(change("o1", ChangeType.MODIFY, 3000, "4", "e4", null, image("itemA", 12)));
+        hold(change("o2", ChangeType.REMOVE, 2500, "5", "e5", null, null));
+        assertThat(HarnessRecords.drain(harness)).as("held until the bundle ends").isEmpty();
+        endBundle();
+        assertThat(HarnessRecords.drain(harness))
+                .as("an item inserted and deleted in one bundle never shows")
+                .containsExactly(state(RowKind.INSERT, "itemA", 12, 3000));
+        assertThat(drainChanges())
+                .as("every change but the duplicate, in arrival order per item")
+                .containsExactly(
+                        "INSERT itemA",
+                        "MODIFY itemA",
+                        "MODIFY itemA",
+                        "INSERT itemB",
+                        "REMOVE itemB");
+        hold(change("o1", ChangeType.MODIFY, 4000, "6", "e6", null, image("itemA", 13)));
+        hold(change("o1", ChangeType.MODIFY, 3500, "5", "e7", null, image("itemA", 99)));
+        hold(change("o1", ChangeType.MODIFY, 5000, "7", "e8", null, image("itemA", 14)));
+        endBundle();
+        assertThat(HarnessRecords.drain(harness))
+                .as("the row before the bundle retracted, the newest one added")
+                .containsExactly(
+                        state(RowKind.UPDATE_BEFORE, "itemA", 12, 3000),
+                        state(RowKind.UPDATE_AFTER, "itemA", 14, 5000));
+        hold(change("o1", ChangeType.REMOVE, 6000, "8", "e9", null, null));
+        hold(change("o1", ChangeType.INSERT, 5500, "7", "e10", null, image("itemA", 98)));
+        endBundle();
+        assertThat(HarnessRecords.drain(harness))
+                .as("a stale change after a delete in the same bundle resurrects nothing")
+                .containsExactly(state(RowKind.DELETE, "itemA", 14, 5000));
+        assertThat(harness.numKeyedStateEntries()).as("o2's tombstone and o1's").isEqualTo(2);
+    }
+
+    @Test
+    void aBundleEndsAtItsLatencyAtItsSizeAndBeforeAWatermark() throws Exception {
+        hold(change("o1", ChangeType.INSERT, 1000, "1", "e1", null, image("itemA", 10)));
+        harness.setProcessingTime(BUNDLE_LATENCY.toMillis() - 1);
+        assertThat(HarnessRecords.drain(harness)).isEmpty();
+        harness.setProcessingTime(BUNDLE_LATENCY.toMillis());
+        assertThat(HarnessRecords.drain(harness))
+                .containsExactly(state(RowKind.INSERT, "itemA", 10, 1000));
+
+        hold(change("o2", ChangeType.INSERT, 2000, "2", "e2", null, image("itemB", 1)));
+        harness.processWatermark(new Watermark(1500));
+        assertThat(harness.getOutput())
+                .as("the bundle's rows, then the watermark")
+                .containsExactly(
+                        new StreamRecord<>(state(RowKind.INSERT, "itemB", 1, 2000), 2000),
+                        new Watermark(1500));
+        harness.getOutput().clear();
+
+        harness.close();
+        harness = harness(true, 3);
+        hold(change("o1", ChangeType.INSERT, 1000, "1", "e1", null, image("itemA", 10)));
+        hold(change("o2", ChangeType.INSERT, 1000, "2", "e2", null, image("itemB", 10)));
+        assertThat(HarnessRecords.drain(harness)).isEmpty();
+        hold(change("o1", ChangeType.MODIFY, 2000, "3", "e3", null, image("itemA", 11)));
+        assertThat(HarnessRecords.drain(harness))
+                .as("the third delivery fills the bundle")
+                .containsExactly(
+                        state(RowKind.INSERT, "itemA", 11, 2000),
+                        state(RowKind.INSERT, "itemB", 10, 1000));
+    }
+
+    @Test
+    void anItemsCleanupAppliesWhatItHoldsFirst() throws Exception {
+        send(change("o1", ChangeType.INSERT, 1000, "1", "e1", null, image("itemA", 10)));
+        send(change("o1", ChangeType.REMOVE, 3000, "3", "e3", null, null));
+        HarnessRecords.drain(harness);
+        long tombstoneGone = TOMBSTONE.toMillis() + 1_000;
+        harness.setProcessingTime(tombstoneGone - 10);
+        hold(change("o1", ChangeType.MODIFY, 2000, "2", "e2", null, image("itemA", 20)));
+        harness.setProcessingTime(tombstoneGone);
+        assertThat(HarnessRecords.drain(harness))
+                .as("judged against the tombstone, which was still there when it arrived")
+                .isEmpty();
+        harness.setProcessingTime(tombstoneGone + DEDUPE.toMillis() + 1_000);
+        assertThat(harness.numKeyedStateEntries()).as("its event id forgotten too").isZero();
+        assertThat(HarnessRecords.drain(harness)).isEmpty();
+    }
+
+    @Test
+    void withoutAViewOfItsChangesAnItemKeepsOnlyTheIdsAtItsAppliedTime() throws Exception {
+        harness.close();
+        harness = harness(true, false, 1000);
+        send(change("o1", ChangeType.INSERT, 1000, "1", "e1", null, image("itemA", 10)));
+        send(change("o1", ChangeType.MODIFY, 2000, "2", "e2", null, image("itemA", 11)));
+        send(change("o1", ChangeType.MODIFY, 2000, "3", "e3", null, image("itemA", 12)));
+        // e2 again, re-sent with a higher sequence number: only its id tells it from a change.
+        send(change("o1", ChangeType.MODIFY, 2000, "4", "e2", null, image("itemA", 11)));
+        // e1 again: older than the applied change, stale without its id.
+        send(change("o1", ChangeType.INSERT, 1000, "5", "e1", null, image("itemA", 10)));
+        assertThat(HarnessRecords.drain(harness))
+                .as("the duplicate does not bring back the older image of its tie")
+                .endsWith(
+                        state(RowKind.UPDATE_BEFORE, "itemA", 11, 2000),
+                        state(RowKind.UPDATE_AFTER, "itemA", 12, 2000));
+        assertThat(drainChanges()).as("no view reads the changes").isEmpty();
+        assertThat(harness.numProcessingTimeTimers()).as("a live item needs no cleanup").isZero();
+        send(change("o1", ChangeType.REMOVE, 3000, "6", "e6", null, null));
+        assertThat(harness.numProcessingTimeTimers()).as("its tombstone's").isOne();
+        harness.setProcessingTime(TOMBSTONE.toMillis() + 1_000);
+        assertThat(harness.numKeyedStateEntries()).isZero();
     }
 }

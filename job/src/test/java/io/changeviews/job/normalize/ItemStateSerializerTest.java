@@ -27,7 +27,9 @@ class ItemStateSerializerTest {
 
     private static ItemState live() {
         ItemState s = new ItemState();
+        s.noteDelivery(1_000_000L, "e2", true);
         s.apply(1_000_000L, "0042", Row.of("itemA", BigDecimal.TEN));
+        s.noteDelivery(1_000_000L, "e0", false);
         s.seenEventIds.put("e1", 5_000L);
         s.seenEventIds.put("e2", 6_000L);
         s.cleanupAt = 5_000L;
@@ -52,6 +54,7 @@ class ItemStateSerializerTest {
         assertThat(back.sequenceNumber).isEqualTo("0042");
         assertThat(back.seenEventIds)
                 .containsExactly(Map.entry("e1", 5_000L), Map.entry("e2", 6_000L));
+        assertThat(back.tiedEventIds).containsExactly("e2", "e0");
         assertThat(back.cleanupAt).isEqualTo(5_000L);
 
         ItemState tombstone = new ItemState();
