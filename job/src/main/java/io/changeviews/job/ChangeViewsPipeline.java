@@ -271,12 +271,13 @@ public final class ChangeViewsPipeline {
             DataStream<ChangeEvent> events,
             ReviewScoring scoring) {
         String id = Uids.kebab(table.sqlName());
+        boolean changesRead = readsChanges(config, table);
         TypeInformation<Row> imageType = TableTypes.typeInfo(TableTypes.image(table));
         SingleOutputStreamOperator<ItemChange> projected =
                 events.filter(e -> e.tableName().equals(table.dynamoDbTable()))
                         .name("Only " + table.dynamoDbTable())
                         .process(
-                                new ImageProjector(table, DEAD_LETTERS),
+                                new ImageProjector(table, DEAD_LETTERS, changesRead),
                                 ItemChange.typeInfo(imageType))
                         .uid("project-" + id)
                         .name("Project " + table.sqlName());
@@ -294,7 +295,7 @@ public final class ChangeViewsPipeline {
                                         config.dedupeRetention(),
                                         config.tombstoneRetention(),
                                         config.ttlDeletesRetract(),
-                                        readsChanges(config, table),
+                                        changesRead,
                                         Duration.ofMillis(
                                                 Math.max(1, miniBatchLatencyMs(config) / 2)),
                                         MINI_BATCH_SIZE))

@@ -6,6 +6,7 @@ import io.changeviews.job.common.JobMetricGroup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -38,9 +39,14 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>A −U is a pending delete of its key: usually the +U that follows replaces it within the
  * interval, but a view with a filter after its aggregate (HAVING, WHERE) retracts rows with no +U,
- * and those must disappear from the table. Rows DynamoDB could not store become dead letters. The
- * pending row is keyed state, so it survives a restore; at the end of a bounded input the final
- * watermark flushes what is pending.
+ * and those must disappear from the table. Rows DynamoDB could not store become dead letters. At
+ * the end of a bounded input the final watermark flushes what is pending.
+ *
+ * <p>The pending rows are on the heap, one map per operator instance flushed by one timer at the
+ * end of each interval, and every checkpoint barrier flushes them first, as SQL's mini-batch
+ * operators do: nothing pending is ever in a checkpoint, so a restore cannot lose or repeat a
+ * write, and a key is written at most once per interval plus once per checkpoint. Per view row that
+ * is a map update, where keyed state cost a state read and write and a timer per key.
  *
  * <p><b>Held during a bootstrap.</b> With tables to snapshot ({@code awaitedSnapshots}), the
  * operator has a second, broadcast input on which each table's name arrives once its snapshot's
@@ -50,9 +56,10 @@ import org.apache.flink.util.OutputTag;
  * after each segment's last item in the snapshot readers' output, so with aligned checkpoints every
  * item is before that barrier in every channel, and everything derived from them (SQL's
  * mini-batches flush before a barrier too) has reached this operator. Each key's first write is
- * therefore its value over the whole snapshot plus the stream so far. The names seen are operator
- * state (union, so a rescaled job keeps them); a restore from a checkpoint taken after the gate
- * opened starts open, an earlier one waits again.
+ * therefore its value over the whole snapshot plus the stream so far. Held writes can wait across
+ * checkpoints, so until the gate opens the pending row is keyed state (it survives a restore). The
+ * names seen are operator state (union, so a rescaled job keeps them); a restore from a checkpoint
+ * taken after the gate opened starts open, an earlier one waits again.
  */
 public final class WriteCoalescer extends AbstractStreamOperator<Row>
         implements OneInputStreamOperator<Row, Row>,
@@ -69,7 +76,13 @@ public final class WriteCoalescer extends AbstractStreamOperator<Row>
     private final OutputTag<DeadLetter> deadLetters;
     private final Set<String> awaitedSnapshots;
 
+    /** The rows held while the gate is closed, by key. */
     private transient ValueState<Row> pending;
+
+    /** The rows pending once the gate is open, by key. */
+    private transient LinkedHashMap<String, Row> due;
+
+    private transient boolean flushScheduled;
     private transient ListState<String> snapshotsDoneState;
     private transient Set<String> snapshotsDone;
     private transient boolean open;
@@ -113,6 +126,7 @@ public final class WriteCoalescer extends AbstractStreamOperator<Row>
     public void open() throws Exception {
         super.open();
         pending = getPartitionedState(new ValueStateDescriptor<>(PENDING, rowType));
+        due = new LinkedHashMap<>();
         // The names of KeyedProcessOperator's: savepoints of earlier versions restore.
         timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         writes = JobMetricGroup.of(getMetricGroup()).counter("aggregateWrites");
@@ -129,6 +143,21 @@ public final class WriteCoalescer extends AbstractStreamOperator<Row>
             output.collect(
                     deadLetters,
                     new StreamRecord<>(ViewKeySelector.unwritable(view, converter, row)));
+            return;
+        }
+        if (open) {
+            if (due.put((String) getCurrentKey(), ViewKeySelector.asWrite(row)) != null) {
+                coalesced.inc();
+            } else if (!flushScheduled) {
+                flushScheduled = true;
+                getProcessingTimeService()
+                        .registerTimer(
+                                nextFlush(getProcessingTimeService().getCurrentProcessingTime()),
+                                t -> {
+                                    flushScheduled = false;
+                                    flushDue();
+                                });
+            }
             return;
         }
         if (pending.value() == null) {
@@ -158,17 +187,19 @@ public final class WriteCoalescer extends AbstractStreamOperator<Row>
             open = true;
             flushAll();
         }
+        flushDue();
     }
 
     /**
      * The final watermark: every input has ended, so nothing can be half counted any more. One scan
-     * of the pending keys here instead of an event-time timer per key, which would cost a timer
-     * write and delete per flushed key.
+     * of the held keys here instead of an event-time timer per key, which would cost a timer write
+     * and delete per flushed key.
      */
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         if (mark.getTimestamp() == Long.MAX_VALUE) {
             flushAll();
+            flushDue();
         }
         super.processWatermark(mark);
     }
@@ -212,6 +243,14 @@ public final class WriteCoalescer extends AbstractStreamOperator<Row>
      */
     private long nextFlush(long now) {
         return (Math.floorDiv(now, flushIntervalMs) + 1) * flushIntervalMs;
+    }
+
+    private void flushDue() {
+        for (Row row : due.values()) {
+            output.collect(new StreamRecord<>(row));
+        }
+        writes.inc(due.size());
+        due.clear();
     }
 
     private void flush() throws Exception {

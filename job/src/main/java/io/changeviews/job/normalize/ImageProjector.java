@@ -18,18 +18,24 @@ import org.apache.flink.util.OutputTag;
 /**
  * Projects a change's images onto the table's declared columns. An attribute whose type does not
  * fit its column becomes NULL in SQL and a dead letter naming the attribute, so the change itself
- * still applies and nothing is silently dropped; undeclared attributes are ignored.
+ * still applies and nothing is silently dropped; undeclared attributes are ignored. The old image
+ * is projected only when a view reads the table's changes ({@code changesRead}): the current state
+ * takes a change's before-row from the normalizer's state, so only a REMOVE's row in the changes
+ * table needs it.
  */
 public final class ImageProjector extends ProcessFunction<ChangeEvent, ItemChange> {
     private static final long serialVersionUID = 1L;
 
     private final SourceTableSpec table;
     private final OutputTag<DeadLetter> deadLetters;
+    private final boolean changesRead;
     private transient Counter conversionErrors;
 
-    public ImageProjector(SourceTableSpec table, OutputTag<DeadLetter> deadLetters) {
+    public ImageProjector(
+            SourceTableSpec table, OutputTag<DeadLetter> deadLetters, boolean changesRead) {
         this.table = table;
         this.deadLetters = deadLetters;
+        this.changesRead = changesRead;
     }
 
     @Override
@@ -49,7 +55,7 @@ public final class ImageProjector extends ProcessFunction<ChangeEvent, ItemChang
         change.eventId = event.eventId();
         change.ttlDelete = event.ttlDelete();
         change.snapshot = event.snapshot();
-        change.oldRow = project(event, "old", event.oldImage(), ctx);
+        change.oldRow = changesRead ? project(event, "old", event.oldImage(), ctx) : null;
         change.newRow = project(event, "new", event.newImage(), ctx);
         out.collect(change);
     }

@@ -8,6 +8,7 @@ import io.changeviews.connectors.change.DeadLetter;
 import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.job.config.ColumnSpec;
 import io.changeviews.job.config.SourceTableSpec;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -35,7 +36,7 @@ class ImageProjectorTest {
     void eachUnfitAttributeIsADeadLetterOfItsOwnIncludingSnapshotItems() throws Exception {
         try (OneInputStreamOperatorTestHarness<ChangeEvent, ItemChange> harness =
                 new OneInputStreamOperatorTestHarness<>(
-                        new ProcessOperator<>(new ImageProjector(TABLE, DEAD_LETTERS)))) {
+                        new ProcessOperator<>(new ImageProjector(TABLE, DEAD_LETTERS, true)))) {
             harness.open();
             harness.processElement(new StreamRecord<>(snapshotItem("o1")));
             harness.processElement(new StreamRecord<>(snapshotItem("o2")));
@@ -59,6 +60,40 @@ class ImageProjectorTest {
                             .collect(Collectors.toList());
             // The dead-letter table is keyed by source and position: equal positions overwrite.
             assertThat(letters.stream().map(DeadLetter::position).distinct()).hasSize(3);
+        }
+    }
+
+    @Test
+    void theOldImageIsLeftOutWhenNoViewReadsTheChanges() throws Exception {
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ItemChange> harness =
+                new OneInputStreamOperatorTestHarness<>(
+                        new ProcessOperator<>(new ImageProjector(TABLE, DEAD_LETTERS, false)))) {
+            harness.open();
+            harness.processElement(
+                    new StreamRecord<>(
+                            new ChangeEvent(
+                                    "Orders",
+                                    ChangeType.MODIFY,
+                                    Map.of("orderid", DdbValue.s("o3")),
+                                    Map.of("orderid", DdbValue.s("o3"), "qty", DdbValue.s("x")),
+                                    Map.of(
+                                            "orderid",
+                                            DdbValue.s("o3"),
+                                            "qty",
+                                            DdbValue.n(new BigDecimal("2"))),
+                                    1_000,
+                                    "ev-3",
+                                    "42",
+                                    false)));
+
+            assertThat(harness.extractOutputValues())
+                    .singleElement()
+                    .satisfies(
+                            c -> {
+                                assertThat(c.oldRow).isNull();
+                                assertThat(c.newRow.getField(0)).isEqualTo(new BigDecimal("2"));
+                            });
+            assertThat(harness.getSideOutput(DEAD_LETTERS)).isNull();
         }
     }
 
