@@ -67,7 +67,7 @@ public final class ItemChangeSerializer extends ImageHoldingSerializer<ItemChang
         out.writeUTF(c.itemKey);
         out.writeLong(c.changeTimeMicros);
         if (c.sequenceNumber != null) {
-            out.writeUTF(c.sequenceNumber);
+            PackedDigits.write(c.sequenceNumber, out);
         }
         if (c.eventId != null) {
             out.writeUTF(c.eventId);
@@ -87,7 +87,7 @@ public final class ItemChangeSerializer extends ImageHoldingSerializer<ItemChang
         c.type = TYPES[in.readByte()];
         c.itemKey = in.readUTF();
         c.changeTimeMicros = in.readLong();
-        c.sequenceNumber = (flags & HAS_SEQUENCE_NUMBER) != 0 ? in.readUTF() : null;
+        c.sequenceNumber = (flags & HAS_SEQUENCE_NUMBER) != 0 ? PackedDigits.read(in) : null;
         c.eventId = (flags & HAS_EVENT_ID) != 0 ? in.readUTF() : null;
         c.ttlDelete = (flags & TTL_DELETE) != 0;
         c.snapshot = (flags & SNAPSHOT) != 0;

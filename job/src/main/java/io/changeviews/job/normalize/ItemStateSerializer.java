@@ -18,6 +18,9 @@ public final class ItemStateSerializer extends ImageHoldingSerializer<ItemState>
     private static final int APPLIED = 2;
     private static final int DELETED = 4;
     private static final int HAS_SEQUENCE_NUMBER = 8;
+    private static final int HAS_TIMER = 16;
+    private static final int HAS_TIED_IDS = 32;
+    private static final int HAS_SEEN_IDS = 64;
 
     ItemStateSerializer(TypeSerializer<Row> imageSerializer) {
         super(imageSerializer);
@@ -48,48 +51,63 @@ public final class ItemStateSerializer extends ImageHoldingSerializer<ItemState>
         return to;
     }
 
+    /**
+     * Only what is set is written (a live item has no tombstone expiry, most have no timer and no
+     * kept event ids), so that the state RocksDB reads and writes per change stays small.
+     */
     @Override
     public void serialize(ItemState s, DataOutputView out) throws IOException {
         int flags =
                 (s.image != null ? HAS_IMAGE : 0)
                         | (s.applied ? APPLIED : 0)
                         | (s.deleted ? DELETED : 0)
-                        | (s.sequenceNumber != null ? HAS_SEQUENCE_NUMBER : 0);
+                        | (s.sequenceNumber != null ? HAS_SEQUENCE_NUMBER : 0)
+                        | (s.cleanupAt != ItemState.NO_TIMER ? HAS_TIMER : 0)
+                        | (!s.tiedEventIds.isEmpty() ? HAS_TIED_IDS : 0)
+                        | (!s.seenEventIds.isEmpty() ? HAS_SEEN_IDS : 0);
         out.writeByte(flags);
         if (s.image != null) {
             imageSerializer.serialize(s.image, out);
         }
         out.writeLong(s.changeTimeMicros);
         if (s.sequenceNumber != null) {
-            out.writeUTF(s.sequenceNumber);
+            PackedDigits.write(s.sequenceNumber, out);
         }
-        out.writeLong(s.tombstoneExpiresAt);
-        out.writeLong(s.cleanupAt);
-        out.writeInt(s.tiedEventIds.size());
-        for (String id : s.tiedEventIds) {
-            out.writeUTF(id);
+        if (s.deleted) {
+            out.writeLong(s.tombstoneExpiresAt);
         }
-        out.writeInt(s.seenEventIds.size());
-        for (Map.Entry<String, Long> e : s.seenEventIds.entrySet()) {
-            out.writeUTF(e.getKey());
-            out.writeLong(e.getValue());
+        if (s.cleanupAt != ItemState.NO_TIMER) {
+            out.writeLong(s.cleanupAt);
+        }
+        if (!s.tiedEventIds.isEmpty()) {
+            out.writeInt(s.tiedEventIds.size());
+            for (String id : s.tiedEventIds) {
+                out.writeUTF(id);
+            }
+        }
+        if (!s.seenEventIds.isEmpty()) {
+            out.writeInt(s.seenEventIds.size());
+            for (Map.Entry<String, Long> e : s.seenEventIds.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue());
+            }
         }
     }
 
     @Override
     public ItemState deserialize(DataInputView in) throws IOException {
-        int flags = in.readByte();
+        int flags = in.readUnsignedByte();
         Row image = (flags & HAS_IMAGE) != 0 ? imageSerializer.deserialize(in) : null;
         long changeTimeMicros = in.readLong();
-        String sequenceNumber = (flags & HAS_SEQUENCE_NUMBER) != 0 ? in.readUTF() : null;
-        long tombstoneExpiresAt = in.readLong();
-        long cleanupAt = in.readLong();
-        int tiedIds = in.readInt();
+        String sequenceNumber = (flags & HAS_SEQUENCE_NUMBER) != 0 ? PackedDigits.read(in) : null;
+        long tombstoneExpiresAt = (flags & DELETED) != 0 ? in.readLong() : 0;
+        long cleanupAt = (flags & HAS_TIMER) != 0 ? in.readLong() : ItemState.NO_TIMER;
+        int tiedIds = (flags & HAS_TIED_IDS) != 0 ? in.readInt() : 0;
         ArrayList<String> tied = new ArrayList<>(Math.max(2, tiedIds));
         for (int i = 0; i < tiedIds; i++) {
             tied.add(in.readUTF());
         }
-        int ids = in.readInt();
+        int ids = (flags & HAS_SEEN_IDS) != 0 ? in.readInt() : 0;
         LinkedHashMap<String, Long> seen = new LinkedHashMap<>(Math.max(16, ids * 2));
         for (int i = 0; i < ids; i++) {
             seen.put(in.readUTF(), in.readLong());
