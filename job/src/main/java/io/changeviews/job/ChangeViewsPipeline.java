@@ -70,13 +70,14 @@ public final class ChangeViewsPipeline {
             new OutputTag<SnapshotRecord>("snapshot-segments-done") {};
 
     /**
-     * How long SQL's mini-batches wait: a fifth of the flush interval, so that with the
-     * normalizer's bundles (half as long) and the coalescer's wait (half an interval on average) a
-     * change reaches its view's table within about 1.5 s at the default 1 s interval; the
-     * coalescer, not SQL, keeps the writes to one per key per interval.
+     * How long SQL's mini-batches wait: a tenth of the flush interval, so that with the
+     * normalizer's bundles (half as long), the coalescer's wait (to the end of the interval), the
+     * sink's buffer and Kinesis polling a change reaches its view's table within 1.5 s at the
+     * default 1 s interval; the coalescer, not SQL, keeps the writes to one per key per interval.
+     * At high rates the batches end at their size anyway.
      */
     public static long miniBatchLatencyMs(JobConfig config) {
-        return Math.max(1, config.flushInterval().toMillis() / 5);
+        return Math.max(1, config.flushInterval().toMillis() / 10);
     }
 
     /**
