@@ -273,6 +273,9 @@ public final class ChangeViewsPipeline {
             ReviewScoring scoring) {
         String id = Uids.kebab(table.sqlName());
         boolean changesRead = readsChanges(config, table);
+        boolean scored =
+                config.sentiment() != null
+                        && config.sentiment().table().sqlName().equals(table.sqlName());
         TypeInformation<Row> imageType = TableTypes.typeInfo(TableTypes.image(table));
         SingleOutputStreamOperator<ItemChange> projected =
                 events.filter(e -> e.tableName().equals(table.dynamoDbTable()))
@@ -299,7 +302,10 @@ public final class ChangeViewsPipeline {
                                         changesRead,
                                         Duration.ofMillis(
                                                 Math.max(1, miniBatchLatencyMs(config) / 2)),
-                                        MINI_BATCH_SIZE))
+                                        // Reviews one by one: which versions a bundle folds
+                                        // depends on timing, and a replay that saw other
+                                        // versions would score (and pay for) texts again.
+                                        scored ? 1 : MINI_BATCH_SIZE))
                         .uid("normalize-" + id);
         tEnv.createTemporaryView(
                 table.sqlName(),
@@ -311,8 +317,7 @@ public final class ChangeViewsPipeline {
                 table.changesSqlName(),
                 tEnv.fromDataStream(
                         state.getSideOutput(changesTag), TableTypes.changesSchema(table)));
-        if (config.sentiment() != null
-                && config.sentiment().table().sqlName().equals(table.sqlName())) {
+        if (scored) {
             ReviewEnrichment.register(tEnv, config, state, scoring);
         }
         return projected.getSideOutput(DEAD_LETTERS);

@@ -44,9 +44,11 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>The pending rows are on the heap, one map per operator instance flushed by one timer at the
  * end of each interval, and every checkpoint barrier flushes them first, as SQL's mini-batch
- * operators do: nothing pending is ever in a checkpoint, so a restore cannot lose or repeat a
- * write, and a key is written at most once per interval plus once per checkpoint. Per view row that
- * is a map update, where keyed state cost a state read and write and a timer per key.
+ * operators do: once the gate is open nothing pending is in a checkpoint, so a restore cannot lose
+ * or repeat a write, and a key is written at most once per interval plus once per checkpoint. Rows
+ * restored as held (from a checkpoint taken before the gate opened, in a job whose gate is open by
+ * then) are written before any newer row of the open path. Per view row that is a map update, where
+ * keyed state cost a state read and write and a timer per key.
  *
  * <p><b>Held during a bootstrap.</b> With tables to snapshot ({@code awaitedSnapshots}), the
  * operator has a second, broadcast input on which each table's name arrives once its snapshot's
@@ -83,6 +85,10 @@ public final class WriteCoalescer extends AbstractStreamOperator<Row>
     private transient LinkedHashMap<String, Row> due;
 
     private transient boolean flushScheduled;
+
+    /** Restored state may hold rows: written before the first row of the open path. */
+    private transient boolean heldMayRemain;
+
     private transient ListState<String> snapshotsDoneState;
     private transient Set<String> snapshotsDone;
     private transient boolean open;
@@ -120,6 +126,7 @@ public final class WriteCoalescer extends AbstractStreamOperator<Row>
         snapshotsDone = new HashSet<>();
         snapshotsDoneState.get().forEach(snapshotsDone::add);
         open = snapshotsDone.containsAll(awaitedSnapshots);
+        heldMayRemain = context.isRestored();
     }
 
     @Override
@@ -146,6 +153,7 @@ public final class WriteCoalescer extends AbstractStreamOperator<Row>
             return;
         }
         if (open) {
+            writeRestoredHeld();
             if (due.put((String) getCurrentKey(), ViewKeySelector.asWrite(row)) != null) {
                 coalesced.inc();
             } else if (!flushScheduled) {
@@ -245,7 +253,19 @@ public final class WriteCoalescer extends AbstractStreamOperator<Row>
         return (Math.floorDiv(now, flushIntervalMs) + 1) * flushIntervalMs;
     }
 
-    private void flushDue() {
+    /**
+     * Writes the held rows a restore brought while the gate is open, once: their keyed timers would
+     * write them too, but perhaps after a newer row of the open path.
+     */
+    private void writeRestoredHeld() throws Exception {
+        if (open && heldMayRemain) {
+            heldMayRemain = false;
+            flushAll();
+        }
+    }
+
+    private void flushDue() throws Exception {
+        writeRestoredHeld();
         for (Row row : due.values()) {
             output.collect(new StreamRecord<>(row));
         }

@@ -48,9 +48,10 @@ import org.apache.flink.util.OutputTag;
  * per item per bundle, and one net change per item on the changelog (the row before the bundle
  * retracted, the row after it added), as Flink SQL's own mini-batch changelog normalization does.
  * Every delivery is still judged on its own, in arrival order, so the changes side output, the
- * counters and the state are those of one-by-one processing. A bundle ends before a watermark is
- * passed on (no row falls behind it), before a checkpoint barrier (nothing held is in a checkpoint)
- * and before an item's cleanup timer acts on it.
+ * counters and the state are those of one-by-one processing, and the net change carries the
+ * timestamp of the last change applied. A bundle ends before a watermark is passed on (no row falls
+ * behind it), before a checkpoint barrier (nothing held is in a checkpoint) and before an item's
+ * cleanup timer acts on it.
  *
  * <p>A snapshot item (a table's bootstrap) is ordered like any change, at its snapshot time with
  * the lowest sequence number: a newer stream change replaces it, an older one is stale, a REMOVE
@@ -213,12 +214,14 @@ public final class ChangelogNormalizer extends AbstractStreamOperator<Row>
         }
         Row before = item.image;
         long beforeTimeMicros = item.changeTimeMicros;
-        boolean changed = false;
+        // The net change carries the record timestamp (the change time) of the change it is.
+        Held last = null;
         for (Held delivery : deliveries) {
-            changed |= apply(item, delivery, now);
+            if (apply(item, delivery, now)) {
+                last = delivery;
+            }
         }
-        if (changed) {
-            Held last = deliveries.get(deliveries.size() - 1);
+        if (last != null) {
             if (before != null && item.image != null) {
                 output.collect(
                         last.record(stateRow(before, beforeTimeMicros, RowKind.UPDATE_BEFORE)));

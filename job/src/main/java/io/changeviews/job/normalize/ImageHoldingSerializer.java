@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Objects;
 import org.apache.flink.api.common.typeutils.CompositeTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.Row;
@@ -68,10 +69,18 @@ abstract class ImageHoldingSerializer<T> extends TypeSerializer<T> {
         return Objects.hash(getClass(), imageSerializer);
     }
 
-    /** A snapshot of such a serializer: its layout's version and the images' serializer. */
+    /**
+     * A snapshot of such a serializer: its layout's version and the images' serializer. State
+     * written in an older layout is refused with Flink's incompatible-serializer error instead of
+     * being misread.
+     */
     abstract static class Snapshot<T, S extends ImageHoldingSerializer<T>>
             extends CompositeTypeSerializerSnapshot<T, S> {
-        private static final int VERSION = 1;
+        /** 2: sequence numbers packed, only the fields an item has written. */
+        static final int VERSION = 2;
+
+        /** The layout version this snapshot was read with, or the current one. */
+        private int layoutVersion = VERSION;
 
         Snapshot() {}
 
@@ -82,6 +91,21 @@ abstract class ImageHoldingSerializer<T> extends TypeSerializer<T> {
         @Override
         protected final int getCurrentOuterSnapshotVersion() {
             return VERSION;
+        }
+
+        @Override
+        protected final void readOuterSnapshot(
+                int readOuterSnapshotVersion, DataInputView in, ClassLoader userCodeClassLoader) {
+            layoutVersion = readOuterSnapshotVersion;
+        }
+
+        @Override
+        protected final OuterSchemaCompatibility resolveOuterSchemaCompatibility(
+                TypeSerializerSnapshot<T> oldSnapshot) {
+            return oldSnapshot instanceof Snapshot
+                            && ((Snapshot<?, ?>) oldSnapshot).layoutVersion == VERSION
+                    ? OuterSchemaCompatibility.COMPATIBLE_AS_IS
+                    : OuterSchemaCompatibility.INCOMPATIBLE;
         }
 
         @Override

@@ -52,8 +52,9 @@ public final class ItemStateSerializer extends ImageHoldingSerializer<ItemState>
     }
 
     /**
-     * Only what is set is written (a live item has no tombstone expiry, most have no timer and no
-     * kept event ids), so that the state RocksDB reads and writes per change stays small.
+     * Only what is set is written (a live item has no tombstone expiry, and unless a view reads its
+     * table's changes no timer and no retained event ids), so that the state RocksDB reads and
+     * writes per change stays small.
      */
     @Override
     public void serialize(ItemState s, DataOutputView out) throws IOException {

@@ -30,6 +30,11 @@ class WriteCoalescerGateTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, Row, String, Row> open(
             OperatorSubtaskState restored) throws Exception {
+        return open(restored, Set.of("A", "B"));
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, Row, String, Row> open(
+            OperatorSubtaskState restored, Set<String> awaited) throws Exception {
         KeyedTwoInputStreamOperatorTestHarness<String, Row, String, Row> h =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
                         new WriteCoalescer(
@@ -38,7 +43,7 @@ class WriteCoalescerGateTest {
                                 new RowTypeInfo(Types.STRING, Types.LONG),
                                 Duration.ofSeconds(1),
                                 DEAD_LETTERS,
-                                Set.of("A", "B")),
+                                awaited),
                         new ViewKeySelector(CONVERTER),
                         table -> "",
                         Types.STRING);
@@ -121,6 +126,25 @@ class WriteCoalescerGateTest {
         harness.setProcessingTime(1_000);
         assertThat(HarnessRecords.drain(harness))
                 .containsExactly(Row.ofKind(RowKind.INSERT, "c", 7L));
+    }
+
+    @Test
+    void rowsHeldInARestoredCheckpointAreWrittenBeforeNewerOnesOnceTheGateIsOpen()
+            throws Exception {
+        harness = open(null);
+        send(RowKind.INSERT, "a", 1);
+        OperatorSubtaskState held = harness.snapshot(1, 1);
+        harness.close();
+
+        // Restarted without the snapshots (say, with snapshot = none): the gate opens at once.
+        harness = open(held, Set.of());
+        send(RowKind.UPDATE_AFTER, "a", 2);
+        harness.setProcessingTime(1_000);
+        assertThat(HarnessRecords.drain(harness))
+                .containsExactly(
+                        Row.ofKind(RowKind.INSERT, "a", 1L),
+                        Row.ofKind(RowKind.UPDATE_AFTER, "a", 2L));
+        assertThat(harness.numKeyedStateEntries()).isZero();
     }
 
     @Test

@@ -421,4 +421,15 @@ class ChangelogNormalizerTest {
         harness.setProcessingTime(TOMBSTONE.toMillis() + 1_000);
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
+
+    @Test
+    void aNetChangeCarriesTheTimestampOfTheChangeItIs() throws Exception {
+        hold(change("o1", ChangeType.INSERT, 5000, "2", "e2", null, image("itemA", 10)));
+        hold(change("o1", ChangeType.MODIFY, 1000, "1", "e1", null, image("itemA", 9)));
+        endBundle();
+        assertThat(harness.getOutput())
+                .as("not the stale change's that came last")
+                .containsExactly(
+                        new StreamRecord<>(state(RowKind.INSERT, "itemA", 10, 5000), 5000));
+    }
 }

@@ -3,6 +3,7 @@ package io.changeviews.job.normalize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -96,5 +97,31 @@ class ItemStateSerializerTest {
         TypeSerializer<ItemState> restored = snapshot.restoreSerializer();
         assertThat(restored).isEqualTo(serializer);
         assertThat(roundTrip(restored, live()).seenEventIds).containsKeys("e1", "e2");
+    }
+
+    @Test
+    void stateInTheEarlierLayoutIsRefusedNotMisread() throws Exception {
+        ItemStateSerializer serializer = new ItemStateSerializer(IMAGE);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot(
+                out, serializer.snapshotConfiguration());
+        byte[] bytes = out.getCopyOfBuffer();
+        // The outer layout version follows Flink's composite-snapshot magic number.
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        int at = 0;
+        while (buffer.getInt(at) != 911108) {
+            at++;
+        }
+        assertThat(buffer.getInt(at + 4)).isEqualTo(ImageHoldingSerializer.Snapshot.VERSION);
+        buffer.putInt(at + 4, 1);
+        TypeSerializerSnapshot<ItemState> earlier =
+                TypeSerializerSnapshotSerializationUtil.readSerializerSnapshot(
+                        new DataInputDeserializer(bytes), getClass().getClassLoader());
+        assertThat(
+                        serializer
+                                .snapshotConfiguration()
+                                .resolveSchemaCompatibility(earlier)
+                                .isIncompatible())
+                .isTrue();
     }
 }
