@@ -20,6 +20,7 @@ import io.changeviews.job.materialize.WriteCoalescer;
 import io.changeviews.job.normalize.ChangelogNormalizer;
 import io.changeviews.job.normalize.ImageProjector;
 import io.changeviews.job.normalize.ItemChange;
+import io.changeviews.job.normalize.ItemKeySerializer;
 import io.changeviews.job.normalize.TableTypes;
 import io.changeviews.job.sentiment.EnrichedReviewTypes;
 import io.changeviews.job.sentiment.ReviewEnrichment;
@@ -289,7 +290,7 @@ public final class ChangeViewsPipeline {
                 new OutputTag<>("changes-" + id, TableTypes.typeInfo(TableTypes.changes(table)));
         SingleOutputStreamOperator<Row> state =
                 projected
-                        .keyBy(c -> c.itemKey)
+                        .keyBy(c -> c.itemKey, ItemKeySerializer.TYPE)
                         .transform(
                                 "Normalize " + table.sqlName(),
                                 TableTypes.typeInfo(TableTypes.state(table)),

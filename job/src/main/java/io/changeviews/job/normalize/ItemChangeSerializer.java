@@ -54,7 +54,7 @@ public final class ItemChangeSerializer extends ImageHoldingSerializer<ItemChang
     }
 
     @Override
-    public void serialize(ItemChange c, DataOutputView out) throws IOException {
+    void write(ItemChange c, DataOutputView out) throws IOException {
         int flags =
                 (c.sequenceNumber != null ? HAS_SEQUENCE_NUMBER : 0)
                         | (c.eventId != null ? HAS_EVENT_ID : 0)

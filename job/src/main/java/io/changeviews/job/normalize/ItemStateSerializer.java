@@ -57,7 +57,7 @@ public final class ItemStateSerializer extends ImageHoldingSerializer<ItemState>
      * writes per change stays small.
      */
     @Override
-    public void serialize(ItemState s, DataOutputView out) throws IOException {
+    void write(ItemState s, DataOutputView out) throws IOException {
         int flags =
                 (s.image != null ? HAS_IMAGE : 0)
                         | (s.applied ? APPLIED : 0)

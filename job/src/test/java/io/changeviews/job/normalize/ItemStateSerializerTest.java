@@ -2,8 +2,11 @@ package io.changeviews.job.normalize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -11,6 +14,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshotSerializationUtil;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.types.Row;
 import org.junit.jupiter.api.Test;
@@ -66,6 +70,37 @@ class ItemStateSerializerTest {
         assertThat(dead.tombstoneExpiresAt).isEqualTo(9_000L);
         assertThat(dead.seenEventIds).isEmpty();
         assertThat(dead.cleanupAt).isEqualTo(ItemState.NO_TIMER);
+    }
+
+    @Test
+    void onAStreamAnItemIsWrittenInOnePieceByEachDuplicate() throws Exception {
+        ItemStateSerializer serializer = new ItemStateSerializer(IMAGE);
+        assertThat(serializer.duplicate()).isNotSameAs(serializer).isEqualTo(serializer);
+        List<Integer> writes = new ArrayList<>();
+        ByteArrayOutputStream bytes =
+                new ByteArrayOutputStream() {
+                    @Override
+                    public synchronized void write(byte[] b, int off, int len) {
+                        writes.add(len);
+                        super.write(b, off, len);
+                    }
+
+                    @Override
+                    public synchronized void write(int b) {
+                        writes.add(1);
+                        super.write(b);
+                    }
+                };
+        serializer.serialize(live(), new DataOutputViewStreamWrapper(bytes));
+        serializer.serialize(live(), new DataOutputViewStreamWrapper(bytes));
+        assertThat(writes).hasSize(2);
+        DataInputDeserializer in = new DataInputDeserializer(bytes.toByteArray());
+        for (int i = 0; i < 2; i++) {
+            ItemState back = serializer.deserialize(in);
+            assertThat(back.image).isEqualTo(Row.of("itemA", BigDecimal.TEN));
+            assertThat(back.tiedEventIds).containsExactly("e2", "e0");
+        }
+        assertThat(in.available()).isZero();
     }
 
     @Test
