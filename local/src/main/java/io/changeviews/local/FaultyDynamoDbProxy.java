@@ -123,7 +123,7 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
     public static FaultyDynamoDbProxy start(String upstreamEndpoint, long seed) {
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+            server = HttpServer.create(new InetSocketAddress(LocalEnvironment.LOOPBACK, 0), 0);
         } catch (IOException e) {
             throw new IllegalStateException("Could not open the proxy's port", e);
         }
@@ -145,7 +145,7 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
     }
 
     public String endpoint() {
-        return "http://localhost:" + server.getAddress().getPort();
+        return "http://" + LocalEnvironment.LOOPBACK + ":" + server.getAddress().getPort();
     }
 
     /**

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.changeviews.job.ops.RepoPaths;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +22,8 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * kinesis-mock (npm {@code kinesis-local}) run with node as a child process, with an SDK client
- * pointed at it.
+ * pointed at it, listening on the loopback address only: it has no bind option, so node preloads
+ * {@code loopback-only.js}, which binds every server of the process there.
  */
 public final class KinesisMock implements AutoCloseable {
 
@@ -35,6 +38,7 @@ public final class KinesisMock implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STREAM_TIMEOUT = Duration.ofSeconds(30);
     private static final int LOG_TAIL_LINES = 40;
+    private static final String LOOPBACK_SHIM = "loopback-only.js";
 
     private final Process process;
     private final Thread killOnExit;
@@ -76,7 +80,11 @@ public final class KinesisMock implements AutoCloseable {
         Path packageDir = install(dir);
         Path log = dir.resolve("kinesis-mock-" + port + ".log");
         ProcessBuilder builder =
-                new ProcessBuilder("node", mainScript(packageDir))
+                new ProcessBuilder(
+                                "node",
+                                "--require",
+                                loopbackShim(dir).toString(),
+                                mainScript(packageDir))
                         // It reads its TLS certificate (server.json) relative to the working
                         // directory.
                         .directory(packageDir.toFile())
@@ -110,7 +118,7 @@ public final class KinesisMock implements AutoCloseable {
     }
 
     public String endpoint() {
-        return "http://localhost:" + port;
+        return "http://" + LocalEnvironment.LOOPBACK + ":" + port;
     }
 
     public KinesisClient client() {
@@ -194,6 +202,17 @@ public final class KinesisMock implements AutoCloseable {
         return packageDir;
     }
 
+    /** Writes the shim node preloads into the cache folder (node reads scripts from files). */
+    private static Path loopbackShim(Path dir) {
+        Path shim = dir.resolve(LOOPBACK_SHIM);
+        try (InputStream in = KinesisMock.class.getResourceAsStream(LOOPBACK_SHIM)) {
+            Files.copy(in, shim, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + shim, e);
+        }
+        return shim;
+    }
+
     /**
      * The script that package.json names as its entry point (main.js at the package root in 0.6.2).
      */
@@ -245,7 +264,12 @@ public final class KinesisMock implements AutoCloseable {
 
     private void awaitPort() {
         ChildProcess.awaitPort(
-                process, "kinesis-mock", "localhost", port, START_TIMEOUT, () -> tail(log));
+                process,
+                "kinesis-mock",
+                LocalEnvironment.LOOPBACK,
+                port,
+                START_TIMEOUT,
+                () -> tail(log));
     }
 
     private void awaitActive(String stream) {

@@ -63,7 +63,7 @@ public final class LocalComprehend implements AutoCloseable {
     public static LocalComprehend start(long seed) {
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+            server = HttpServer.create(new InetSocketAddress(LocalEnvironment.LOOPBACK, 0), 0);
         } catch (IOException e) {
             throw new IllegalStateException("Could not open the local Comprehend port", e);
         }
@@ -84,7 +84,7 @@ public final class LocalComprehend implements AutoCloseable {
     }
 
     public String endpoint() {
-        return "http://localhost:" + server.getAddress().getPort();
+        return "http://" + LocalEnvironment.LOOPBACK + ":" + server.getAddress().getPort();
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.changeviews.local;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
 import io.changeviews.job.ops.RepoPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,13 +10,22 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * DynamoDB Local running inside this JVM, or in a JVM of its own, with SDK clients pointed at it.
+ * DynamoDB Local running inside this JVM, or in a JVM of its own, with SDK clients pointed at it,
+ * listening on the loopback address only.
+ *
+ * <p>DynamoDB Local's own launcher ({@code ServerRunner}) has no bind option and listens on every
+ * interface, so its request handler is served here by a Jetty server of our own bound to {@link
+ * LocalEnvironment#LOOPBACK}: in memory, one database for every access key and region ({@code
+ * -inMemory -sharedDb}, so the AWS CLI sees the job's tables), and no telemetry (only the launcher
+ * sends any).
  */
 public final class LocalDynamoDb implements AutoCloseable {
 
@@ -25,7 +34,10 @@ public final class LocalDynamoDb implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     /** In this JVM; null when in its own process. */
-    private final DynamoDBProxyServer server;
+    private final Server server;
+
+    /** The tables of the server in this JVM. */
+    private final LocalDynamoDBServerHandler tables;
 
     /** Its own process; null when in this JVM. */
     private final Process process;
@@ -34,8 +46,10 @@ public final class LocalDynamoDb implements AutoCloseable {
     private final DynamoDbClient client;
     private final DynamoDbStreamsClient streamsClient;
 
-    private LocalDynamoDb(DynamoDBProxyServer server, Process process, int port) {
+    private LocalDynamoDb(
+            Server server, LocalDynamoDBServerHandler tables, Process process, int port) {
         this.server = server;
+        this.tables = tables;
         this.process = process;
         this.port = port;
         this.client = LocalEnvironment.client(DynamoDbClient.builder(), endpoint());
@@ -50,14 +64,30 @@ public final class LocalDynamoDb implements AutoCloseable {
     /** Starts DynamoDB Local on the given port. */
     public static LocalDynamoDb start(int port) {
         sqliteLibraryPath();
+        Server server = new Server();
+        LocalDynamoDBServerHandler tables = null;
         try {
-            DynamoDBProxyServer server =
-                    ServerRunner.createServerFromCommandLineArgs(arguments(port));
+            tables =
+                    new LocalDynamoDBServerHandler(
+                            new LocalDynamoDBRequestHandler(0, true, null, true, false), null);
+            ServerConnector http = new ServerConnector(server);
+            http.setHost(LocalEnvironment.LOOPBACK);
+            http.setPort(port);
+            server.addConnector(http);
+            ContextHandler root = new ContextHandler();
+            root.setHandler(tables);
+            server.setHandler(root);
             server.start();
-            return new LocalDynamoDb(server, null, port);
+            return new LocalDynamoDb(server, tables, null, port);
         } catch (Exception e) {
+            stopQuietly(server, tables);
             throw new IllegalStateException("DynamoDB Local did not start on port " + port, e);
         }
+    }
+
+    /** A DynamoDB Local of its own for {@link #startInOwnProcess}: {@code <port>}. */
+    public static void main(String[] args) throws InterruptedException {
+        start(Integer.parseInt(args[0])).server.join();
     }
 
     /**
@@ -73,8 +103,8 @@ public final class LocalDynamoDb implements AutoCloseable {
         command.add("-D" + SQLITE_LIBRARY_PATH + "=" + sqliteLibraryPath());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(ServerRunner.class.getName());
-        command.addAll(Arrays.asList(arguments(port)));
+        command.add(LocalDynamoDb.class.getName());
+        command.add(String.valueOf(port));
         try {
             Files.createDirectories(log.getParent());
             Process process =
@@ -82,12 +112,12 @@ public final class LocalDynamoDb implements AutoCloseable {
                             .redirectErrorStream(true)
                             .redirectOutput(log.toFile())
                             .start();
-            LocalDynamoDb dynamoDb = new LocalDynamoDb(null, process, port);
+            LocalDynamoDb dynamoDb = new LocalDynamoDb(null, null, process, port);
             try {
                 ChildProcess.awaitPort(
                         process,
                         "DynamoDB Local",
-                        "localhost",
+                        LocalEnvironment.LOOPBACK,
                         port,
                         START_TIMEOUT,
                         () -> "see " + log);
@@ -99,17 +129,6 @@ public final class LocalDynamoDb implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("DynamoDB Local could not be started", e);
         }
-    }
-
-    /**
-     * -sharedDb: one database for every access key and region, so the AWS CLI sees the job's
-     * tables. -disableTelemetry: no calls home, and no metadata file dropped into the working
-     * directory.
-     */
-    private static String[] arguments(int port) {
-        return new String[] {
-            "-inMemory", "-sharedDb", "-disableTelemetry", "-port", String.valueOf(port)
-        };
     }
 
     /**
@@ -130,7 +149,7 @@ public final class LocalDynamoDb implements AutoCloseable {
     }
 
     public String endpoint() {
-        return "http://localhost:" + port;
+        return "http://" + LocalEnvironment.LOOPBACK + ":" + port;
     }
 
     public DynamoDbClient client() {
@@ -151,10 +170,20 @@ public final class LocalDynamoDb implements AutoCloseable {
         }
         try {
             server.stop();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            tables.close();
         } catch (Exception e) {
             throw new IllegalStateException("DynamoDB Local did not stop cleanly", e);
+        }
+    }
+
+    private static void stopQuietly(Server server, LocalDynamoDBServerHandler tables) {
+        try {
+            server.stop();
+            if (tables != null) {
+                tables.close();
+            }
+        } catch (Exception e) {
+            // Nothing was served; the start's own error is the one to report.
         }
     }
 }

@@ -14,6 +14,11 @@ import software.amazon.awssdk.regions.Region;
 
 /** Plumbing shared by the emulator kit: free ports and SDK clients for local endpoints. */
 public final class LocalEnvironment {
+    /**
+     * The address every emulator and server of the local stack listens on, and its endpoints name:
+     * nothing it starts is reachable from another machine (the emulators take any credentials).
+     */
+    public static final String LOOPBACK = "127.0.0.1";
 
     static final Region REGION = Region.of(EndpointProperties.REGION);
 

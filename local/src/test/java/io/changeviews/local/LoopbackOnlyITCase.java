@@ -1,0 +1,191 @@
+package io.changeviews.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.changeviews.job.ops.RepoPaths;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The local run, started as a user starts it (the runner in a JVM of its own, with the Kinesis
+ * emulator under it), listens on the loopback address only: every listening socket of its processes
+ * is bound there, and a connection to any of its ports through the machine's other address is
+ * refused.
+ */
+class LoopbackOnlyITCase {
+    private static final String READY = "Flink Web UI";
+
+    @Test
+    void everyPortOfTheLocalRunIsOnTheLoopbackAddressOnly() throws Exception {
+        Optional<InetAddress> outside = nonLoopbackAddress();
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        // Flink's --add-opens, as the test JVM got them.
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports"))
+                .forEach(command::add);
+        command.add("-Dlog4j.configurationFile=flink-conf/log4j2-local.properties");
+        command.add("-Dchangeviews.log.file=local/target/loopback-only-run.log");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(LocalRunner.class.getName());
+        command.addAll(
+                List.of(
+                        "--orders",
+                        "0",
+                        "--seed-items",
+                        "10",
+                        "--dynamodb-port",
+                        String.valueOf(LocalEnvironment.freePort()),
+                        "--kinesis-port",
+                        String.valueOf(LocalEnvironment.freePort()),
+                        "--web-port",
+                        String.valueOf(LocalEnvironment.freePort())));
+        Process runner =
+                new ProcessBuilder(command)
+                        .directory(RepoPaths.root().toFile())
+                        .redirectErrorStream(true)
+                        .start();
+        try {
+            awaitLine(runner, READY);
+            List<InetSocketAddress> listening = listeningSockets(runner.toHandle());
+            assertThat(listening)
+                    .as("DynamoDB Local, kinesis-mock (plain and TLS), Flink's REST and blob ports")
+                    .hasSizeGreaterThanOrEqualTo(5);
+            assertThat(listening)
+                    .allSatisfy(a -> assertThat(a.getAddress().isLoopbackAddress()).isTrue());
+            assumeTrue(outside.isPresent(), "this machine has no address but the loopback one");
+            for (InetSocketAddress socket : listening) {
+                assertThatThrownBy(
+                                () -> {
+                                    try (Socket s = new Socket()) {
+                                        s.connect(
+                                                new InetSocketAddress(
+                                                        outside.get(), socket.getPort()),
+                                                2_000);
+                                    }
+                                })
+                        .as("port %d through %s", socket.getPort(), outside.get())
+                        .isInstanceOf(ConnectException.class);
+            }
+        } finally {
+            ChildProcess.stop(runner);
+        }
+    }
+
+    /** Reads the runner's output until a line with {@code marker}; fails if it exits first. */
+    private static void awaitLine(Process process, String marker) throws IOException {
+        BufferedReader out =
+                new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        List<String> seen = new ArrayList<>();
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.contains(marker)) {
+                // Keep draining, so the runner never blocks on a full pipe.
+                Thread drain =
+                        new Thread(
+                                () -> {
+                                    try {
+                                        out.lines().count();
+                                    } catch (UncheckedIOException e) {
+                                        // The runner stopped.
+                                    }
+                                },
+                                "local-run-output");
+                drain.setDaemon(true);
+                drain.start();
+                return;
+            }
+            seen.add(line);
+        }
+        throw new AssertionError("The local run ended before it was ready:\n" + seen);
+    }
+
+    /** The TCP sockets listening in the process and its descendants, from /proc. */
+    private static List<InetSocketAddress> listeningSockets(ProcessHandle process)
+            throws IOException {
+        Set<String> inodes = new HashSet<>();
+        List<ProcessHandle> tree =
+                Stream.concat(Stream.of(process), process.descendants())
+                        .collect(Collectors.toList());
+        for (ProcessHandle p : tree) {
+            try (Stream<Path> fds = Files.list(Paths.get("/proc", p.pid() + "", "fd"))) {
+                fds.forEach(
+                        fd -> {
+                            try {
+                                String target = Files.readSymbolicLink(fd).toString();
+                                if (target.startsWith("socket:[")) {
+                                    inodes.add(target.substring(8, target.length() - 1));
+                                }
+                            } catch (IOException e) {
+                                // Closed meanwhile.
+                            }
+                        });
+            }
+        }
+        List<InetSocketAddress> listening = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            List<String> lines = Files.readAllLines(Paths.get(table));
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.trim().split("\\s+");
+                // f[1] local address:port in hex, f[3] state (0A: LISTEN), f[9] inode
+                if (f[3].equals("0A") && inodes.contains(f[9])) {
+                    String[] local = f[1].split(":");
+                    listening.add(
+                            new InetSocketAddress(
+                                    address(local[0]), Integer.parseInt(local[1], 16)));
+                }
+            }
+        }
+        return listening;
+    }
+
+    /** An address of /proc/net/tcp{,6}: each 32-bit word in the host's (little-endian) order. */
+    private static InetAddress address(String hex) {
+        byte[] bytes = new byte[hex.length() / 2];
+        for (int word = 0; word < bytes.length / 4; word++) {
+            for (int b = 0; b < 4; b++) {
+                int at = (word * 4 + 3 - b) * 2;
+                bytes[word * 4 + b] = (byte) Integer.parseInt(hex.substring(at, at + 2), 16);
+            }
+        }
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An IPv4 address of this machine that is not a loopback or link-local one. */
+    private static Optional<InetAddress> nonLoopbackAddress() throws IOException {
+        return NetworkInterface.networkInterfaces()
+                .flatMap(NetworkInterface::inetAddresses)
+                .filter(a -> a instanceof Inet4Address)
+                .filter(a -> !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+                .findFirst();
+    }
+}
