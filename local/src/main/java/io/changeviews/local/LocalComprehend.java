@@ -27,6 +27,11 @@ import java.util.concurrent.atomic.LongAdder;
  * Comprehend_20171127.BatchDetectSentiment} and {@code .DetectSentiment}), so the real SDK client
  * can be pointed at it. It scores with the embedded lexicon, and injects throttling, 5xx answers,
  * slow answers and per-document errors at configured rates; it counts calls and scored documents.
+ *
+ * <p>The faults of whole calls follow an even schedule, starting with the first call each fault is
+ * judged on: a job makes a few dozen calls, where a random draw at 15 % would miss a fault type in
+ * a run now and then (and a test asserting it was exercised would fail by chance). Per-document
+ * errors, drawn over hundreds of documents, are random with the seed.
  */
 public final class LocalComprehend implements AutoCloseable {
     public static final String BATCH_DETECT_SENTIMENT = "Comprehend_20171127.BatchDetectSentiment";
@@ -46,6 +51,9 @@ public final class LocalComprehend implements AutoCloseable {
     private final AtomicLong serverErrors = new AtomicLong();
     private final AtomicLong slow = new AtomicLong();
     private final AtomicLong documentErrors = new AtomicLong();
+    private final AtomicLong judgedForSlow = new AtomicLong();
+    private final AtomicLong judgedForThrottle = new AtomicLong();
+    private final AtomicLong judgedForServerError = new AtomicLong();
 
     private volatile double throttleFraction;
     private volatile double serverErrorFraction;
@@ -167,6 +175,16 @@ public final class LocalComprehend implements AutoCloseable {
         return random.nextDouble();
     }
 
+    /**
+     * Whether the next call judged for a fault gets it: the n-th is faulty when ⌊n·f + 1 − f⌋
+     * grows, so the first is, and n calls hold ⌊n·f + 1 − f⌋ faulty ones.
+     */
+    private static boolean scheduled(AtomicLong judged, double fraction) {
+        long n = judged.incrementAndGet();
+        return Math.floor(n * fraction + 1 - fraction)
+                > Math.floor((n - 1) * fraction + 1 - fraction);
+    }
+
     private void handle(HttpExchange exchange) {
         try {
             String operation = exchange.getRequestHeaders().getFirst("X-Amz-Target");
@@ -175,14 +193,14 @@ public final class LocalComprehend implements AutoCloseable {
                 request = JSON.readTree(in.readAllBytes());
             }
             calls.computeIfAbsent(String.valueOf(operation), name -> new LongAdder()).increment();
-            if (draw() < slowFraction) {
+            if (scheduled(judgedForSlow, slowFraction)) {
                 slow.incrementAndGet();
                 Thread.sleep(slowMillis);
             }
-            if (draw() < throttleFraction) {
+            if (scheduled(judgedForThrottle, throttleFraction)) {
                 throttled.incrementAndGet();
                 error(exchange, 400, "TooManyRequestsException", "Rate exceeded (injected)");
-            } else if (draw() < serverErrorFraction) {
+            } else if (scheduled(judgedForServerError, serverErrorFraction)) {
                 serverErrors.incrementAndGet();
                 error(exchange, 500, "InternalServerException", "Internal error (injected)");
             } else if (BATCH_DETECT_SENTIMENT.equals(operation)) {

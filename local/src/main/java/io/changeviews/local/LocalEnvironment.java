@@ -46,8 +46,22 @@ public final class LocalEnvironment {
      */
     public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(
             B builder, String endpoint) {
+        return client(builder, endpoint, CREDENTIALS);
+    }
+
+    /** As above, for a local endpoint that wants its own key pair. */
+    static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(
+            B builder, String endpoint, String accessKey, String secretKey) {
+        return client(
+                builder,
+                endpoint,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)));
+    }
+
+    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(
+            B builder, String endpoint, StaticCredentialsProvider credentials) {
         return builder.region(REGION)
-                .credentialsProvider(CREDENTIALS)
+                .credentialsProvider(credentials)
                 .endpointOverride(URI.create(endpoint))
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .build();

@@ -17,10 +17,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  * tests can look at what really landed behind the S3 API.
  */
 public final class S3Proxy implements AutoCloseable {
-    /** The key pair s3proxy accepts: the same as the emulator kit's SDK clients use. */
+    /**
+     * The key pair s3proxy accepts; the secret is one no other part uses, so tests can look for it.
+     */
     public static final String ACCESS_KEY = "local";
 
-    public static final String SECRET_KEY = "local";
+    public static final String SECRET_KEY = "s3proxy-local-secret";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -110,7 +112,8 @@ public final class S3Proxy implements AutoCloseable {
      * An S3 client for this server (path-style addressing: bucket names are not DNS names here).
      */
     public S3Client client() {
-        return LocalEnvironment.client(S3Client.builder().forcePathStyle(true), endpoint());
+        return LocalEnvironment.client(
+                S3Client.builder().forcePathStyle(true), endpoint(), ACCESS_KEY, SECRET_KEY);
     }
 
     /** The backend's folder: {@code <bucket>/<key>} for every stored object. */
