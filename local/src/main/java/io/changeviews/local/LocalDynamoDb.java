@@ -67,6 +67,8 @@ public final class LocalDynamoDb implements AutoCloseable {
         Server server = new Server();
         LocalDynamoDBServerHandler tables = null;
         try {
+            // What the launcher builds for -inMemory -sharedDb: in memory (no database file), one
+            // database for all keys and regions, no delayed table statuses; no CORS header.
             tables =
                     new LocalDynamoDBServerHandler(
                             new LocalDynamoDBRequestHandler(0, true, null, true, false), null);
