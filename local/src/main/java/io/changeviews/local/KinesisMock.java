@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -142,7 +143,8 @@ public final class KinesisMock implements AutoCloseable {
         }
     }
 
-    private static Path cacheDir() {
+    /** The folder that caches the npm install and holds the logs. */
+    static Path cacheDir() {
         String configured = System.getProperty(DIR_PROPERTY);
         Path dir =
                 configured != null
@@ -202,11 +204,28 @@ public final class KinesisMock implements AutoCloseable {
         return packageDir;
     }
 
-    /** Writes the shim node preloads into the cache folder (node reads scripts from files). */
+    /**
+     * Writes the shim node preloads into the cache folder (node reads scripts from files), unless
+     * it is there already: through a file of its own and a rename, so that a node starting at the
+     * same time from the same folder never reads a half-written one.
+     */
     private static Path loopbackShim(Path dir) {
         Path shim = dir.resolve(LOOPBACK_SHIM);
         try (InputStream in = KinesisMock.class.getResourceAsStream(LOOPBACK_SHIM)) {
-            Files.copy(in, shim, StandardCopyOption.REPLACE_EXISTING);
+            if (in == null) {
+                throw new IllegalStateException(LOOPBACK_SHIM + " is missing from the class path");
+            }
+            byte[] script = in.readAllBytes();
+            if (Files.isRegularFile(shim) && Arrays.equals(Files.readAllBytes(shim), script)) {
+                return shim;
+            }
+            Path fresh = Files.createTempFile(dir, LOOPBACK_SHIM, ".tmp");
+            Files.write(fresh, script);
+            Files.move(
+                    fresh,
+                    shim,
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + shim, e);
         }

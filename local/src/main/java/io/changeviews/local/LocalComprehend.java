@@ -177,7 +177,8 @@ public final class LocalComprehend implements AutoCloseable {
 
     /**
      * Whether the next call judged for a fault gets it: the n-th is faulty when ⌊n·f + 1 − f⌋
-     * grows, so the first is, and n calls hold ⌊n·f + 1 − f⌋ faulty ones.
+     * grows, so for 0 < f ≤ 1 the first is, and n calls hold ⌊n·f + 1 − f⌋ faulty ones (none for f
+     * = 0). Below f = 0.5 no two calls in a row are faulty, which random draws could make.
      */
     private static boolean scheduled(AtomicLong judged, double fraction) {
         long n = judged.incrementAndGet();

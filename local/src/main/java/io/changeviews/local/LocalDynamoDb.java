@@ -36,7 +36,7 @@ public final class LocalDynamoDb implements AutoCloseable {
     /** In this JVM; null when in its own process. */
     private final Server server;
 
-    /** The tables of the server in this JVM. */
+    /** The request handler (the tables) of the server in this JVM; null when in its own process. */
     private final LocalDynamoDBServerHandler tables;
 
     /** Its own process; null when in this JVM. */
@@ -172,9 +172,10 @@ public final class LocalDynamoDb implements AutoCloseable {
         }
         try {
             server.stop();
-            tables.close();
         } catch (Exception e) {
             throw new IllegalStateException("DynamoDB Local did not stop cleanly", e);
+        } finally {
+            tables.close();
         }
     }
 

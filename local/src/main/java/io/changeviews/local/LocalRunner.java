@@ -229,7 +229,8 @@ public final class LocalRunner {
         String ddb = dynamoDb.endpoint();
         System.out.println();
         System.out.println("changeviews is running locally.");
-        System.out.println("  Flink Web UI      http://localhost:" + webPort);
+        System.out.println(
+                "  Flink Web UI      http://" + LocalEnvironment.LOOPBACK + ":" + webPort);
         System.out.println(
                 "  DynamoDB Local    "
                         + ddb

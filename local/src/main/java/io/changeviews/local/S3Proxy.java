@@ -60,7 +60,7 @@ public final class S3Proxy implements AutoCloseable {
             Files.write(
                     properties,
                     List.of(
-                            "s3proxy.endpoint=http://127.0.0.1:" + port,
+                            "s3proxy.endpoint=http://" + LocalEnvironment.LOOPBACK + ":" + port,
                             "s3proxy.authorization=aws-v2-or-v4",
                             "s3proxy.identity=" + ACCESS_KEY,
                             "s3proxy.credential=" + SECRET_KEY,
@@ -105,7 +105,7 @@ public final class S3Proxy implements AutoCloseable {
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + port;
+        return "http://" + LocalEnvironment.LOOPBACK + ":" + port;
     }
 
     /**
@@ -124,7 +124,12 @@ public final class S3Proxy implements AutoCloseable {
     private void awaitPort() {
         try {
             ChildProcess.awaitPort(
-                    process, "s3proxy", "127.0.0.1", port, START_TIMEOUT, () -> "see " + log);
+                    process,
+                    "s3proxy",
+                    LocalEnvironment.LOOPBACK,
+                    port,
+                    START_TIMEOUT,
+                    () -> "see " + log);
         } catch (RuntimeException e) {
             close();
             throw e;

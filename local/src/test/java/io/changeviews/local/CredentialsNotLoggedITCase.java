@@ -38,11 +38,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
 /**
- * No credential the job is given reaches a log line or a dead letter: the Kinesis source's and the
- * DynamoDB writers' secret keys (their groups' {@code aws.credentials.provider.basic.secretkey}),
- * the archive's {@code s3.secret-key} (to s3proxy) and a secret in the SDK's system properties,
- * each a distinct value, while every logger of this JVM records at INFO (MSF's level) and the job
- * builds, bootstraps nothing, reads changes and a malformed record, writes its views and archive.
+ * No credential the job is given reaches a log line or a dead letter: the DynamoDB writers' secret
+ * key (their group's {@code aws.credentials.provider.basic.secretkey}), the archive's {@code
+ * s3.secret-key} (to s3proxy) and the secret the Kinesis source finds in the SDKs' system
+ * properties (its group's provider {@code AUTO}, the default chain), each a distinct value, while
+ * every logger of this JVM records at INFO (MSF's level) and the job reads changes and a malformed
+ * record and writes its views, archive and dead letter.
  */
 class CredentialsNotLoggedITCase {
     private static final String STREAM = "credential-changes";
@@ -50,9 +51,15 @@ class CredentialsNotLoggedITCase {
     private static final int OPERATIONS = 120;
     private static final long START_MICROS = 1_795_291_200_000_000L;
 
-    private static final String KINESIS_SECRET = "kinesis-secret-4f1d9c07";
     private static final String DYNAMODB_SECRET = "dynamodb-secret-8a27e0b5";
     private static final String SYSTEM_SECRET = "system-property-secret-3b6f52d1";
+
+    /** The default chains' system properties: SDK v2's, and v1's name for the secret. */
+    private static final Map<String, String> SYSTEM_CREDENTIALS =
+            Map.of(
+                    "aws.accessKeyId", "system-property-key",
+                    "aws.secretAccessKey", SYSTEM_SECRET,
+                    "aws.secretKey", SYSTEM_SECRET);
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER =
@@ -64,10 +71,9 @@ class CredentialsNotLoggedITCase {
 
     @Test
     void noCredentialAppearsInAnyLogLineOrDeadLetter(@TempDir Path work) throws Exception {
-        String previousKey = System.setProperty("aws.accessKeyId", "system-property-key");
-        String previousSecret = System.setProperty("aws.secretAccessKey", SYSTEM_SECRET);
-        List<String> secrets =
-                List.of(KINESIS_SECRET, DYNAMODB_SECRET, S3Proxy.SECRET_KEY, SYSTEM_SECRET);
+        Map<String, String> previous = new HashMap<>();
+        SYSTEM_CREDENTIALS.forEach((k, v) -> previous.put(k, System.setProperty(k, v)));
+        List<String> secrets = List.of(DYNAMODB_SECRET, S3Proxy.SECRET_KEY, SYSTEM_SECRET);
         Map<String, Map<String, String>> deadLetters;
         try (LogCapture logs = LogCapture.everyLoggerAtInfo();
                 LocalDynamoDb dynamoDb = LocalDynamoDb.start();
@@ -96,14 +102,14 @@ class CredentialsNotLoggedITCase {
                             ddb, config.deadLetterTable(), List.of("source", "position"));
 
             assertThat(logs.text())
-                    .as("the capture saw the job's own INFO lines")
-                    .contains("S3 filesystem configured for the");
+                    .as("the capture saw the job's own INFO lines and Flink's")
+                    .contains("S3 filesystem configured for the")
+                    .contains("switched from state CREATED to RUNNING");
             for (String secret : secrets) {
                 assertThat(logs.text()).as("the log").doesNotContain(secret);
             }
         } finally {
-            restore("aws.accessKeyId", previousKey);
-            restore("aws.secretAccessKey", previousSecret);
+            previous.forEach(CredentialsNotLoggedITCase::restore);
         }
         assertThat(deadLetters).as("the malformed record's").hasSize(1);
         for (String secret : secrets) {
@@ -114,9 +120,7 @@ class CredentialsNotLoggedITCase {
     private static JobConfig config(KinesisMock kinesis, LocalDynamoDb dynamoDb, S3Proxy s3)
             throws Exception {
         Map<String, Map<String, String>> groups = new HashMap<>();
-        groups.put(
-                JobConfig.SOURCE,
-                Map.of("aws.credentials.provider.basic.secretkey", KINESIS_SECRET));
+        groups.put(JobConfig.SOURCE, Map.of("aws.credentials.provider", "AUTO"));
         groups.put(
                 JobConfig.DYNAMODB,
                 Map.of("aws.credentials.provider.basic.secretkey", DYNAMODB_SECRET));

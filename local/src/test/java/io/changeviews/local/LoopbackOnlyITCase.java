@@ -17,18 +17,27 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.UnknownHostException;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The local run, started as a user starts it (the runner in a JVM of its own, with the Kinesis
@@ -38,10 +47,14 @@ import org.junit.jupiter.api.Test;
  */
 class LoopbackOnlyITCase {
     private static final String READY = "Flink Web UI";
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
     @Test
-    void everyPortOfTheLocalRunIsOnTheLoopbackAddressOnly() throws Exception {
+    void everyPortOfTheLocalRunIsOnTheLoopbackAddressOnly(@TempDir Path localDir) throws Exception {
         Optional<InetAddress> outside = nonLoopbackAddress();
+        int dynamoDbPort = LocalEnvironment.freePort();
+        int kinesisPort = LocalEnvironment.freePort();
+        int webPort = LocalEnvironment.freePort();
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         // Flink's --add-opens, as the test JVM got them.
@@ -50,6 +63,9 @@ class LoopbackOnlyITCase {
                 .forEach(command::add);
         command.add("-Dlog4j.configurationFile=flink-conf/log4j2-local.properties");
         command.add("-Dchangeviews.log.file=local/target/loopback-only-run.log");
+        // Its checkpoints and archive in a folder of its own; the installed emulator reused.
+        command.add("-D" + RepoPaths.LOCAL_DIR_PROPERTY + "=" + localDir);
+        command.add("-D" + KinesisMock.DIR_PROPERTY + "=" + KinesisMock.cacheDir());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(LocalRunner.class.getName());
@@ -60,11 +76,11 @@ class LoopbackOnlyITCase {
                         "--seed-items",
                         "10",
                         "--dynamodb-port",
-                        String.valueOf(LocalEnvironment.freePort()),
+                        String.valueOf(dynamoDbPort),
                         "--kinesis-port",
-                        String.valueOf(LocalEnvironment.freePort()),
+                        String.valueOf(kinesisPort),
                         "--web-port",
-                        String.valueOf(LocalEnvironment.freePort())));
+                        String.valueOf(webPort)));
         Process runner =
                 new ProcessBuilder(command)
                         .directory(RepoPaths.root().toFile())
@@ -75,7 +91,9 @@ class LoopbackOnlyITCase {
             List<InetSocketAddress> listening = listeningSockets(runner.toHandle());
             assertThat(listening)
                     .as("DynamoDB Local, kinesis-mock (plain and TLS), Flink's REST and blob ports")
-                    .hasSizeGreaterThanOrEqualTo(5);
+                    .hasSizeGreaterThanOrEqualTo(5)
+                    .extracting(InetSocketAddress::getPort)
+                    .contains(dynamoDbPort, kinesisPort, webPort);
             assertThat(listening)
                     .allSatisfy(a -> assertThat(a.getAddress().isLoopbackAddress()).isTrue());
             assumeTrue(outside.isPresent(), "this machine has no address but the loopback one");
@@ -97,32 +115,48 @@ class LoopbackOnlyITCase {
         }
     }
 
-    /** Reads the runner's output until a line with {@code marker}; fails if it exits first. */
-    private static void awaitLine(Process process, String marker) throws IOException {
-        BufferedReader out =
-                new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        List<String> seen = new ArrayList<>();
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-            if (line.contains(marker)) {
-                // Keep draining, so the runner never blocks on a full pipe.
-                Thread drain =
-                        new Thread(
-                                () -> {
-                                    try {
-                                        out.lines().count();
-                                    } catch (UncheckedIOException e) {
-                                        // The runner stopped.
+    /**
+     * Waits until the runner prints a line with {@code marker}, at most {@link #START_TIMEOUT};
+     * fails if it ends first. Its output is read (and then drained, so that it never blocks on a
+     * full pipe) by a thread of its own.
+     */
+    private static void awaitLine(Process process, String marker) throws Exception {
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Thread reader =
+                new Thread(
+                        () -> {
+                            try (BufferedReader out =
+                                    new BufferedReader(
+                                            new InputStreamReader(
+                                                    process.getInputStream(),
+                                                    StandardCharsets.UTF_8))) {
+                                for (String line = out.readLine();
+                                        line != null;
+                                        line = out.readLine()) {
+                                    if (line.contains(marker)) {
+                                        ready.complete(null);
+                                    } else if (!ready.isDone()) {
+                                        seen.add(line);
                                     }
-                                },
-                                "local-run-output");
-                drain.setDaemon(true);
-                drain.start();
-                return;
-            }
-            seen.add(line);
+                                }
+                            } catch (IOException e) {
+                                // The runner stopped.
+                            }
+                            ready.completeExceptionally(
+                                    new AssertionError(
+                                            "The local run ended before it was ready:\n" + seen));
+                        },
+                        "local-run-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            ready.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("Not ready within " + START_TIMEOUT + ":\n" + seen, e);
+        } catch (ExecutionException e) {
+            throw (AssertionError) e.getCause();
         }
-        throw new AssertionError("The local run ended before it was ready:\n" + seen);
     }
 
     /** The TCP sockets listening in the process and its descendants, from /proc. */
@@ -145,6 +179,8 @@ class LoopbackOnlyITCase {
                                 // Closed meanwhile.
                             }
                         });
+            } catch (NoSuchFileException e) {
+                // The process ended meanwhile.
             }
         }
         List<InetSocketAddress> listening = new ArrayList<>();
@@ -164,12 +200,13 @@ class LoopbackOnlyITCase {
         return listening;
     }
 
-    /** An address of /proc/net/tcp{,6}: each 32-bit word in the host's (little-endian) order. */
+    /** An address of /proc/net/tcp{,6}: each 32-bit word in the host's byte order. */
     private static InetAddress address(String hex) {
+        boolean littleEndian = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
         byte[] bytes = new byte[hex.length() / 2];
         for (int word = 0; word < bytes.length / 4; word++) {
             for (int b = 0; b < 4; b++) {
-                int at = (word * 4 + 3 - b) * 2;
+                int at = (word * 4 + (littleEndian ? 3 - b : b)) * 2;
                 bytes[word * 4 + b] = (byte) Integer.parseInt(hex.substring(at, at + 2), 16);
             }
         }

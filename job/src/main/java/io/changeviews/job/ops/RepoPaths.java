@@ -9,6 +9,9 @@ import java.nio.file.Paths;
  * starts.
  */
 public final class RepoPaths {
+    /** System property naming another folder for {@link #localDir()}, e.g. a test's own. */
+    public static final String LOCAL_DIR_PROPERTY = "changeviews.local.dir";
+
     private RepoPaths() {}
 
     /**
@@ -39,8 +42,14 @@ public final class RepoPaths {
         return localDir().resolve("warehouse");
     }
 
-    /** Where local runs keep what they download and write ({@code .local/}, ignored by git). */
+    /**
+     * Where local runs keep what they download and write: {@code .local/} (ignored by git), unless
+     * {@value #LOCAL_DIR_PROPERTY} names another folder.
+     */
     public static Path localDir() {
-        return root().resolve(".local");
+        String configured = System.getProperty(LOCAL_DIR_PROPERTY);
+        return configured != null
+                ? Paths.get(configured).toAbsolutePath()
+                : root().resolve(".local");
     }
 }
