@@ -3,6 +3,7 @@ package io.changeviews.local;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -16,6 +17,11 @@ final class ChildProcess {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private ChildProcess() {}
+
+    /** The {@code java} of this JVM's own runtime, for a child JVM. */
+    static String java() {
+        return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    }
 
     /**
      * Returns once {@code process} accepts connections on {@code host:port}; fails with {@code

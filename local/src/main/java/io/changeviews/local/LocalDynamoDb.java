@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,7 +99,7 @@ public final class LocalDynamoDb implements AutoCloseable {
         int port = LocalEnvironment.freePort();
         Path log = RepoPaths.localDir().resolve("dynamodb-local-" + port + ".log");
         List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(ChildProcess.java());
         command.add("-Xmx1g");
         command.add("-D" + SQLITE_LIBRARY_PATH + "=" + sqliteLibraryPath());
         command.add("-cp");

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -85,8 +84,7 @@ public final class S3Proxy implements AutoCloseable {
             Path log = workDir.resolve("s3proxy.log");
             Process process =
                     new ProcessBuilder(
-                                    Paths.get(System.getProperty("java.home"), "bin", "java")
-                                            .toString(),
+                                    ChildProcess.java(),
                                     "-Xmx256m",
                                     "-Dlogback.configurationFile=" + logback.toAbsolutePath(),
                                     "-jar",

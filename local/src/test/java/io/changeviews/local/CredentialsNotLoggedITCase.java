@@ -3,14 +3,12 @@ package io.changeviews.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.changeviews.connectors.change.ChangeEvent;
-import io.changeviews.connectors.change.ChangeRecordDecoder;
 import io.changeviews.job.ChangeViewsJob;
 import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,49 +122,28 @@ class CredentialsNotLoggedITCase {
         groups.put(
                 JobConfig.DYNAMODB,
                 Map.of("aws.credentials.provider.basic.secretkey", DYNAMODB_SECRET));
-        Map<String, String> archive = new HashMap<>();
-        archive.put(ArchiveConfig.PATH, "s3://" + BUCKET + "/changeviews");
-        archive.put(ArchiveConfig.S3_ENDPOINT, s3.endpoint());
-        archive.put(ArchiveConfig.S3_PATH_STYLE_ACCESS, "true");
-        archive.put(ArchiveConfig.S3_ACCESS_KEY, S3Proxy.ACCESS_KEY);
-        archive.put(ArchiveConfig.S3_SECRET_KEY, S3Proxy.SECRET_KEY);
-        groups.put(ArchiveConfig.GROUP, archive);
+        groups.put(ArchiveConfig.GROUP, EmulatedPipeline.s3Archive(s3, BUCKET));
         return EmulatedPipeline.config(kinesis.endpoint(), dynamoDb.endpoint(), STREAM, groups);
     }
 
     /** Random changes made in DynamoDB Local and delivered, with one malformed record. */
     private static ExpectedViews changeAndDeliver(LocalDynamoDb dynamoDb, KinesisMock kinesis)
             throws Exception {
-        SampleData data = new SampleData(5);
         Map<String, List<Long>> changeTimes = new HashMap<>();
-        for (int i = 0; i < OPERATIONS; i++) {
-            SampleData.Operation op = data.next();
-            changeTimes
-                    .computeIfAbsent(op.table, t -> new ArrayList<>())
-                    .add(START_MICROS + i * 1000L);
-            op.applyTo(dynamoDb.client());
-        }
-        List<ChangeEvent> changes = new ArrayList<>();
-        List<PutRecordsRequestEntry> entries = new ArrayList<>();
-        ChangeRecordDecoder decoder = new ChangeRecordDecoder();
-        for (byte[] record : EmulatedPipeline.kdsRecords(dynamoDb.streamsClient(), changeTimes)) {
-            ChangeEvent e = decoder.decode(record, null, null);
-            changes.add(e);
-            entries.add(entry(e.tableName() + e.itemKey(), record));
-        }
-        entries.add(
-                entry(
-                        "malformed",
-                        "{\"eventName\": \"INSERT\", truncated".getBytes(StandardCharsets.UTF_8)));
-        EmulatedPipeline.putInOrder(kinesis.client(), STREAM, entries);
+        EmulatedPipeline.applyRandom(
+                new SampleData(5), dynamoDb.client(), OPERATIONS, START_MICROS, 1000L, changeTimes);
+        List<ChangeEvent> changes =
+                EmulatedPipeline.deliver(
+                        kinesis.client(),
+                        STREAM,
+                        EmulatedPipeline.kdsRecords(dynamoDb.streamsClient(), changeTimes),
+                        PutRecordsRequestEntry.builder()
+                                .partitionKey("malformed")
+                                .data(
+                                        SdkBytes.fromUtf8String(
+                                                "{\"eventName\": \"INSERT\", truncated"))
+                                .build());
         return new ExpectedViews(EmulatedPipeline.scanSeedTables(dynamoDb.client()), changes);
-    }
-
-    private static PutRecordsRequestEntry entry(String partitionKey, byte[] data) {
-        return PutRecordsRequestEntry.builder()
-                .partitionKey(partitionKey)
-                .data(SdkBytes.fromByteArray(data))
-                .build();
     }
 
     private static void restore(String property, String previous) {

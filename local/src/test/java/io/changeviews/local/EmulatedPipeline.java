@@ -20,12 +20,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
@@ -147,6 +149,62 @@ final class EmulatedPipeline {
      * Puts in batches with at most one record per item, so that a retried failure cannot reorder an
      * item's records.
      */
+    /**
+     * Applies {@code count} random operations of {@code data} to DynamoDB Local, noting each one's
+     * change time in {@code changeTimes} (per table, in operation order): {@code firstMicros}, then
+     * {@code stepMicros} apart.
+     */
+    static void applyRandom(
+            SampleData data,
+            DynamoDbClient ddb,
+            int count,
+            long firstMicros,
+            long stepMicros,
+            Map<String, List<Long>> changeTimes) {
+        for (int i = 0; i < count; i++) {
+            SampleData.Operation op = data.next();
+            changeTimes
+                    .computeIfAbsent(op.table, t -> new ArrayList<>())
+                    .add(firstMicros + i * stepMicros);
+            op.applyTo(ddb);
+        }
+    }
+
+    /**
+     * Delivers KDS-for-DynamoDB records in order, each with its item as partition key, then {@code
+     * extra} entries (e.g. garbage); returns the records' changes as the job decodes them.
+     */
+    static List<ChangeEvent> deliver(
+            KinesisClient kds, String stream, List<byte[]> records, PutRecordsRequestEntry... extra)
+            throws DecodeException {
+        List<ChangeEvent> changes = new ArrayList<>();
+        List<PutRecordsRequestEntry> entries = new ArrayList<>();
+        ChangeRecordDecoder decoder = new ChangeRecordDecoder();
+        for (byte[] record : records) {
+            ChangeEvent e = decoder.decode(record, null, null);
+            changes.add(e);
+            entries.add(
+                    PutRecordsRequestEntry.builder()
+                            .partitionKey(e.tableName() + e.itemKey())
+                            .data(SdkBytes.fromByteArray(record))
+                            .build());
+        }
+        entries.addAll(Arrays.asList(extra));
+        putInOrder(kds, stream, entries);
+        return changes;
+    }
+
+    /** The archive group that writes through {@code s3://<bucket>/changeviews} to s3proxy. */
+    static Map<String, String> s3Archive(S3Proxy s3, String bucket) {
+        Map<String, String> archive = new HashMap<>();
+        archive.put(ArchiveConfig.PATH, "s3://" + bucket + "/changeviews");
+        archive.put(ArchiveConfig.S3_ENDPOINT, s3.endpoint());
+        archive.put(ArchiveConfig.S3_PATH_STYLE_ACCESS, "true");
+        archive.put(ArchiveConfig.S3_ACCESS_KEY, S3Proxy.ACCESS_KEY);
+        archive.put(ArchiveConfig.S3_SECRET_KEY, S3Proxy.SECRET_KEY);
+        return archive;
+    }
+
     static void putInOrder(KinesisClient kds, String stream, List<PutRecordsRequestEntry> entries) {
         List<PutRecordsRequestEntry> batch = new ArrayList<>();
         Set<String> keysInBatch = new HashSet<>();

@@ -56,7 +56,7 @@ class LoopbackOnlyITCase {
         int kinesisPort = LocalEnvironment.freePort();
         int webPort = LocalEnvironment.freePort();
         List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(ChildProcess.java());
         // Flink's --add-opens, as the test JVM got them.
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports"))

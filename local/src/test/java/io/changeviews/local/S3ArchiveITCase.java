@@ -3,7 +3,6 @@ package io.changeviews.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.changeviews.connectors.change.ChangeEvent;
-import io.changeviews.connectors.change.ChangeRecordDecoder;
 import io.changeviews.connectors.ddb.AttributeCodec;
 import io.changeviews.job.ChangeViewsJob;
 import io.changeviews.job.archive.ArchivedDataset;
@@ -29,9 +28,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -67,12 +64,7 @@ class S3ArchiveITCase {
                 S3Client s3Client = s3.client()) {
             kinesis.createStream(STREAM, 2);
             DynamoDbClient ddb = dynamoDb.client();
-            Map<String, String> archive = new HashMap<>();
-            archive.put(ArchiveConfig.PATH, "s3://" + BUCKET + "/changeviews");
-            archive.put(ArchiveConfig.S3_ENDPOINT, s3.endpoint());
-            archive.put(ArchiveConfig.S3_PATH_STYLE_ACCESS, "true");
-            archive.put(ArchiveConfig.S3_ACCESS_KEY, S3Proxy.ACCESS_KEY);
-            archive.put(ArchiveConfig.S3_SECRET_KEY, S3Proxy.SECRET_KEY);
+            Map<String, String> archive = EmulatedPipeline.s3Archive(s3, BUCKET);
             // Compaction reads the parts back and deletes them through S3 as well.
             archive.put(ArchiveConfig.COMPACTION_CHECKPOINTS, "4");
             JobConfig config =
@@ -211,28 +203,17 @@ class S3ArchiveITCase {
      */
     private static List<ChangeEvent> changeAndDeliver(LocalDynamoDb dynamoDb, KinesisMock kinesis)
             throws Exception {
-        SampleData data = new SampleData(11);
         Map<String, List<Long>> changeTimes = new HashMap<>();
-        for (int i = 0; i < OPERATIONS; i++) {
-            SampleData.Operation op = data.next();
-            changeTimes
-                    .computeIfAbsent(op.table, t -> new ArrayList<>())
-                    .add(START_MICROS + i * STEP_MICROS);
-            op.applyTo(dynamoDb.client());
-        }
-        List<ChangeEvent> sent = new ArrayList<>();
-        List<PutRecordsRequestEntry> entries = new ArrayList<>();
-        ChangeRecordDecoder decoder = new ChangeRecordDecoder();
-        for (byte[] record : EmulatedPipeline.kdsRecords(dynamoDb.streamsClient(), changeTimes)) {
-            ChangeEvent e = decoder.decode(record, null, null);
-            sent.add(e);
-            entries.add(
-                    PutRecordsRequestEntry.builder()
-                            .partitionKey(e.tableName() + e.itemKey())
-                            .data(SdkBytes.fromByteArray(record))
-                            .build());
-        }
-        EmulatedPipeline.putInOrder(kinesis.client(), STREAM, entries);
-        return sent;
+        EmulatedPipeline.applyRandom(
+                new SampleData(11),
+                dynamoDb.client(),
+                OPERATIONS,
+                START_MICROS,
+                STEP_MICROS,
+                changeTimes);
+        return EmulatedPipeline.deliver(
+                kinesis.client(),
+                STREAM,
+                EmulatedPipeline.kdsRecords(dynamoDb.streamsClient(), changeTimes));
     }
 }

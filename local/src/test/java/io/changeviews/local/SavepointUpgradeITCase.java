@@ -1,7 +1,6 @@
 package io.changeviews.local;
 
 import io.changeviews.connectors.change.ChangeEvent;
-import io.changeviews.connectors.change.ChangeRecordDecoder;
 import io.changeviews.job.ChangeViewsJob;
 import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.JobConfig;
@@ -21,9 +20,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
 /**
  * An upgrade: the job is stopped with a savepoint halfway through the stream, rebuilt, and started
@@ -90,26 +87,18 @@ class SavepointUpgradeITCase {
 
     /** Makes the next batch of random changes and delivers their records to the stream. */
     private void changeAndDeliver(LocalDynamoDb dynamoDb, KinesisMock kinesis) throws Exception {
-        for (int i = 0; i < OPERATIONS_PER_PHASE; i++, operations++) {
-            SampleData.Operation op = data.next();
-            changeTimes
-                    .computeIfAbsent(op.table, t -> new ArrayList<>())
-                    .add(START_MICROS + operations * 1000L);
-            op.applyTo(dynamoDb.client());
-        }
+        EmulatedPipeline.applyRandom(
+                data,
+                dynamoDb.client(),
+                OPERATIONS_PER_PHASE,
+                START_MICROS + operations * 1000L,
+                1000L,
+                changeTimes);
+        operations += OPERATIONS_PER_PHASE;
         List<byte[]> all = EmulatedPipeline.kdsRecords(dynamoDb.streamsClient(), changeTimes);
-        List<PutRecordsRequestEntry> entries = new ArrayList<>();
-        ChangeRecordDecoder decoder = new ChangeRecordDecoder();
-        for (byte[] record : all.subList(changes.size(), all.size())) {
-            ChangeEvent e = decoder.decode(record, null, null);
-            changes.add(e);
-            entries.add(
-                    PutRecordsRequestEntry.builder()
-                            .partitionKey(e.tableName() + e.itemKey())
-                            .data(SdkBytes.fromByteArray(record))
-                            .build());
-        }
-        EmulatedPipeline.putInOrder(kinesis.client(), STREAM, entries);
+        changes.addAll(
+                EmulatedPipeline.deliver(
+                        kinesis.client(), STREAM, all.subList(changes.size(), all.size())));
     }
 
     private ExpectedViews expected(DynamoDbClient ddb) {
