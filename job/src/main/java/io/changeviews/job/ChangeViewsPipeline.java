@@ -134,7 +134,7 @@ public final class ChangeViewsPipeline {
         if (config.archive().enabled()) {
             ParquetArchive.changes(config, records, io::archive);
             if (bootstrap.items != null) {
-                ParquetArchive.snapshots(config, bootstrap.items, io::archive);
+                ParquetArchive.snapshots(config, bootstrap.items, records, io::archive);
             }
             if (config.sentiment() != null) {
                 SourceTableSpec reviews = config.sentiment().table();
@@ -247,7 +247,9 @@ public final class ChangeViewsPipeline {
         config.tables().forEach(t -> followed.add(t.dynamoDbTable()));
 
         SingleOutputStreamOperator<ChangeEvent> decoded =
-                records.process(new DeadLetterSplitter(DEAD_LETTERS, followed))
+                records.process(
+                                new DeadLetterSplitter(
+                                        DEAD_LETTERS, followed, config.otherTables()))
                         .uid("split-dead-letters")
                         .name("Split dead letters");
         DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DEAD_LETTERS);

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.changeviews.connectors.ddb.AttributeCodec;
 import io.changeviews.connectors.ddb.DdbValue;
+import io.changeviews.connectors.ddb.DynamoDbLimits;
 import io.changeviews.connectors.ddb.InvalidAttributeException;
 import java.io.IOException;
 import java.io.Serializable;
@@ -98,6 +99,13 @@ public final class ChangeRecordDecoder implements Serializable {
                             + " without dynamodb.NewImage: the stream must include new images"
                             + " (NEW_IMAGE or NEW_AND_OLD_IMAGES)");
         }
+        // An image's JSON is never smaller than DynamoDB's count of its size, so only a record
+        // over the item limit can carry an image DynamoDB could not have stored; the others are
+        // not sized at all.
+        if (payload.length > DynamoDbLimits.MAX_ITEM_BYTES) {
+            checkItemSize("NewImage", newImage);
+            checkItemSize("OldImage", oldImage);
+        }
         String sequence = r.sequenceNumber;
         if (sequence == null) {
             sequence = sourceSequenceNumber;
@@ -107,6 +115,18 @@ public final class ChangeRecordDecoder implements Serializable {
                         && "dynamodb.amazonaws.com".equals(r.identityPrincipal);
         return new ChangeEvent(
                 table, type, keys, oldImage, newImage, micros, r.eventId, sequence, ttl, false);
+    }
+
+    private static void checkItemSize(String image, Map<String, DdbValue> item)
+            throws DecodeException {
+        if (item != null && DynamoDbLimits.itemBytes(item) > DynamoDbLimits.MAX_ITEM_BYTES) {
+            throw new DecodeException(
+                    "dynamodb."
+                            + image
+                            + " of "
+                            + DynamoDbLimits.itemBytes(item)
+                            + " bytes is over DynamoDB's 400 KB item limit");
+        }
     }
 
     /**

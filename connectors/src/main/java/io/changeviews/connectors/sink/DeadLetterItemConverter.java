@@ -1,6 +1,7 @@
 package io.changeviews.connectors.sink;
 
 import io.changeviews.connectors.change.DeadLetter;
+import io.changeviews.connectors.ddb.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -13,15 +14,19 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Stores a dead letter as a DynamoDB item keyed by {@code source} and {@code position}. The payload
- * is cut below DynamoDB's 400 KB item limit (flagged with {@code payload_truncated}), since an
- * oversized put would be rejected and fail the sink.
+ * is cut to {@value #MAX_PAYLOAD_BYTES} bytes (flagged with {@code payload_truncated}): the sink
+ * checkpoints the requests it buffers with {@code writeUTF}, which refuses a string over 65,535
+ * bytes and so failed every checkpoint while a dead letter of an oversized record waited.
  */
 public final class DeadLetterItemConverter
         implements ElementConverter<DeadLetter, DynamoDbWriteRequest> {
     private static final long serialVersionUID = 1L;
 
-    /** Room left for the other attributes under the 400 KB limit. */
-    static final int MAX_PAYLOAD_BYTES = 350_000;
+    /**
+     * What {@code writeUTF} takes (65,535 bytes of modified UTF-8, where a character of UTF-8's one
+     * to four bytes needs at most twice as many), with room to spare.
+     */
+    static final int MAX_PAYLOAD_BYTES = 32_000;
 
     /** Reasons quote the offending value, which can be anything a record holds. */
     static final int MAX_REASON_BYTES = 4_000;

@@ -4,6 +4,7 @@ import io.changeviews.connectors.change.CompositeKey;
 import io.changeviews.connectors.ddb.AttributeCodec;
 import io.changeviews.connectors.ddb.DdbValue;
 import io.changeviews.connectors.ddb.DynamoDbLimits;
+import io.changeviews.connectors.ddb.Utf8;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

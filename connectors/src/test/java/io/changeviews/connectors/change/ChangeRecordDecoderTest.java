@@ -245,4 +245,36 @@ class ChangeRecordDecoderTest {
                                 ",\"NewImage\":{\"body\":{\"S\":\"" + big + "\"}}"));
         assertThat(e.newImage().get("body").asString()).hasSize(399_000);
     }
+
+    @Test
+    void rejectsAnImageOverTheFourHundredKilobyteLimitAndKeepsTwoImagesJustUnder()
+            throws Exception {
+        String under = "x".repeat(409_000);
+        ChangeEvent both =
+                decode(
+                        kds(
+                                "MODIFY",
+                                "1763805600123",
+                                null,
+                                ",\"NewImage\":{\"body\":{\"S\":\""
+                                        + under
+                                        + "\"}},\"OldImage\":{\"body\":{\"S\":\""
+                                        + under
+                                        + "y\"}}"));
+        assertThat(both.oldImage().get("body").asString()).hasSize(409_001);
+        String over = "x".repeat(410_000);
+        assertThatThrownBy(
+                        () ->
+                                decode(
+                                        kds(
+                                                "INSERT",
+                                                "1763805600123",
+                                                null,
+                                                ",\"NewImage\":{\"body\":{\"S\":\""
+                                                        + over
+                                                        + "\"}}")))
+                .isInstanceOf(DecodeException.class)
+                .hasMessage(
+                        "dynamodb.NewImage of 410004 bytes is over DynamoDB's 400 KB item limit");
+    }
 }

@@ -3,6 +3,9 @@ package io.changeviews.connectors.ddb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** DynamoDB's number limits, at and beyond their edges. */
@@ -37,5 +40,21 @@ class DynamoDbLimitsTest {
         assertThat(fits("1e999999999")).isFalse();
         assertThat(fits("1e-999999999")).isFalse();
         assertThat(fits("12.50" + "0".repeat(40))).as("within 38 digits once stripped").isTrue();
+    }
+
+    @Test
+    void itemSizeCountsNamesValuesAndNestingAsDynamoDbDoes() {
+        Map<String, DdbValue> item = new LinkedHashMap<>();
+        item.put("id", DdbValue.s("é1"));
+        item.put("n", DdbValue.n(new BigDecimal("123.4500")));
+        item.put("z", DdbValue.n(BigDecimal.ZERO));
+        item.put("b", DdbValue.b(new byte[10]));
+        item.put("ok", DdbValue.bool(true));
+        item.put("l", DdbValue.l(List.of(DdbValue.s("ab"), DdbValue.nul())));
+        item.put("m", DdbValue.m(Map.of("k", DdbValue.s("v"))));
+        item.put("ss", DdbValue.ss(List.of("a", "bc")));
+        // id 2+3, n 1+(5+1)/2+1, z 1+1, b 1+10, ok 2+1, l 1+3+(1+2)+(1+1), m 1+3+1+(1+1),
+        // ss 2+3
+        assertThat(DynamoDbLimits.itemBytes(item)).isEqualTo(5 + 5 + 2 + 11 + 3 + 9 + 7 + 5);
     }
 }

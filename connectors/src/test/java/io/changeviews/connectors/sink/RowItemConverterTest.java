@@ -3,10 +3,15 @@ package io.changeviews.connectors.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.changeviews.connectors.change.DeadLetter;
+import io.changeviews.connectors.ddb.Utf8;
 import java.math.BigDecimal;
 import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
+import org.apache.flink.connector.base.sink.writer.RequestEntryWrapper;
 import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequest;
 import org.apache.flink.connector.dynamodb.sink.DynamoDbWriteRequestType;
+import org.apache.flink.connector.dynamodb.sink.DynamoDbWriterStateSerializer;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
 import org.junit.jupiter.api.Test;
@@ -107,6 +112,27 @@ class RowItemConverterTest {
         assertThat(Utf8.length(kept))
                 .isLessThanOrEqualTo(DeadLetterItemConverter.MAX_PAYLOAD_BYTES);
         assertThat(big.toString()).startsWith(kept);
+        assertThat(req.getItem().get("payload_truncated").bool()).isTrue();
+    }
+
+    @Test
+    void aDeadLetterOfAnOversizedRecordCanBeCheckpointedWhileItWaits() throws Exception {
+        // Four-byte characters and NULs: what grows most in writeUTF's modified UTF-8.
+        String payload = "\uD83D\uDE00\u0000".repeat(100_000);
+        DynamoDbWriteRequest req =
+                new DeadLetterItemConverter()
+                        .apply(new DeadLetter("kinesis:s/shard", "1", "too big", payload), null);
+        DynamoDbWriterStateSerializer state = new DynamoDbWriterStateSerializer();
+        byte[] bytes =
+                state.serialize(
+                        new BufferedRequestState<>(List.of(new RequestEntryWrapper<>(req, 1))));
+        assertThat(
+                        state.deserialize(state.getVersion(), bytes)
+                                .getBufferedRequestEntries()
+                                .get(0)
+                                .getRequestEntry()
+                                .getItem())
+                .isEqualTo(req.getItem());
         assertThat(req.getItem().get("payload_truncated").bool()).isTrue();
     }
 

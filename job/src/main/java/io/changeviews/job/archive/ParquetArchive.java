@@ -86,10 +86,14 @@ public final class ParquetArchive {
     /**
      * Archives the items of the tables' snapshots (from whatever source read them), each once,
      * under {@code table=<table>/snapshot=<the snapshot's start>}; the start is the time of this
-     * call on a fresh start, and kept in state across restores ({@link SnapshotStarts}).
+     * call on a fresh start, and kept in state across restores ({@link SnapshotStarts}); {@code
+     * records} are the change records, of which none is read.
      */
     public static void snapshots(
-            JobConfig config, DataStream<DecodeResult> items, ArchiveSinks sinks) {
+            JobConfig config,
+            DataStream<DecodeResult> items,
+            DataStream<DecodeResult> records,
+            ArchiveSinks sinks) {
         if (!config.archive().enabled()) {
             return;
         }
@@ -101,7 +105,8 @@ public final class ParquetArchive {
                         .collect(Collectors.toSet());
         String id = "archive-" + Uids.kebab(SNAPSHOTS);
         DataStream<Row> started =
-                items.flatMap(new SnapshotStarts(rows, snapshotTables, Instant.now()))
+                items.connect(SnapshotStarts.neverEnding(records))
+                        .flatMap(new SnapshotStarts(rows, snapshotTables, Instant.now()))
                         .returns(
                                 TableTypes.typeInfo(
                                         TypeConversions.fromLogicalToDataType(rows.rowType())))

@@ -26,8 +26,9 @@ import org.apache.flink.streaming.connectors.kinesis.config.ConsumerConfigConsta
  *       stream of every declared table), {@value #STREAM_NAME} (Kinesis), {@value
  *       #INITIAL_POSITION} ({@code TRIM_HORIZON} | {@code LATEST} | {@code AT_TIMESTAMP}), {@value
  *       #INITIAL_TIMESTAMP} (ISO-8601), {@value #SOURCE_UID} (the source operator's uid: a new one
- *       re-reads the stream while other state is kept), and {@code aws.*} / {@code flink.*}
- *       connector settings passed through (region, endpoint, credentials provider).
+ *       re-reads the stream while other state is kept), {@value #OTHER_TABLES} ({@code dead-letter}
+ *       | {@code skip}), and {@code aws.*} / {@code flink.*} connector settings passed through
+ *       (region, endpoint, credentials provider).
  *   <li>{@value #DYNAMODB}: {@code aws.*} settings of the sink, {@value #FLUSH_INTERVAL_MS},
  *       {@value #DEAD_LETTER_TABLE}, {@value #WRITE_MODE} ({@code immediate} | {@code
  *       on-checkpoint}), {@value #WRITE_MAX_IN_FLIGHT}.
@@ -56,6 +57,14 @@ public final class JobConfig implements Serializable {
     public static final String INITIAL_POSITION = "initial.position";
     public static final String INITIAL_TIMESTAMP = "initial.timestamp";
     public static final String SOURCE_UID = "uid";
+
+    /**
+     * What becomes of a change of a table no {@code table.*} group declares: {@code dead-letter}
+     * (the default: a stream meant for the declared tables carries nothing else) or {@code skip}
+     * (counted only, for a stream that KDS for DynamoDB fills from more tables than the job
+     * follows).
+     */
+    public static final String OTHER_TABLES = "other-tables";
 
     public static final String DYNAMODB = "dynamodb";
     public static final String FLUSH_INTERVAL_MS = "flush.interval.ms";
@@ -143,7 +152,8 @@ public final class JobConfig implements Serializable {
                             STREAM_NAME,
                             INITIAL_POSITION,
                             INITIAL_TIMESTAMP,
-                            SOURCE_UID),
+                            SOURCE_UID,
+                            OTHER_TABLES),
                     DYNAMODB,
                     Set.of(FLUSH_INTERVAL_MS, DEAD_LETTER_TABLE, WRITE_MODE, WRITE_MAX_IN_FLIGHT),
                     PIPELINE,
@@ -176,6 +186,12 @@ public final class JobConfig implements Serializable {
         ON_CHECKPOINT
     }
 
+    /** What becomes of a change of an undeclared table. */
+    public enum OtherTables {
+        DEAD_LETTER,
+        SKIP
+    }
+
     /** Where a fresh start (no restored state) begins reading. */
     public enum InitialPosition {
         TRIM_HORIZON,
@@ -186,6 +202,7 @@ public final class JobConfig implements Serializable {
     private final SourceType sourceType;
     private final String stream;
     private final String sourceUid;
+    private final OtherTables otherTables;
     private final Properties sourceProperties;
     private final Properties dynamoDbProperties;
     private final Duration flushInterval;
@@ -214,6 +231,7 @@ public final class JobConfig implements Serializable {
                     SOURCE_UID,
                     "must be kebab-case, e.g. change-source-2, got '" + sourceUid + "'");
         }
+        this.otherTables = source.oneOf(OTHER_TABLES, OtherTables.class, OtherTables.DEAD_LETTER);
         this.sourceProperties = connectorProperties(source);
         InitialPosition position =
                 source.oneOf(INITIAL_POSITION, InitialPosition.class, InitialPosition.TRIM_HORIZON);
@@ -541,6 +559,10 @@ public final class JobConfig implements Serializable {
 
     public String deadLetterTable() {
         return deadLetterTable;
+    }
+
+    public OtherTables otherTables() {
+        return otherTables;
     }
 
     public WriteMode writeMode() {

@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * What is sent for scoring: Comprehend's size limit for a text (cut with {@link
- * io.changeviews.connectors.sink.Utf8#truncate}), and the text's hash.
+ * io.changeviews.connectors.ddb.Utf8#truncate}), and the text's hash.
  */
 public final class ReviewText {
     /** Comprehend rejects documents of 5,000 bytes or more. */

@@ -1,6 +1,6 @@
 package io.changeviews.job.sentiment;
 
-import io.changeviews.connectors.sink.Utf8;
+import io.changeviews.connectors.ddb.Utf8;
 import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;

@@ -20,9 +20,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.StreamFlatMap;
+import org.apache.flink.streaming.api.operators.co.CoStreamFlatMap;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.types.Row;
 import org.junit.jupiter.api.Test;
@@ -122,40 +122,40 @@ class SnapshotRowsTest {
         SnapshotRows rows = new SnapshotRows(shipped().tables());
         Set<String> both = Set.of("Order_by_item", "CustomerOrders");
         OperatorSubtaskState checkpoint;
-        try (OneInputStreamOperatorTestHarness<DecodeResult, Row> first =
+        try (TwoInputStreamOperatorTestHarness<DecodeResult, DecodeResult, Row> first =
                 harness(rows, both, FIRST_BUILD, null)) {
-            first.processElement(record("Order_by_item", "1"));
-            first.processElement(record("CustomerOrders", "2"));
+            first.processElement1(record("Order_by_item", "1"));
+            first.processElement1(record("CustomerOrders", "2"));
             assertThat(starts(first, rows)).containsExactly(FIRST_BUILD, FIRST_BUILD);
             checkpoint = first.snapshot(1, 1);
         }
         // Restored, built a day later: the snapshots go on under their first start.
-        try (OneInputStreamOperatorTestHarness<DecodeResult, Row> restored =
+        try (TwoInputStreamOperatorTestHarness<DecodeResult, DecodeResult, Row> restored =
                 harness(rows, both, LATER_BUILD, checkpoint)) {
-            restored.processElement(record("Order_by_item", "3"));
+            restored.processElement1(record("Order_by_item", "3"));
             assertThat(starts(restored, rows)).containsExactly(FIRST_BUILD);
         }
         // CustomerOrders no longer snapshotted: its start is dropped, and when it is snapshotted
         // again after a later restore, that is a new snapshot.
-        try (OneInputStreamOperatorTestHarness<DecodeResult, Row> without =
+        try (TwoInputStreamOperatorTestHarness<DecodeResult, DecodeResult, Row> without =
                 harness(rows, Set.of("Order_by_item"), LATER_BUILD, checkpoint)) {
             checkpoint = without.snapshot(2, 2);
         }
         Instant third = LATER_BUILD.plusSeconds(3600);
-        try (OneInputStreamOperatorTestHarness<DecodeResult, Row> again =
+        try (TwoInputStreamOperatorTestHarness<DecodeResult, DecodeResult, Row> again =
                 harness(rows, both, third, checkpoint)) {
-            again.processElement(record("Order_by_item", "4"));
-            again.processElement(record("CustomerOrders", "5"));
+            again.processElement1(record("Order_by_item", "4"));
+            again.processElement1(record("CustomerOrders", "5"));
             assertThat(starts(again, rows)).containsExactly(FIRST_BUILD, third);
         }
     }
 
-    private static OneInputStreamOperatorTestHarness<DecodeResult, Row> harness(
+    private static TwoInputStreamOperatorTestHarness<DecodeResult, DecodeResult, Row> harness(
             SnapshotRows rows, Set<String> tables, Instant builtAt, OperatorSubtaskState state)
             throws Exception {
-        OneInputStreamOperatorTestHarness<DecodeResult, Row> h =
-                new OneInputStreamOperatorTestHarness<>(
-                        new StreamFlatMap<>(new SnapshotStarts(rows, tables, builtAt)));
+        TwoInputStreamOperatorTestHarness<DecodeResult, DecodeResult, Row> h =
+                new TwoInputStreamOperatorTestHarness<>(
+                        new CoStreamFlatMap<>(new SnapshotStarts(rows, tables, builtAt)));
         if (state != null) {
             h.initializeState(state);
         }
@@ -168,7 +168,8 @@ class SnapshotRowsTest {
     }
 
     private static List<Object> starts(
-            OneInputStreamOperatorTestHarness<DecodeResult, Row> h, SnapshotRows rows) {
+            TwoInputStreamOperatorTestHarness<DecodeResult, DecodeResult, Row> h,
+            SnapshotRows rows) {
         int start = rows.rowType().getFieldNames().indexOf("snapshot_start");
         return h.extractOutputValues().stream()
                 .map(r -> r.getField(start))

@@ -2,7 +2,7 @@ package io.changeviews.job.sentiment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.changeviews.connectors.sink.Utf8;
+import io.changeviews.connectors.ddb.Utf8;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.changeviews.connectors.sink;
+package io.changeviews.connectors.ddb;
 
 /** UTF-8 helpers for DynamoDB's byte-counted limits. */
 public final class Utf8 {

@@ -1,4 +1,4 @@
-package io.changeviews.connectors.sink;
+package io.changeviews.connectors.ddb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
