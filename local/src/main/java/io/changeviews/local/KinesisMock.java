@@ -6,6 +6,7 @@ import io.changeviews.job.ops.RepoPaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,12 +14,15 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
@@ -130,6 +134,53 @@ public final class KinesisMock implements AutoCloseable {
     public void createStream(String name, int shards) {
         client.createStream(request -> request.streamName(name).shardCount(shards));
         awaitActive(name);
+    }
+
+    /**
+     * Splits an open shard at the middle of its hash key range, as a resharding does, and waits
+     * until the stream is ACTIVE again; returns the two child shards' ids.
+     */
+    public List<String> splitShard(String stream, String shardId) {
+        Shard parent = openShards(stream).get(shardId);
+        BigInteger start = new BigInteger(parent.hashKeyRange().startingHashKey());
+        BigInteger end = new BigInteger(parent.hashKeyRange().endingHashKey());
+        client.splitShard(
+                b ->
+                        b.streamName(stream)
+                                .shardToSplit(shardId)
+                                .newStartingHashKey(start.add(end).shiftRight(1).toString()));
+        awaitActive(stream);
+        List<String> children = new ArrayList<>();
+        openShards(stream)
+                .values()
+                .forEach(
+                        s -> {
+                            if (shardId.equals(s.parentShardId())) {
+                                children.add(s.shardId());
+                            }
+                        });
+        return children;
+    }
+
+    /** Merges two adjacent open shards and waits until the stream is ACTIVE again. */
+    public void mergeShards(String stream, String shardId, String adjacentShardId) {
+        client.mergeShards(
+                b ->
+                        b.streamName(stream)
+                                .shardToMerge(shardId)
+                                .adjacentShardToMerge(adjacentShardId));
+        awaitActive(stream);
+    }
+
+    /** The stream's open shards (no ending sequence number) by id. */
+    public Map<String, Shard> openShards(String stream) {
+        Map<String, Shard> open = new TreeMap<>();
+        for (Shard s : client.listShards(b -> b.streamName(stream)).shards()) {
+            if (s.sequenceNumberRange().endingSequenceNumber() == null) {
+                open.put(s.shardId(), s);
+            }
+        }
+        return open;
     }
 
     @Override

@@ -59,12 +59,24 @@ public final class LocalTables {
     /** Writes {@code items} into {@code table}, 25 to a BatchWriteItem request. */
     public static void writeItems(
             DynamoDbClient client, String table, List<Map<String, DdbValue>> items) {
-        List<WriteRequest> batch = new ArrayList<>();
+        List<WriteRequest> puts = new ArrayList<>();
         for (Map<String, DdbValue> item : items) {
-            batch.add(
+            puts.add(
                     WriteRequest.builder()
                             .putRequest(p -> p.item(AttributeCodec.toSdk(item)))
                             .build());
+        }
+        write(client, table, puts);
+    }
+
+    /**
+     * Makes puts and deletes of distinct items in {@code table}, 25 to a BatchWriteItem request,
+     * until none is left unprocessed.
+     */
+    public static void write(DynamoDbClient client, String table, List<WriteRequest> requests) {
+        List<WriteRequest> batch = new ArrayList<>();
+        for (WriteRequest request : requests) {
+            batch.add(request);
             if (batch.size() == 25) {
                 writeBatch(client, table, batch);
             }

@@ -2,11 +2,9 @@ package io.changeviews.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.changeviews.connectors.aws.AsyncClientProvider;
 import io.changeviews.connectors.change.ChangeEvent;
 import io.changeviews.connectors.change.ChangeType;
 import io.changeviews.connectors.ddb.DdbValue;
-import io.changeviews.job.AwsPipelineIo;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.local.BootstrapKit.Job;
 import java.math.BigDecimal;
@@ -16,10 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -28,12 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
-import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * A table older than its stream, bootstrapped (MiniCluster, parallelism 2, DynamoDB Local,
@@ -58,12 +47,6 @@ class BootstrapITCase {
                             .setNumberTaskManagers(1)
                             .setNumberSlotsPerTaskManager(2)
                             .build());
-
-    // The MiniCluster runs in this JVM: the scans report here, and the injected failure fires once.
-    private static final AtomicInteger SCANS = new AtomicInteger();
-    private static final AtomicLong ITEMS_SCANNED = new AtomicLong();
-    private static final AtomicInteger FAIL_AT_SCAN = new AtomicInteger(-1);
-    private static final AtomicBoolean FAILED = new AtomicBoolean();
 
     /** View rows found while a snapshot was still running: none, if writes are held. */
     private static final Map<String, Map<String, String>> heldViewsSeen = new HashMap<>();
@@ -122,9 +105,7 @@ class BootstrapITCase {
         // Run 2: fresh state and view tables; the job fails in the middle of its snapshot.
         job.deleteTargetTables(ddb);
         List<Map<String, DdbValue>> items = EmulatedPipeline.scanSeedTables(ddb).get(ORDERS);
-        SCANS.set(0);
-        ITEMS_SCANNED.set(0);
-        FAIL_AT_SCAN.set(ITEMS / 200 / 2);
+        ScanWatch.reset(ITEMS / 200 / 2);
         job = start(config("bootstrap-2"), ddb);
         awaitScanning();
         // Updates only, so the table keeps its item count while it is scanned.
@@ -138,9 +119,9 @@ class BootstrapITCase {
                         () -> update(items.get(random.nextInt(items.size())), random),
                         heldViewsSeen);
         job.awaitViews(ddb, updates);
-        assertThat(FAILED).as("the job failed in the middle of the snapshot").isTrue();
+        assertThat(ScanWatch.FAILED).as("the job failed in the middle of the snapshot").isTrue();
         assertThat(job.gauge("snapshotItemsRead")).isEqualTo(items.size());
-        assertThat(ITEMS_SCANNED.get())
+        assertThat(ScanWatch.ITEMS_SCANNED.get())
                 .as("the restore went on from the checkpoint, not from the start")
                 .isBetween((long) items.size(), items.size() * 3L / 2);
         job.cancel();
@@ -163,21 +144,12 @@ class BootstrapITCase {
 
     /** The job on the emulators, its scans watched. */
     private static Job start(JobConfig config, DynamoDbClient ddb) throws Exception {
-        return Job.start(
-                config,
-                new AwsPipelineIo(config) {
-                    @Override
-                    protected AsyncClientProvider<DynamoDbAsyncClient> scanClients() {
-                        return watched(super.scanClients());
-                    }
-                },
-                ddb,
-                METRICS);
+        return Job.start(config, ScanWatch.io(config), ddb, METRICS);
     }
 
     private static void awaitScanning() throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (SCANS.get() < 2) {
+        while (ScanWatch.SCANS.get() < 2) {
             assertThat(System.nanoTime()).as("the snapshot started").isLessThan(deadline);
             Thread.sleep(20);
         }
@@ -192,49 +164,5 @@ class BootstrapITCase {
         item.clear();
         item.putAll(after);
         return new SampleData.Operation(ORDERS, ChangeType.MODIFY, keys, null, after);
-    }
-
-    /** The scans' client, counting what they read and failing once where the test says. */
-    private static AsyncClientProvider<DynamoDbAsyncClient> watched(
-            AsyncClientProvider<DynamoDbAsyncClient> real) {
-        return () -> new WatchedScans(real.create());
-    }
-
-    private static final class WatchedScans implements DynamoDbAsyncClient {
-        private final DynamoDbAsyncClient delegate;
-
-        WatchedScans(DynamoDbAsyncClient delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public CompletableFuture<ScanResponse> scan(ScanRequest request) {
-            if (SCANS.incrementAndGet() == FAIL_AT_SCAN.get()
-                    && FAILED.compareAndSet(false, true)) {
-                throw new IllegalStateException("injected failure in the middle of the snapshot");
-            }
-            return delegate.scan(request)
-                    .thenApply(
-                            r -> {
-                                ITEMS_SCANNED.addAndGet(r.count());
-                                return r;
-                            });
-        }
-
-        @Override
-        public CompletableFuture<DescribeTableResponse> describeTable(
-                DescribeTableRequest request) {
-            return delegate.describeTable(request);
-        }
-
-        @Override
-        public String serviceName() {
-            return delegate.serviceName();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
     }
 }

@@ -13,6 +13,7 @@ import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.ArchiveConfig;
 import io.changeviews.job.config.JobConfig;
+import io.changeviews.job.config.SentimentConfig;
 import io.changeviews.job.ops.EndpointProperties;
 import io.changeviews.job.ops.RepoPaths;
 import java.io.IOException;
@@ -41,6 +42,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
  * reading the views back.
  */
 final class EmulatedPipeline {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private EmulatedPipeline() {}
 
     /**
@@ -80,26 +83,37 @@ final class EmulatedPipeline {
     static List<byte[]> kdsRecords(
             DynamoDbStreamsClient streams, Map<String, List<Long>> changeTimes) {
         TreeMap<Long, byte[]> byTime = new TreeMap<>();
-        ObjectMapper json = new ObjectMapper();
         for (String table : changeTimes.keySet()) {
             List<Long> times = changeTimes.get(table);
             String arn = streams.listStreams(b -> b.tableName(table)).streams().get(0).streamArn();
             List<Record> read = readStream(streams, arn);
             assertThat(read).hasSameSizeAs(times);
             for (int k = 0; k < read.size(); k++) {
-                try {
-                    ObjectNode record =
-                            (ObjectNode) json.readTree(StreamRelay.toKdsJson(table, read.get(k)));
-                    ((ObjectNode) record.get("dynamodb"))
-                            .put("ApproximateCreationDateTime", times.get(k))
-                            .put("ApproximateCreationDateTimePrecision", "MICROSECOND");
-                    byTime.put(times.get(k), json.writeValueAsBytes(record));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                byTime.put(
+                        times.get(k),
+                        withMicros(
+                                StreamRelay.toKdsJson(table, read.get(k))
+                                        .getBytes(StandardCharsets.UTF_8),
+                                times.get(k)));
             }
         }
         return new ArrayList<>(byTime.values());
+    }
+
+    /**
+     * A KDS-for-DynamoDB record with its change time set to {@code micros}, in MICROSECOND
+     * precision as KDS writes it when so configured.
+     */
+    static byte[] withMicros(byte[] record, long micros) {
+        try {
+            ObjectNode json = (ObjectNode) JSON.readTree(record);
+            ((ObjectNode) json.get("dynamodb"))
+                    .put("ApproximateCreationDateTime", micros)
+                    .put("ApproximateCreationDateTimePrecision", "MICROSECOND");
+            return JSON.writeValueAsBytes(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -146,10 +160,6 @@ final class EmulatedPipeline {
     }
 
     /**
-     * Puts in batches with at most one record per item, so that a retried failure cannot reorder an
-     * item's records.
-     */
-    /**
      * Applies {@code count} random operations of {@code data} to DynamoDB Local, noting each one's
      * change time in {@code changeTimes} (per table, in operation order): {@code firstMicros}, then
      * {@code stepMicros} apart.
@@ -194,6 +204,22 @@ final class EmulatedPipeline {
         return changes;
     }
 
+    /**
+     * The sentiment group of the Comprehend engine at {@code endpoint}, with the timeouts, retries
+     * and rate of a local endpoint that injects faults.
+     */
+    static Map<String, String> comprehendSentiment(String endpoint) {
+        Map<String, String> sentiment = EndpointProperties.forEndpoint(endpoint);
+        sentiment.put(SentimentConfig.ENGINE, "comprehend");
+        sentiment.put(SentimentConfig.CALL_TIMEOUT_MS, "500");
+        sentiment.put(SentimentConfig.MAX_ATTEMPTS, "12");
+        sentiment.put(SentimentConfig.BACKOFF_BASE_MS, "20");
+        sentiment.put(SentimentConfig.BACKOFF_MAX_MS, "400");
+        sentiment.put(SentimentConfig.CALLS_PER_SECOND, "200");
+        sentiment.put(SentimentConfig.BATCH_MAX_WAIT_MS, "100");
+        return sentiment;
+    }
+
     /** The archive group that writes through {@code s3://<bucket>/changeviews} to s3proxy. */
     static Map<String, String> s3Archive(S3Proxy s3, String bucket) {
         Map<String, String> archive = new HashMap<>();
@@ -205,6 +231,10 @@ final class EmulatedPipeline {
         return archive;
     }
 
+    /**
+     * Puts in batches with at most one record per item, so that a retried failure cannot reorder an
+     * item's records.
+     */
     static void putInOrder(KinesisClient kds, String stream, List<PutRecordsRequestEntry> entries) {
         List<PutRecordsRequestEntry> batch = new ArrayList<>();
         Set<String> keysInBatch = new HashSet<>();
@@ -217,6 +247,19 @@ final class EmulatedPipeline {
             batch.add(e);
         }
         put(kds, stream, batch);
+    }
+
+    /**
+     * Puts in calls of up to 500 records in the given order, a failed record again in the next call
+     * (so it may land after records that followed it).
+     */
+    static void putAll(KinesisClient kds, String stream, List<PutRecordsRequestEntry> entries) {
+        for (int from = 0; from < entries.size(); from += 500) {
+            put(
+                    kds,
+                    stream,
+                    new ArrayList<>(entries.subList(from, Math.min(entries.size(), from + 500))));
+        }
     }
 
     private static void put(KinesisClient kds, String stream, List<PutRecordsRequestEntry> batch) {

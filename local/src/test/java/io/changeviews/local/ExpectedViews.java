@@ -64,6 +64,19 @@ final class ExpectedViews {
         return (language, text) -> engine.score(language, List.of(text)).join().get(0);
     }
 
+    /**
+     * What {@link LocalComprehend} says: the embedded lexicon's scores, under the Comprehend
+     * engine's name.
+     */
+    static BiFunction<String, String, SentimentScore> localComprehendScores() {
+        LexiconSentimentEngine lexicon = new LexiconSentimentEngine();
+        return (language, text) -> {
+            SentimentScore s = lexicon.score(text);
+            return SentimentScore.of(
+                    s.label(), s.positive(), s.negative(), s.neutral(), s.mixed(), "comprehend");
+        };
+    }
+
     /** The expected content of the named shipped view. */
     Map<String, List<String>> of(String view) {
         switch (view) {

@@ -8,9 +8,6 @@ import io.changeviews.job.ChangeViewsJob;
 import io.changeviews.job.ChangeViewsPipeline.MaterializedView;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.config.SentimentConfig;
-import io.changeviews.job.ops.EndpointProperties;
-import io.changeviews.job.sentiment.LexiconSentimentEngine;
-import io.changeviews.job.sentiment.SentimentScore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,14 +77,7 @@ class ReviewSentimentITCase {
     void everyReviewIsCountedOnceDespiteFaultsAndAReplayCallsComprehendNoMore() throws Exception {
         DynamoDbClient ddb = dynamoDb.client();
         KinesisClient kds = kinesis.client();
-        Map<String, String> sentiment = EndpointProperties.forEndpoint(comprehend.endpoint());
-        sentiment.put(SentimentConfig.ENGINE, "comprehend");
-        sentiment.put(SentimentConfig.CALL_TIMEOUT_MS, "500");
-        sentiment.put(SentimentConfig.MAX_ATTEMPTS, "12");
-        sentiment.put(SentimentConfig.BACKOFF_BASE_MS, "20");
-        sentiment.put(SentimentConfig.BACKOFF_MAX_MS, "400");
-        sentiment.put(SentimentConfig.CALLS_PER_SECOND, "200");
-        sentiment.put(SentimentConfig.BATCH_MAX_WAIT_MS, "100");
+        Map<String, String> sentiment = EmulatedPipeline.comprehendSentiment(comprehend.endpoint());
         JobConfig config =
                 EmulatedPipeline.config(
                         kinesis.endpoint(),
@@ -134,12 +124,11 @@ class ReviewSentimentITCase {
                 .slowFraction(0.15, 1_500)
                 .serverErrorFraction(0.05)
                 .documentErrorFraction(0.05);
-        LexiconSentimentEngine lexicon = new LexiconSentimentEngine();
         ExpectedViews expected =
                 new ExpectedViews(
                         EmulatedPipeline.scanSeedTables(ddb),
                         changes,
-                        (language, text) -> rename(lexicon.score(text)));
+                        ExpectedViews.localComprehendScores());
         List<MaterializedView> views = runUntilReviewViewsMatch(config, ddb, expected);
         long callsAfterFirstRun = comprehend.calls(LocalComprehend.BATCH_DETECT_SENTIMENT);
         Map<String, Map<String, Map<String, String>>> firstRun =
@@ -158,11 +147,6 @@ class ReviewSentimentITCase {
                 .as("Comprehend calls of the replay")
                 .isEqualTo(callsAfterFirstRun);
         assertThat(EmulatedPipeline.snapshot(ddb, views)).isEqualTo(firstRun);
-    }
-
-    private static SentimentScore rename(SentimentScore s) {
-        return SentimentScore.of(
-                s.label(), s.positive(), s.negative(), s.neutral(), s.mixed(), "comprehend");
     }
 
     /**
