@@ -98,7 +98,7 @@ public final class SampleData {
     }
 
     private final Random random;
-    private final Map<String, LiveItems> tables = new HashMap<>();
+    private final Map<String, Map<List<DdbValue>, Map<String, DdbValue>>> tables = new HashMap<>();
     private List<String> tableNames;
     private int nextId;
 
@@ -109,7 +109,7 @@ public final class SampleData {
     /** Changes to the given seed tables only. */
     public SampleData(long seed, List<String> tables) {
         random = new Random(seed);
-        tables.forEach(t -> this.tables.put(t, new LiveItems()));
+        tables.forEach(t -> this.tables.put(t, new LinkedHashMap<>()));
         this.tableNames = new ArrayList<>(tables);
     }
 
@@ -139,7 +139,7 @@ public final class SampleData {
 
     /** The current items of a table. */
     public List<Map<String, DdbValue>> items(String table) {
-        return new ArrayList<>(tables.get(table).items.values());
+        return new ArrayList<>(tables.get(table).values());
     }
 
     /**
@@ -148,13 +148,14 @@ public final class SampleData {
      */
     public Operation next() {
         String table = tableNames.get(random.nextInt(tableNames.size()));
-        LiveItems items = tables.get(table);
+        Map<List<DdbValue>, Map<String, DdbValue>> items = tables.get(table);
         double dice = random.nextDouble();
         if (items.isEmpty() || dice < 0.5) {
             Map<String, DdbValue> item = newItem(table);
             return apply(table, ChangeType.INSERT, null, item);
         }
-        Map<String, DdbValue> old = items.random(random);
+        List<Map<String, DdbValue>> live = new ArrayList<>(items.values());
+        Map<String, DdbValue> old = live.get(random.nextInt(live.size()));
         if (dice < 0.8) {
             Map<String, DdbValue> updated = new LinkedHashMap<>(old);
             // An update that changes nothing leaves no stream record; every operation must be a
@@ -281,40 +282,5 @@ public final class SampleData {
                 DdbValue.s(HEADLINES[mood][random.nextInt(HEADLINES[mood].length)]));
         item.put("review_body", DdbValue.s(BODIES[mood][random.nextInt(BODIES[mood].length)]));
         item.remove("review_language");
-    }
-
-    /**
-     * A table's current items in insertion order, with their keys in a list as well, so that a
-     * random live item is drawn without copying the table (a run makes 100,000 changes).
-     */
-    private static final class LiveItems {
-        final Map<List<DdbValue>, Map<String, DdbValue>> items = new LinkedHashMap<>();
-        private final List<List<DdbValue>> keys = new ArrayList<>();
-        private final Map<List<DdbValue>, Integer> positions = new HashMap<>();
-
-        boolean isEmpty() {
-            return items.isEmpty();
-        }
-
-        Map<String, DdbValue> random(Random random) {
-            return items.get(keys.get(random.nextInt(keys.size())));
-        }
-
-        void put(List<DdbValue> key, Map<String, DdbValue> item) {
-            if (items.put(key, item) == null) {
-                positions.put(key, keys.size());
-                keys.add(key);
-            }
-        }
-
-        void remove(List<DdbValue> key) {
-            items.remove(key);
-            int at = positions.remove(key);
-            List<DdbValue> last = keys.remove(keys.size() - 1);
-            if (at < keys.size()) {
-                keys.set(at, last);
-                positions.put(last, at);
-            }
-        }
     }
 }
