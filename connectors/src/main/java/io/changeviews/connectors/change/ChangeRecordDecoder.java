@@ -119,12 +119,13 @@ public final class ChangeRecordDecoder implements Serializable {
 
     private static void checkItemSize(String image, Map<String, DdbValue> item)
             throws DecodeException {
-        if (item != null && DynamoDbLimits.itemBytes(item) > DynamoDbLimits.MAX_ITEM_BYTES) {
+        long bytes = item == null ? 0 : DynamoDbLimits.itemBytes(item);
+        if (bytes > DynamoDbLimits.MAX_ITEM_BYTES) {
             throw new DecodeException(
                     "dynamodb."
                             + image
                             + " of "
-                            + DynamoDbLimits.itemBytes(item)
+                            + bytes
                             + " bytes is over DynamoDB's 400 KB item limit");
         }
     }
