@@ -177,7 +177,9 @@ class NoStaleOverwriteITCase {
 
     /**
      * Fails the job at a quarter, half and three quarters of the values, each time after a
-     * checkpoint completed since the last restore.
+     * checkpoint completed since the last restore; past a crash point it slows the stream down
+     * until that checkpoint has completed, so a slow first checkpoint after a restore cannot let
+     * the bounded workload end before all three crashes happened.
      */
     private static final class CrashThrice extends RichMapFunction<Long, Long>
             implements CheckpointListener {
@@ -194,11 +196,12 @@ class NoStaleOverwriteITCase {
         public Long map(Long i) throws Exception {
             pace.map(i);
             int done = crashes.get();
-            if (done < 3
-                    && checkpointedSinceStart
-                    && i >= (long) WORKLOAD.values * (done + 1) / 4
-                    && crashes.compareAndSet(done, done + 1)) {
-                throw new IllegalStateException("injected crash " + (done + 1));
+            if (done < 3 && i >= (long) WORKLOAD.values * (done + 1) / 4) {
+                if (!checkpointedSinceStart) {
+                    Thread.sleep(20);
+                } else if (crashes.compareAndSet(done, done + 1)) {
+                    throw new IllegalStateException("injected crash " + (done + 1));
+                }
             }
             return i;
         }
