@@ -5,6 +5,7 @@ import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.ops.RepoPaths;
 import io.changeviews.local.LocalDynamoDb;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,8 +35,7 @@ public final class Benchmark {
      */
     private static List<ComputeRun> computeRuns(Workload workload, Progress progress)
             throws Exception {
-        JobConfig shipped =
-                JobConfig.from(ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()));
+        JobConfig shipped = shipped();
         String viewSql =
                 shipped.views().stream()
                         .filter(v -> v.targetTable().equals(JobUnderTest.VIEW_TABLE))
@@ -84,6 +84,10 @@ public final class Benchmark {
         return runs;
     }
 
+    private static JobConfig shipped() throws IOException {
+        return JobConfig.from(ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()));
+    }
+
     private static void run(BenchmarkOptions options) throws Exception {
         Progress progress = new Progress();
         String machine = Report.machine();
@@ -103,6 +107,8 @@ public final class Benchmark {
         List<Latency> latencies = new ArrayList<>();
         SentimentBenchmark sentiment = null;
         BootstrapBenchmark bootstrap = null;
+        Replay replay = null;
+        WriterBenchmark writer = null;
         progress.print("starting DynamoDB Local in a JVM of its own");
         try (LocalDynamoDb dynamoDb = LocalDynamoDb.startInOwnProcess()) {
             if (options.runs("end-to-end")) {
@@ -130,6 +136,9 @@ public final class Benchmark {
                             Latency.measure(dynamoDb, options.latencySeconds, rate, progress));
                 }
             }
+            if (options.runs("replay")) {
+                replay = Replay.measure(options.replayEvents, options.items, progress);
+            }
             if (options.runs("sentiment")) {
                 sentiment =
                         SentimentBenchmark.measure(
@@ -139,6 +148,17 @@ public final class Benchmark {
                 bootstrap =
                         BootstrapBenchmark.measure(
                                 dynamoDb, options.snapshotItems, options.items, progress);
+            }
+            if (options.runs("writer")) {
+                writer =
+                        WriterBenchmark.measure(
+                                dynamoDb,
+                                options.writerItems,
+                                options.writerBaselineItems,
+                                options.writerInFlight.isEmpty()
+                                        ? List.of(shipped().writeMaxInFlight())
+                                        : options.writerInFlight,
+                                progress);
             }
         }
         progress.print("done");
@@ -155,6 +175,8 @@ public final class Benchmark {
                         latencies,
                         sentiment,
                         bootstrap,
+                        replay,
+                        writer,
                         parquet)
                 .print();
     }

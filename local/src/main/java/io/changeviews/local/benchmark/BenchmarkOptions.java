@@ -21,9 +21,20 @@ final class BenchmarkOptions {
     /** The exponent of the skewed workload's Zipf distribution over the items. */
     static final double ZIPF_EXPONENT = 1.1;
 
+    /** {@code --writer-in-flight}'s default: the limit kda-app.json ships. */
+    static final String SHIPPED = "shipped";
+
     /** What {@code --sections} may name, in the order they run. */
     static final List<String> SECTIONS =
-            List.of("compute", "archive", "end-to-end", "latency", "sentiment", "bootstrap");
+            List.of(
+                    "compute",
+                    "archive",
+                    "end-to-end",
+                    "latency",
+                    "replay",
+                    "sentiment",
+                    "bootstrap",
+                    "writer");
 
     /** Whether the run measures {@code section}. */
     boolean runs(String section) {
@@ -42,6 +53,13 @@ final class BenchmarkOptions {
     final int comprehendReviews;
     final int snapshotItems;
     final int skewedEvents;
+    final int replayEvents;
+    final int writerItems;
+    final int writerBaselineItems;
+
+    /** The key-ordered writer's in-flight limits to run; empty: the shipped one. */
+    final List<Integer> writerInFlight;
+
     final Set<String> sections;
 
     private BenchmarkOptions(Map<String, String> options) {
@@ -57,6 +75,15 @@ final class BenchmarkOptions {
         comprehendReviews = Integer.parseInt(options.get("comprehend-reviews"));
         snapshotItems = Integer.parseInt(options.get("snapshot-items"));
         skewedEvents = Integer.parseInt(options.get("skewed-events"));
+        replayEvents = Integer.parseInt(options.get("replay-events"));
+        writerItems = Integer.parseInt(options.get("writer-items"));
+        writerBaselineItems = Integer.parseInt(options.get("writer-baseline-items"));
+        writerInFlight = new ArrayList<>();
+        if (!options.get("writer-in-flight").equals(SHIPPED)) {
+            for (String limit : options.get("writer-in-flight").split(",")) {
+                writerInFlight.add(Integer.parseInt(limit));
+            }
+        }
         sections = new LinkedHashSet<>(Arrays.asList(options.get("sections").split(",")));
         if (sections.remove("all")) {
             sections.addAll(SECTIONS);
@@ -89,6 +116,14 @@ final class BenchmarkOptions {
                         "100000",
                         "skewed-events",
                         "200000",
+                        "replay-events",
+                        "50000",
+                        "writer-items",
+                        "30000",
+                        "writer-baseline-items",
+                        "5000",
+                        "writer-in-flight",
+                        SHIPPED,
                         "sections",
                         "all"));
     }

@@ -43,11 +43,25 @@ final class CheckpointProbe implements AutoCloseable {
         final long operatorBytes;
         final long recordsRead;
 
-        Sample(long checkpointId, long totalBytes, long operatorBytes, long recordsRead) {
+        /** {@link System#nanoTime()} when the checkpoint's folder was first seen. */
+        final long triggerNanos;
+
+        /** From the checkpoint's folder appearing to its metadata written, to a poll's accuracy. */
+        final long durationMillis;
+
+        Sample(
+                long checkpointId,
+                long totalBytes,
+                long operatorBytes,
+                long recordsRead,
+                long triggerNanos,
+                long durationMillis) {
             this.checkpointId = checkpointId;
             this.totalBytes = totalBytes;
             this.operatorBytes = operatorBytes;
             this.recordsRead = recordsRead;
+            this.triggerNanos = triggerNanos;
+            this.durationMillis = durationMillis;
         }
     }
 
@@ -80,14 +94,17 @@ final class CheckpointProbe implements AutoCloseable {
 
     private void watch() {
         Map<Long, Long> readAtTrigger = new HashMap<>();
+        Map<Long, Long> nanosAtTrigger = new HashMap<>();
         while (!stopped) {
             long read = recordsRead.getAsLong();
+            long now = System.nanoTime();
             for (Path chk : checkpoints()) {
                 long id = checkpointId(chk);
                 readAtTrigger.putIfAbsent(id, read);
+                nanosAtTrigger.putIfAbsent(id, now);
                 if (Files.exists(chk.resolve("_metadata"))
                         && (latest == null || id > latest.checkpointId)) {
-                    latest = sample(chk, readAtTrigger.get(id));
+                    latest = sample(chk, readAtTrigger.get(id), nanosAtTrigger.get(id), now);
                 }
             }
             try {
@@ -115,7 +132,7 @@ final class CheckpointProbe implements AutoCloseable {
         return Long.parseLong(chk.getFileName().toString().substring("chk-".length()));
     }
 
-    private Sample sample(Path chk, long read) {
+    private Sample sample(Path chk, long read, long triggerNanos, long doneNanos) {
         try (InputStream in = Files.newInputStream(chk.resolve("_metadata"))) {
             CheckpointMetadata metadata =
                     Checkpoints.loadCheckpointMetadata(
@@ -128,7 +145,13 @@ final class CheckpointProbe implements AutoCloseable {
                     operatorBytes += state.getStateSize();
                 }
             }
-            return new Sample(metadata.getCheckpointId(), total, operatorBytes, read);
+            return new Sample(
+                    metadata.getCheckpointId(),
+                    total,
+                    operatorBytes,
+                    read,
+                    triggerNanos,
+                    (doneNanos - triggerNanos) / 1_000_000);
         } catch (IOException e) {
             // Subsumed and deleted while read: keep the previous sample.
             return latest;

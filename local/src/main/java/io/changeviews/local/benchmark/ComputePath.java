@@ -15,7 +15,7 @@ final class ComputePath {
 
     // Never called: the compute path replaces every sink that would write to DynamoDB, and the
     // workload holds no review that the score cache would be asked about.
-    private static final String NO_DYNAMODB = "http://127.0.0.1:9";
+    static final String NO_DYNAMODB = "http://127.0.0.1:9";
 
     /** The operator whose state is per source item (image, version, recent event ids). */
     static final String NORMALIZER_UID = "normalize-" + Uids.kebab(JobUnderTest.ORDERS);

@@ -7,6 +7,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -29,13 +31,23 @@ final class EncodedFeed implements AutoCloseable {
     private static final Map<String, EncodedFeed> OPEN = new ConcurrentHashMap<>();
 
     private final String id = UUID.randomUUID().toString();
-    private final byte[][] records;
+    private final long size;
+    private final Supplier<LongFunction<byte[]>> readerRecords;
     private final LongAdder decoded = new LongAdder();
     private final LongAdder handedOut = new LongAdder();
     private final AtomicLong firstDecodeNanos = new AtomicLong();
 
     EncodedFeed(byte[][] records) {
-        this.records = records;
+        this(records.length, () -> index -> records[(int) index]);
+    }
+
+    /**
+     * A feed of {@code size} records that each source reader gets from a function of its own,
+     * called with the reader's indexes in order: so records can be generated as they are read.
+     */
+    EncodedFeed(long size, Supplier<LongFunction<byte[]>> readerRecords) {
+        this.size = size;
+        this.readerRecords = readerRecords;
         OPEN.put(id, this);
     }
 
@@ -57,7 +69,7 @@ final class EncodedFeed implements AutoCloseable {
         return env.fromSource(
                         new DataGeneratorSource<>(
                                 new Records(id),
-                                records.length,
+                                size,
                                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
                         WatermarkStrategy.noWatermarks(),
                         sourceName)
@@ -66,7 +78,7 @@ final class EncodedFeed implements AutoCloseable {
 
     /** How many records the feed holds. */
     long size() {
-        return records.length;
+        return size;
     }
 
     /** Records the source has handed out so far. */
@@ -90,12 +102,13 @@ final class EncodedFeed implements AutoCloseable {
         OPEN.remove(id);
     }
 
-    /** Hands out the pre-encoded record at the source's index. */
+    /** Hands out the feed's record at the source's index. */
     private static final class Records implements GeneratorFunction<Long, byte[]> {
         private static final long serialVersionUID = 1L;
 
         private final String feed;
         private transient EncodedFeed records;
+        private transient LongFunction<byte[]> recordAt;
 
         Records(String feed) {
             this.feed = feed;
@@ -104,12 +117,13 @@ final class EncodedFeed implements AutoCloseable {
         @Override
         public void open(SourceReaderContext readerContext) {
             records = OPEN.get(feed);
+            recordAt = records.readerRecords.get();
         }
 
         @Override
         public byte[] map(Long index) {
             records.handedOut.increment();
-            return records.records[index.intValue()];
+            return recordAt.apply(index);
         }
     }
 

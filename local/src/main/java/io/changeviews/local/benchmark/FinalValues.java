@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.types.Row;
@@ -19,20 +20,22 @@ final class FinalValues implements Sink<Row> {
     private static final long serialVersionUID = 1L;
 
     // The sink's copies run in this JVM's MiniCluster: they fill their run's map here.
-    private static final Map<String, Map<String, BigDecimal>> RUNS = new ConcurrentHashMap<>();
+    private static final Map<String, Values> RUNS = new ConcurrentHashMap<>();
 
     private final String run = UUID.randomUUID().toString();
 
     FinalValues() {
-        RUNS.put(run, new ConcurrentHashMap<>());
+        RUNS.put(run, new Values());
     }
 
     @Override
     public SinkWriter<Row> createWriter(InitContext context) {
-        Map<String, BigDecimal> values = RUNS.get(run);
+        Values run = RUNS.get(this.run);
+        Map<String, BigDecimal> values = run.latest;
         return new SinkWriter<Row>() {
             @Override
             public void write(Row row, Context context) {
+                run.firstWriteNanos.compareAndSet(0, System.nanoTime());
                 String key = row.getField(0) + "|" + row.getField(1);
                 if (row.getKind() == RowKind.INSERT || row.getKind() == RowKind.UPDATE_AFTER) {
                     values.put(key, (BigDecimal) row.getField(2));
@@ -49,10 +52,19 @@ final class FinalValues implements Sink<Row> {
         };
     }
 
+    /** Whether the run's values are {@code expected} now; for a run that does not end. */
+    boolean matches(Map<String, Long> expected) {
+        return current(RUNS.get(run)).equals(expected);
+    }
+
+    /** When the run's first row arrived, by {@link System#nanoTime()}; 0 before. */
+    long firstWriteNanos() {
+        return RUNS.get(run).firstWriteNanos.get();
+    }
+
     /** Compares the run's values with {@code expected} and lets them go. */
     String check(Map<String, Long> expected) {
-        Map<String, Long> got = new HashMap<>();
-        RUNS.remove(run).forEach((k, v) -> got.put(k, v.longValueExact()));
+        Map<String, Long> got = current(RUNS.remove(run));
         if (got.equals(expected)) {
             return String.format(Locale.ROOT, "OK (%,d keys)", got.size());
         }
@@ -64,5 +76,17 @@ final class FinalValues implements Sink<Row> {
                 wrong,
                 expected.size(),
                 got.size());
+    }
+
+    private static Map<String, Long> current(Values run) {
+        Map<String, Long> got = new HashMap<>();
+        run.latest.forEach((k, v) -> got.put(k, v.longValueExact()));
+        return got;
+    }
+
+    /** One run's latest value per key and the time of its first row. */
+    private static final class Values {
+        final Map<String, BigDecimal> latest = new ConcurrentHashMap<>();
+        final AtomicLong firstWriteNanos = new AtomicLong();
     }
 }

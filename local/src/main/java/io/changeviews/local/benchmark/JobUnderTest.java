@@ -77,9 +77,9 @@ final class JobUnderTest {
     }
 
     /**
-     * Builds the job's compute path into {@code env}, fed by {@code records}: {@value #VIEW_TABLE}
-     * into {@code measuredView}, every other view and the dead letters discarded, no DynamoDB
-     * write.
+     * Builds the job's compute path into {@code env}, fed by {@code records} (or by the configured
+     * source where it is null): {@value #VIEW_TABLE} into {@code measuredView}, every other view
+     * and the dead letters discarded, no DynamoDB write.
      */
     static void buildComputePath(
             StreamExecutionEnvironment env,
@@ -104,7 +104,7 @@ final class JobUnderTest {
                 });
     }
 
-    /** The real connectors, but for the changes: the given records. */
+    /** The real connectors, but for the changes: the given records, if any. */
     private static class Fed extends AwsPipelineIo {
         private final DataStream<DecodeResult> records;
 
@@ -115,7 +115,7 @@ final class JobUnderTest {
 
         @Override
         public DataStream<DecodeResult> changes(StreamExecutionEnvironment env) {
-            return records;
+            return records == null ? super.changes(env) : records;
         }
     }
 
@@ -134,7 +134,14 @@ final class JobUnderTest {
      * same view, not on nine views against one.
      */
     static JobConfig measuredViewOnly(String dynamoDbEndpoint) throws IOException {
-        Map<String, Properties> groups = shippedGroups(dynamoDbEndpoint, new HashMap<>());
+        return measuredViewOnly(dynamoDbEndpoint, new HashMap<>());
+    }
+
+    /** As above, with other groups' properties replaced by {@code overrides}. */
+    static JobConfig measuredViewOnly(
+            String dynamoDbEndpoint, Map<String, Map<String, String>> overrides)
+            throws IOException {
+        Map<String, Properties> groups = shippedGroups(dynamoDbEndpoint, overrides);
         groups.keySet()
                 .removeIf(
                         id ->

@@ -19,8 +19,9 @@ import java.util.Random;
  */
 final class Workload {
     private static final int ORDER_DAYS = 7;
-    private static final int MAX_QUANTITY = 20;
-    private static final Instant FIRST_CHANGE = Instant.parse("2026-11-20T00:00:00Z");
+    private static final double INSERT_SHARE = 0.4;
+    private static final double DELETE_SHARE = 0.2;
+    static final Instant FIRST_CHANGE = Instant.parse("2026-11-20T00:00:00Z");
 
     /** The encoded records, the shards one after the other. */
     final byte[][] records;
@@ -93,6 +94,23 @@ final class Workload {
      */
     static Workload generate(
             int events, int items, double zipfExponent, int baselineEvents, Progress progress) {
+        return generate(
+                events,
+                items,
+                zipfExponent,
+                baselineEvents,
+                BenchmarkOptions.PARALLELISM,
+                progress);
+    }
+
+    /** As above, the orders spread over {@code shards} shards. */
+    static Workload generate(
+            int events,
+            int items,
+            double zipfExponent,
+            int baselineEvents,
+            int shards,
+            Progress progress) {
         ItemNumbers itemNumbers = new ItemNumbers(items, zipfExponent);
         progress.print(
                 String.format(
@@ -112,7 +130,6 @@ final class Workload {
         long itemMoves = 0;
         Random random = new Random(BenchmarkOptions.SEED);
         List<List<Order>> live = new ArrayList<>();
-        int shards = BenchmarkOptions.PARALLELISM;
         int[] shardStart = new int[shards];
         for (int shard = 0; shard < shards; shard++) {
             live.add(new ArrayList<>());
@@ -125,40 +142,19 @@ final class Workload {
         long bytes = 0;
         for (int j = 0; j < events; j++) {
             int shard = j % shards;
-            List<Order> orders = live.get(shard);
-            double dice = random.nextDouble();
-            Order before = null;
-            Order after = null;
-            ChangeType type;
-            if (orders.isEmpty() || dice < 0.4) {
-                type = ChangeType.INSERT;
-                after =
-                        new Order(
-                                "o" + j,
-                                orderDate(random),
-                                itemNumbers.next(random),
-                                1 + random.nextInt(MAX_QUANTITY));
-                orders.add(after);
-            } else {
-                int slot = random.nextInt(orders.size());
-                before = orders.get(slot);
-                if (dice < 0.8) {
-                    type = ChangeType.MODIFY;
-                    String item = random.nextInt(5) == 0 ? itemNumbers.next(random) : before.item;
-                    if (!item.equals(before.item)) {
-                        itemMoves++;
-                    }
-                    after =
-                            new Order(
-                                    before.id, before.date, item, 1 + random.nextInt(MAX_QUANTITY));
-                    orders.set(slot, after);
-                } else {
-                    type = ChangeType.REMOVE;
-                    Order last = orders.remove(orders.size() - 1);
-                    if (slot < orders.size()) {
-                        orders.set(slot, last);
-                    }
-                }
+            OrderDraw draw =
+                    OrderDraw.next(
+                            "o" + j,
+                            live.get(shard),
+                            INSERT_SHARE,
+                            DELETE_SHARE,
+                            itemNumbers,
+                            random);
+            ChangeType type = draw.type;
+            Order before = draw.before;
+            Order after = draw.after;
+            if (draw.moved()) {
+                itemMoves++;
             }
             counts.merge(type, 1L, Long::sum);
             if (j < baselineEvents) {
@@ -220,7 +216,7 @@ final class Workload {
     }
 
     /** Draws item numbers uniformly, or by rank with Zipf weights 1 / rank^s. */
-    private static final class ItemNumbers {
+    static final class ItemNumbers {
         private final int items;
         private final double[] cumulative;
 

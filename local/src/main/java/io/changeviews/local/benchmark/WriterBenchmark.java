@@ -20,76 +20,92 @@ import org.apache.flink.types.RowKind;
 /**
  * The view writers alone, side by side: items/s one parallel instance writes through the faulty
  * proxy adding 10 ms to every BatchWriteItem (as a real DynamoDB call takes) and throttling 10 % of
- * them, for the key-ordered writer at several in-flight limits and for the AWS connector's {@code
+ * them, for the key-ordered writer at the given in-flight limits and for the AWS connector's {@code
  * DynamoDbSink} with one request in flight (what the views used before).
  *
  * <p>Each run writes distinct keys straight from a sequence into a fresh table; the rate is taken
  * from the proxy's log of acknowledged writes (first to last), so job start-up does not count.
- * Arguments: {@code [items for the key-ordered writer] [items for DynamoDbSink]}.
  */
-public final class WriterBenchmark {
+final class WriterBenchmark {
     private static final TypeInformation<Row> ROW =
             Types.ROW_NAMED(new String[] {"k", "v"}, Types.STRING, Types.BIG_DEC);
     private static final RowItemConverter CONVERTER =
             new RowItemConverter(List.of("k", "v"), List.of("k"));
-    private static final int[] IN_FLIGHT = {4, 8, 16, 32};
 
-    private WriterBenchmark() {}
+    /** One writer's run. */
+    static final class Run {
+        final String writer;
+        final int items;
+        final double itemsPerSecond;
 
-    public static void main(String[] args) throws Exception {
-        int orderedItems = args.length > 0 ? Integer.parseInt(args[0]) : 60_000;
-        int baselineItems = args.length > 1 ? Integer.parseInt(args[1]) : 8_000;
-        List<String[]> table = new ArrayList<>();
-        try (LocalDynamoDb dynamoDb = LocalDynamoDb.start();
-                FaultyDynamoDbProxy proxy =
-                        FaultyDynamoDbProxy.start(dynamoDb.endpoint())
-                                .delayMillis(10, 10)
-                                .throttleFraction(0.1)) {
-            Properties aws = aws(proxy.endpoint());
-            double baseline =
-                    run(
-                            dynamoDb,
-                            proxy,
-                            "bench_dynamodbsink",
-                            baselineItems,
-                            DynamoDbSinks.rows("bench_dynamodbsink", CONVERTER, aws));
-            table.add(row("DynamoDbSink, 1 in flight", baselineItems, baseline, baseline));
-            for (int inFlight : IN_FLIGHT) {
-                String name = "bench_ordered_" + inFlight;
-                double rate =
-                        run(
-                                dynamoDb,
-                                proxy,
-                                name,
-                                orderedItems,
-                                DynamoDbSinks.keyOrdered(name, CONVERTER, aws, inFlight));
-                table.add(
-                        row(
-                                "key-ordered writer, max " + inFlight + " in flight",
-                                orderedItems,
-                                rate,
-                                baseline));
-            }
-            System.out.printf(
-                    Locale.ROOT,
-                    "%nView writers, one parallel instance, through a proxy adding 10 ms per"
-                            + " BatchWriteItem and throttling 10 %% (%d calls, %d throttled)%n",
-                    proxy.calls(FaultyDynamoDbProxy.BATCH_WRITE_ITEM),
-                    proxy.throttledCalls());
-            System.out.printf(
-                    Locale.ROOT, "%-40s %10s %12s %8s%n", "writer", "items", "items/s", "×");
-            table.forEach(
-                    r -> System.out.printf(Locale.ROOT, "%-40s %10s %12s %8s%n", (Object[]) r));
+        Run(String writer, int items, double itemsPerSecond) {
+            this.writer = writer;
+            this.items = items;
+            this.itemsPerSecond = itemsPerSecond;
         }
     }
 
-    private static String[] row(String writer, int items, double rate, double baseline) {
-        return new String[] {
-            writer,
-            Integer.toString(items),
-            String.format(Locale.ROOT, "%,.0f", rate),
-            String.format(Locale.ROOT, "%.1f", rate / baseline)
-        };
+    /** DynamoDbSink's run first, then the key-ordered writer's, one per in-flight limit. */
+    final List<Run> runs;
+
+    final long calls;
+    final long throttled;
+
+    private WriterBenchmark(List<Run> runs, long calls, long throttled) {
+        this.runs = List.copyOf(runs);
+        this.calls = calls;
+        this.throttled = throttled;
+    }
+
+    static WriterBenchmark measure(
+            LocalDynamoDb dynamoDb,
+            int orderedItems,
+            int baselineItems,
+            List<Integer> inFlightLimits,
+            Progress progress)
+            throws Exception {
+        List<Run> runs = new ArrayList<>();
+        try (FaultyDynamoDbProxy proxy =
+                FaultyDynamoDbProxy.start(dynamoDb.endpoint())
+                        .delayMillis(10, 10)
+                        .throttleFraction(0.1)) {
+            Properties aws = aws(proxy.endpoint());
+            progress.print(
+                    String.format(Locale.ROOT, "writer: DynamoDbSink, %,d items", baselineItems));
+            runs.add(
+                    new Run(
+                            "DynamoDbSink, 1 in flight",
+                            baselineItems,
+                            run(
+                                    dynamoDb,
+                                    proxy,
+                                    "bench_dynamodbsink",
+                                    baselineItems,
+                                    DynamoDbSinks.rows("bench_dynamodbsink", CONVERTER, aws))));
+            for (int inFlight : inFlightLimits) {
+                progress.print(
+                        String.format(
+                                Locale.ROOT,
+                                "writer: key-ordered, max %d in flight, %,d items",
+                                inFlight,
+                                orderedItems));
+                String name = "bench_ordered_" + inFlight;
+                runs.add(
+                        new Run(
+                                "key-ordered writer, max " + inFlight + " in flight",
+                                orderedItems,
+                                run(
+                                        dynamoDb,
+                                        proxy,
+                                        name,
+                                        orderedItems,
+                                        DynamoDbSinks.keyOrdered(name, CONVERTER, aws, inFlight))));
+            }
+            return new WriterBenchmark(
+                    runs,
+                    proxy.calls(FaultyDynamoDbProxy.BATCH_WRITE_ITEM),
+                    proxy.throttledCalls());
+        }
     }
 
     /**
