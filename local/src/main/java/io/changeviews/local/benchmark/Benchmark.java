@@ -5,7 +5,6 @@ import io.changeviews.job.config.ApplicationProperties;
 import io.changeviews.job.config.JobConfig;
 import io.changeviews.job.ops.RepoPaths;
 import io.changeviews.local.LocalDynamoDb;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,9 +32,8 @@ public final class Benchmark {
      * The compute path and the plain Flink SQL peer on the workload, at parallelism 2 and 1, on the
      * heap and on RocksDB.
      */
-    private static List<ComputeRun> computeRuns(Workload workload, Progress progress)
-            throws Exception {
-        JobConfig shipped = shipped();
+    private static List<ComputeRun> computeRuns(
+            JobConfig shipped, Workload workload, Progress progress) throws Exception {
         String viewSql =
                 shipped.views().stream()
                         .filter(v -> v.targetTable().equals(JobUnderTest.VIEW_TABLE))
@@ -84,20 +82,18 @@ public final class Benchmark {
         return runs;
     }
 
-    private static JobConfig shipped() throws IOException {
-        return JobConfig.from(ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()));
-    }
-
     private static void run(BenchmarkOptions options) throws Exception {
         Progress progress = new Progress();
         String machine = Report.machine();
         Report.printHeader(machine, options);
+        JobConfig shipped =
+                JobConfig.from(ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()));
 
         Workload workload = Workload.generate(options, progress);
         Workload.Totals totals = workload.totals;
         DecodeOnlyLimit decodeOnly = DecodeOnlyLimit.measure(workload.records, progress);
         List<ComputeRun> computeRuns =
-                options.runs("compute") ? computeRuns(workload, progress) : List.of();
+                options.runs("compute") ? computeRuns(shipped, workload, progress) : List.of();
         ParquetBenchmark parquet =
                 options.runs("archive") ? ParquetBenchmark.measure(workload.records) : null;
         EndToEnd endToEnd = null;
@@ -156,7 +152,7 @@ public final class Benchmark {
                                 options.writerItems,
                                 options.writerBaselineItems,
                                 options.writerInFlight.isEmpty()
-                                        ? List.of(shipped().writeMaxInFlight())
+                                        ? List.of(shipped.writeMaxInFlight())
                                         : options.writerInFlight,
                                 progress);
             }
