@@ -89,7 +89,7 @@ class CrashRestoreFaultsITCase {
     private static final int SHARDS = 32;
     private static final List<String> SNAPSHOTTED =
             List.of(SampleData.ORDERS, SampleData.INVOICES, SampleData.CUSTOMERS);
-    private static final String GROWING_VIEW = "order_date_changes";
+    static final String GROWING_VIEW = "order_date_changes";
     private static final Duration SETTLE = Duration.ofMinutes(6);
 
     @RegisterExtension

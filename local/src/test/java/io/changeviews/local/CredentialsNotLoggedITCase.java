@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
  */
 class CredentialsNotLoggedITCase {
     private static final String STREAM = "credential-changes";
-    private static final String BUCKET = "archive";
+    private static final String BUCKET = S3ArchiveITCase.BUCKET;
     private static final int OPERATIONS = 120;
     private static final long START_MICROS = 1_795_291_200_000_000L;
 

@@ -196,6 +196,7 @@ class DynamoDbStreamsSourceITCase {
                         JobConfig.SNAPSHOT_PAGE_SIZE, "100",
                         JobConfig.SNAPSHOT_RCU_PER_SECOND, "20",
                         JobConfig.SNAPSHOT_CLOCK_MARGIN_MS, String.valueOf(CLOCK_MARGIN_MS)));
+        overrides.values().forEach(EmulatedPipeline::recorded);
         return JobConfig.from(
                 ApplicationProperties.withOverrides(
                         ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()), overrides));

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.flink.connector.aws.config.AWSConfigConstants;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.Record;
@@ -69,9 +70,23 @@ final class EmulatedPipeline {
         extra.forEach(
                 (group, values) ->
                         overrides.computeIfAbsent(group, g -> new HashMap<>()).putAll(values));
+        overrides.values().forEach(EmulatedPipeline::recorded);
         return JobConfig.from(
                 ApplicationProperties.withOverrides(
                         ApplicationProperties.fromKdaAppJson(RepoPaths.kdaAppJson()), overrides));
+    }
+
+    /**
+     * Points a group's AWS endpoints ({@code aws.endpoint}, the archive's {@code s3.endpoint}) at
+     * {@link AwsCallLog} relays, so that {@code IamPolicyITCase} sees every call the job makes.
+     */
+    static void recorded(Map<String, String> group) {
+        for (String key : List.of(AWSConfigConstants.AWS_ENDPOINT, ArchiveConfig.S3_ENDPOINT)) {
+            String endpoint = group.get(key);
+            if (endpoint != null) {
+                group.put(key, AwsCallLog.relayed(endpoint));
+            }
+        }
     }
 
     /**

@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class ExportBootstrapITCase {
     private static final String ORDERS = SampleData.ORDERS;
-    private static final String BUCKET = "exports";
+    static final String BUCKET = "exports";
     private static final int ITEMS = 20_000;
     private static final int DATA_FILES = 7;
 
@@ -149,7 +149,7 @@ class ExportBootstrapITCase {
      */
     private static void configureS3(S3Proxy s3) {
         Configuration conf = new Configuration();
-        conf.setString("s3.endpoint", s3.endpoint());
+        conf.setString("s3.endpoint", AwsCallLog.relayed(s3.endpoint()));
         conf.setString("s3.path.style.access", "true");
         conf.setString("s3.access-key", S3Proxy.ACCESS_KEY);
         conf.setString("s3.secret-key", S3Proxy.SECRET_KEY);
