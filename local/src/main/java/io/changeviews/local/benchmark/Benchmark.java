@@ -97,6 +97,7 @@ public final class Benchmark {
         ParquetBenchmark parquet =
                 options.runs("archive") ? ParquetBenchmark.measure(workload.records) : null;
         EndToEnd endToEnd = null;
+        EndToEnd endToEndSingle = null;
         EndToEnd skewed = null;
         Workload.Totals skewedTotals = null;
         LambdaBaseline baseline = null;
@@ -108,7 +109,10 @@ public final class Benchmark {
         progress.print("starting DynamoDB Local in a JVM of its own");
         try (LocalDynamoDb dynamoDb = LocalDynamoDb.startInOwnProcess()) {
             if (options.runs("end-to-end")) {
-                endToEnd = EndToEnd.measure(dynamoDb, workload, progress);
+                endToEnd =
+                        EndToEnd.measure(
+                                dynamoDb, workload, BenchmarkOptions.PARALLELISM, progress);
+                endToEndSingle = EndToEnd.measure(dynamoDb, workload, 1, progress);
                 baseline =
                         LambdaBaseline.measure(
                                 dynamoDb.client(), endToEnd.views, totals.lambdaUpdates, progress);
@@ -124,7 +128,7 @@ public final class Benchmark {
                                 0,
                                 progress);
                 skewedTotals = zipf.totals;
-                skewed = EndToEnd.measure(dynamoDb, zipf, progress);
+                skewed = EndToEnd.measure(dynamoDb, zipf, BenchmarkOptions.PARALLELISM, progress);
             }
             if (options.runs("latency")) {
                 for (double rate : options.latencyRates) {
@@ -165,6 +169,7 @@ public final class Benchmark {
                         decodeOnly,
                         computeRuns,
                         endToEnd,
+                        endToEndSingle,
                         skewed,
                         skewedTotals,
                         baseline,

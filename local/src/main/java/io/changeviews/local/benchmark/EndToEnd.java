@@ -24,6 +24,8 @@ final class EndToEnd {
     /** What each view is materialized as. */
     final List<MaterializedView> views;
 
+    final int parallelism;
+
     final long flushIntervalMs;
     final double seconds;
 
@@ -52,6 +54,7 @@ final class EndToEnd {
 
     private EndToEnd(
             List<MaterializedView> views,
+            int parallelism,
             long flushIntervalMs,
             double seconds,
             double cpuSeconds,
@@ -62,6 +65,7 @@ final class EndToEnd {
             String writesPerTable,
             String check) {
         this.views = Collections.unmodifiableList(views);
+        this.parallelism = parallelism;
         this.flushIntervalMs = flushIntervalMs;
         this.seconds = seconds;
         this.cpuSeconds = cpuSeconds;
@@ -73,7 +77,8 @@ final class EndToEnd {
         this.check = check;
     }
 
-    static EndToEnd measure(LocalDynamoDb dynamoDb, Workload workload, Progress progress)
+    static EndToEnd measure(
+            LocalDynamoDb dynamoDb, Workload workload, int parallelism, Progress progress)
             throws Exception {
         DynamoDbClient ddb = dynamoDb.client();
         int events = workload.records.length;
@@ -82,7 +87,7 @@ final class EndToEnd {
             JobConfig config = JobUnderTest.config(proxy.endpoint(), null);
             long flushIntervalMs = config.flushInterval().toMillis();
             StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.createLocalEnvironment(BenchmarkOptions.PARALLELISM);
+                    StreamExecutionEnvironment.createLocalEnvironment(parallelism);
             List<MaterializedView> views = JobUnderTest.buildFed(env, config, feed, ddb);
 
             progress.print(
@@ -91,7 +96,7 @@ final class EndToEnd {
                             "pipeline: %,d events through a MiniCluster (parallelism %d), flush"
                                     + " interval %d ms, DynamoDB Local behind a counting proxy",
                             events,
-                            BenchmarkOptions.PARALLELISM,
+                            parallelism,
                             flushIntervalMs));
             ScheduledExecutorService ticker =
                     Executors.newSingleThreadScheduledExecutor(
@@ -153,6 +158,7 @@ final class EndToEnd {
             String check = verify(ddb, workload.totals.expectedSums, progress);
             return new EndToEnd(
                     views,
+                    parallelism,
                     flushIntervalMs,
                     seconds,
                     cpuSeconds,

@@ -18,6 +18,7 @@ final class Report {
     private final DecodeOnlyLimit decodeOnly;
     private final List<ComputeRun> computeRuns;
     private final EndToEnd endToEnd;
+    private final EndToEnd endToEndSingle;
     private final EndToEnd skewed;
     private final Workload.Totals skewedWorkload;
     private final LambdaBaseline baseline;
@@ -38,6 +39,7 @@ final class Report {
             DecodeOnlyLimit decodeOnly,
             List<ComputeRun> computeRuns,
             EndToEnd endToEnd,
+            EndToEnd endToEndSingle,
             EndToEnd skewed,
             Workload.Totals skewedWorkload,
             LambdaBaseline baseline,
@@ -53,6 +55,7 @@ final class Report {
         this.decodeOnly = decodeOnly;
         this.computeRuns = computeRuns;
         this.endToEnd = endToEnd;
+        this.endToEndSingle = endToEndSingle;
         this.skewed = skewed;
         this.skewedWorkload = skewedWorkload;
         this.baseline = baseline;
@@ -176,7 +179,7 @@ final class Report {
             int keys = workload.expectedSums.size();
             rows.add(
                     row(
-                            "events/s, end to end",
+                            "events/s, end to end, p" + endToEnd.parallelism,
                             rate(pipelineRate),
                             rate(baselineRate),
                             String.format(
@@ -194,6 +197,23 @@ final class Report {
                                     endToEnd.cpuSeconds * 1e6 / events,
                                     baseline.calls,
                                     pipelineRate / baselineRate)));
+            rows.add(
+                    row(
+                            "events/s, end to end, p" + endToEndSingle.parallelism,
+                            rate(events / endToEndSingle.seconds),
+                            rate(baselineRate),
+                            String.format(
+                                    Locale.ROOT,
+                                    "the same run at parallelism %d: %.1f s incl. %.1f s job start,"
+                                            + " %.1f CPU s per 1,000,000 events, view %s; %.2fx"
+                                            + " the events/s at parallelism %d",
+                                    endToEndSingle.parallelism,
+                                    endToEndSingle.seconds,
+                                    endToEndSingle.startUpSeconds,
+                                    endToEndSingle.cpuSeconds * 1e6 / events,
+                                    endToEndSingle.check,
+                                    endToEnd.seconds / endToEndSingle.seconds,
+                                    endToEnd.parallelism)));
             rows.add(
                     row(
                             "DynamoDB item writes / 1,000 events, " + view,
