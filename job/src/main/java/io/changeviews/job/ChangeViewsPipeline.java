@@ -428,7 +428,12 @@ public final class ChangeViewsPipeline {
         out.add(new MaterializedView(spec, columns, keyTypes));
         String id = Uids.kebab(spec.name());
         RowItemConverter converter = new RowItemConverter(columns, spec.targetKey());
-        DataStream<Row> sqlOutput = tEnv.toChangelogStream(view.table);
+        // An upsert changelog: the planner then leaves out the −U of an update wherever the plan
+        // allows (a plain GROUP BY), which halves the rows the aggregate emits and sends on to the
+        // coalescer; where a filter after an aggregate needs them (HAVING) it still emits them,
+        // and the coalescer takes a −U for a delete either way.
+        DataStream<Row> sqlOutput =
+                tEnv.toChangelogStream(view.table, Schema.derived(), ChangelogMode.upsert());
         // SQL hands its rows out typed by the planner's external type, whose serializer turns each
         // row into a binary row and back on the hop to the coalescer and in its state; a row type
         // of Flink's own fields carries the same values without that. Chained: no reordering.

@@ -37,10 +37,11 @@ import org.apache.flink.util.OutputTag;
  * Keeps only the newest change of each target key and emits it once per flush interval, so DynamoDB
  * sees at most one write per changed key per interval, however many events changed it.
  *
- * <p>A −U is a pending delete of its key: usually the +U that follows replaces it within the
- * interval, but a view with a filter after its aggregate (HAVING, WHERE) retracts rows with no +U,
- * and those must disappear from the table. Rows DynamoDB could not store become dead letters. At
- * the end of a bounded input the final watermark flushes what is pending.
+ * <p>SQL's rows come as an upsert changelog, so a −U is there only where the plan needs it: a view
+ * with a filter after its aggregate (HAVING, WHERE) retracts rows with no +U, and those must
+ * disappear from the table. A −U is therefore a pending delete of its key, which a later +U of the
+ * interval replaces. Rows DynamoDB could not store become dead letters. At the end of a bounded
+ * input the final watermark flushes what is pending.
  *
  * <p>The pending rows are on the heap, one map per operator instance flushed by one timer at the
  * end of each interval, and every checkpoint barrier flushes them first, as SQL's mini-batch
