@@ -45,7 +45,11 @@ final class FinalValues implements Sink<Row> {
             }
 
             @Override
-            public void flush(boolean endOfInput) {}
+            public void flush(boolean endOfInput) {
+                if (endOfInput) {
+                    run.endOfInput(System.nanoTime(), MeasuredEnv.cpuSeconds());
+                }
+            }
 
             @Override
             public void close() {}
@@ -60,6 +64,18 @@ final class FinalValues implements Sink<Row> {
     /** When the run's first row arrived, by {@link System#nanoTime()}; 0 before. */
     long firstWriteNanos() {
         return RUNS.get(run).firstWriteNanos.get();
+    }
+
+    /**
+     * When the last of the sink's instances reached the end of its input, by {@link
+     * System#nanoTime()}, and the JVM's CPU seconds then; 0 and 0 before.
+     */
+    long endOfInputNanos() {
+        return RUNS.get(run).endOfInputNanos;
+    }
+
+    double cpuSecondsAtEndOfInput() {
+        return RUNS.get(run).cpuAtEndOfInput;
     }
 
     /** Compares the run's values with {@code expected} and lets them go. */
@@ -84,9 +100,18 @@ final class FinalValues implements Sink<Row> {
         return got;
     }
 
-    /** One run's latest value per key and the time of its first row. */
+    /** One run's latest value per key, the time of its first row and of its end of input. */
     private static final class Values {
         final Map<String, BigDecimal> latest = new ConcurrentHashMap<>();
         final AtomicLong firstWriteNanos = new AtomicLong();
+        private long endOfInputNanos;
+        private double cpuAtEndOfInput;
+
+        synchronized void endOfInput(long nanos, double cpuSeconds) {
+            if (nanos > endOfInputNanos) {
+                endOfInputNanos = nanos;
+                cpuAtEndOfInput = cpuSeconds;
+            }
+        }
     }
 }

@@ -162,7 +162,9 @@ final class Report {
                             String.format(
                                     Locale.ROOT,
                                     "job %.2fx the peer; CPU s per 1,000,000 events: job %.1f, peer"
-                                            + " %.1f; incl. job start (job %.1f s, peer %.1f s);"
+                                            + " %.1f; from job start to the end of input (job"
+                                            + " %.1f s, peer %.1f s; the final checkpoint's wait"
+                                            + " left out);"
                                             + " results: job %s, peer %s",
                                     job.eventsPerSecond() / peer.eventsPerSecond(),
                                     job.cpuSecondsPerMillion(),
