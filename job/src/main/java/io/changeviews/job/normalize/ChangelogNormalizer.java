@@ -245,15 +245,16 @@ public final class ChangelogNormalizer extends AbstractStreamOperator<Row>
     /** Judges one delivery against the item; true when it replaced the item's version. */
     private boolean apply(ItemState item, Held delivery, long now) {
         ItemChange change = delivery.change;
-        if (change.eventId != null) {
-            if (item.seenAtAppliedTime(change.changeTimeMicros, change.eventId)
-                    || (changesRead && item.seenEventIds.containsKey(change.eventId))) {
+        Long eventId = change.eventId == null ? null : ItemState.fingerprint(change.eventId);
+        if (eventId != null) {
+            if (item.seenAtAppliedTime(change.changeTimeMicros, eventId)
+                    || (changesRead && item.seenEventIds.containsKey(eventId))) {
                 duplicates.inc();
                 return false;
             }
             if (changesRead) {
                 long expiry = roundUp(now + dedupeRetentionMs);
-                item.seenEventIds.put(change.eventId, expiry);
+                item.seenEventIds.put(eventId, expiry);
                 scheduleCleanup(item, expiry);
             }
         }
@@ -273,7 +274,7 @@ public final class ChangelogNormalizer extends AbstractStreamOperator<Row>
                                 item.changeTimeMicros,
                                 item.sequenceNumber)
                         <= 0) {
-            item.noteDelivery(change.changeTimeMicros, change.eventId, false);
+            item.noteDelivery(change.changeTimeMicros, eventId, false);
             stale.inc();
             return false;
         }
@@ -286,11 +287,11 @@ public final class ChangelogNormalizer extends AbstractStreamOperator<Row>
                 removesOfUnknownItems.inc();
             }
             long expiry = roundUp(now + tombstoneRetentionMs);
-            item.noteDelivery(change.changeTimeMicros, change.eventId, true);
+            item.noteDelivery(change.changeTimeMicros, eventId, true);
             item.delete(change.changeTimeMicros, change.sequenceNumber, expiry);
             scheduleCleanup(item, expiry);
         } else {
-            item.noteDelivery(change.changeTimeMicros, change.eventId, true);
+            item.noteDelivery(change.changeTimeMicros, eventId, true);
             item.apply(change.changeTimeMicros, change.sequenceNumber, change.newRow);
         }
         applied.inc();
@@ -372,12 +373,14 @@ public final class ChangelogNormalizer extends AbstractStreamOperator<Row>
         return (t / TIMER_GRANULARITY_MS + 1) * TIMER_GRANULARITY_MS;
     }
 
+    /** The image with its change time after it: built field by field, once per emitted row. */
     private static Row stateRow(Row image, long changeTimeMicros, RowKind kind) {
-        Row row =
-                Row.join(
-                        image,
-                        Row.of(Instant.ofEpochMilli(Math.floorDiv(changeTimeMicros, 1000L))));
-        row.setKind(kind);
+        int columns = image.getArity();
+        Row row = new Row(kind, columns + 1);
+        for (int i = 0; i < columns; i++) {
+            row.setField(i, image.getField(i));
+        }
+        row.setField(columns, Instant.ofEpochMilli(Math.floorDiv(changeTimeMicros, 1000L)));
         return row;
     }
 

@@ -102,8 +102,11 @@ abstract class ImageHoldingSerializer<T> extends TypeSerializer<T> {
      */
     abstract static class Snapshot<T, S extends ImageHoldingSerializer<T>>
             extends CompositeTypeSerializerSnapshot<T, S> {
-        /** 2: sequence numbers packed, only the fields an item has written. */
-        static final int VERSION = 2;
+        /**
+         * 2: sequence numbers packed, only the fields an item has written; 3: event ids as
+         * fingerprints.
+         */
+        static final int VERSION = 3;
 
         /** The layout version this snapshot was read with, or the current one. */
         private int layoutVersion = VERSION;

@@ -11,6 +11,11 @@ import org.apache.flink.types.Row;
  * write: the applied image, which change was applied last (with a delete's tombstone), the event
  * ids seen at the applied change time, the event ids seen lately with when each is forgotten (only
  * for a table whose changes a view reads), and the item's one pending cleanup timer.
+ *
+ * <p>Event ids are kept as 64-bit fingerprints ({@link #fingerprint}): 8 bytes where the id's text
+ * took 38, in an entry that every change of the item reads and writes. Two different ids of one
+ * item would have to collide, at the same change time or within the dedupe retention, for a change
+ * to be taken for a duplicate: a chance of about one in 2^64 per pair.
  */
 final class ItemState {
     /** {@link #cleanupAt} when no cleanup timer is pending. */
@@ -36,10 +41,10 @@ final class ItemState {
      * ties with the applied version and may carry a higher sequence number, so only its id tells it
      * apart from a newer change; a duplicate of anything older is stale anyway.
      */
-    final ArrayList<String> tiedEventIds;
+    final ArrayList<Long> tiedEventIds;
 
     /** Event id → the processing time after which it is forgotten. */
-    final LinkedHashMap<String, Long> seenEventIds;
+    final LinkedHashMap<Long, Long> seenEventIds;
 
     long cleanupAt = NO_TIMER;
 
@@ -47,13 +52,32 @@ final class ItemState {
         this(new ArrayList<>(2), new LinkedHashMap<>());
     }
 
-    ItemState(ArrayList<String> tiedEventIds, LinkedHashMap<String, Long> seenEventIds) {
+    ItemState(ArrayList<Long> tiedEventIds, LinkedHashMap<Long, Long> seenEventIds) {
         this.tiedEventIds = tiedEventIds;
         this.seenEventIds = seenEventIds;
     }
 
-    /** Whether a delivery at {@code changeTimeMicros} with this event id was seen already. */
-    boolean seenAtAppliedTime(long changeTimeMicros, String eventId) {
+    /**
+     * An event id's fingerprint: FNV-1a over its characters, then MurmurHash3's finalizer so that
+     * ids that differ in their last characters differ in all bits.
+     */
+    static long fingerprint(String eventId) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < eventId.length(); i++) {
+            h = (h ^ eventId.charAt(i)) * 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        return h ^ (h >>> 33);
+    }
+
+    /**
+     * Whether a delivery at {@code changeTimeMicros} with this event id (a {@link #fingerprint})
+     * was seen already.
+     */
+    boolean seenAtAppliedTime(long changeTimeMicros, Long eventId) {
         return applied
                 && changeTimeMicros == this.changeTimeMicros
                 && tiedEventIds.contains(eventId);
@@ -63,7 +87,7 @@ final class ItemState {
      * Notes a delivery's event id before it is applied or found stale: kept while its time is the
      * applied one.
      */
-    void noteDelivery(long changeTimeMicros, String eventId, boolean appliedNow) {
+    void noteDelivery(long changeTimeMicros, Long eventId, boolean appliedNow) {
         boolean tied = applied && changeTimeMicros == this.changeTimeMicros;
         if (appliedNow && !tied) {
             tiedEventIds.clear();
@@ -94,7 +118,7 @@ final class ItemState {
 
     /** Forgets the event ids and the tombstone whose time has come. */
     void expire(long now) {
-        for (Iterator<Map.Entry<String, Long>> it = seenEventIds.entrySet().iterator();
+        for (Iterator<Map.Entry<Long, Long>> it = seenEventIds.entrySet().iterator();
                 it.hasNext(); ) {
             if (it.next().getValue() <= now) {
                 it.remove();

@@ -82,14 +82,14 @@ public final class ItemStateSerializer extends ImageHoldingSerializer<ItemState>
         }
         if (!s.tiedEventIds.isEmpty()) {
             out.writeInt(s.tiedEventIds.size());
-            for (String id : s.tiedEventIds) {
-                out.writeUTF(id);
+            for (long id : s.tiedEventIds) {
+                out.writeLong(id);
             }
         }
         if (!s.seenEventIds.isEmpty()) {
             out.writeInt(s.seenEventIds.size());
-            for (Map.Entry<String, Long> e : s.seenEventIds.entrySet()) {
-                out.writeUTF(e.getKey());
+            for (Map.Entry<Long, Long> e : s.seenEventIds.entrySet()) {
+                out.writeLong(e.getKey());
                 out.writeLong(e.getValue());
             }
         }
@@ -104,14 +104,14 @@ public final class ItemStateSerializer extends ImageHoldingSerializer<ItemState>
         long tombstoneExpiresAt = (flags & DELETED) != 0 ? in.readLong() : 0;
         long cleanupAt = (flags & HAS_TIMER) != 0 ? in.readLong() : ItemState.NO_TIMER;
         int tiedIds = (flags & HAS_TIED_IDS) != 0 ? in.readInt() : 0;
-        ArrayList<String> tied = new ArrayList<>(Math.max(2, tiedIds));
+        ArrayList<Long> tied = new ArrayList<>(Math.max(2, tiedIds));
         for (int i = 0; i < tiedIds; i++) {
-            tied.add(in.readUTF());
+            tied.add(in.readLong());
         }
         int ids = (flags & HAS_SEEN_IDS) != 0 ? in.readInt() : 0;
-        LinkedHashMap<String, Long> seen = new LinkedHashMap<>(Math.max(16, ids * 2));
+        LinkedHashMap<Long, Long> seen = new LinkedHashMap<>(Math.max(16, ids * 2));
         for (int i = 0; i < ids; i++) {
-            seen.put(in.readUTF(), in.readLong());
+            seen.put(in.readLong(), in.readLong());
         }
         ItemState s = new ItemState(tied, seen);
         s.image = image;

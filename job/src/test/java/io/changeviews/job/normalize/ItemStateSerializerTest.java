@@ -32,13 +32,17 @@ class ItemStateSerializerTest {
 
     private static ItemState live() {
         ItemState s = new ItemState();
-        s.noteDelivery(1_000_000L, "e2", true);
+        s.noteDelivery(1_000_000L, id("e2"), true);
         s.apply(1_000_000L, "0042", Row.of("itemA", BigDecimal.TEN));
-        s.noteDelivery(1_000_000L, "e0", false);
-        s.seenEventIds.put("e1", 5_000L);
-        s.seenEventIds.put("e2", 6_000L);
+        s.noteDelivery(1_000_000L, id("e0"), false);
+        s.seenEventIds.put(id("e1"), 5_000L);
+        s.seenEventIds.put(id("e2"), 6_000L);
         s.cleanupAt = 5_000L;
         return s;
+    }
+
+    private static Long id(String eventId) {
+        return ItemState.fingerprint(eventId);
     }
 
     private static ItemState roundTrip(TypeSerializer<ItemState> serializer, ItemState s)
@@ -58,8 +62,8 @@ class ItemStateSerializerTest {
         assertThat(back.changeTimeMicros).isEqualTo(1_000_000L);
         assertThat(back.sequenceNumber).isEqualTo("0042");
         assertThat(back.seenEventIds)
-                .containsExactly(Map.entry("e1", 5_000L), Map.entry("e2", 6_000L));
-        assertThat(back.tiedEventIds).containsExactly("e2", "e0");
+                .containsExactly(Map.entry(id("e1"), 5_000L), Map.entry(id("e2"), 6_000L));
+        assertThat(back.tiedEventIds).containsExactly(id("e2"), id("e0"));
         assertThat(back.cleanupAt).isEqualTo(5_000L);
 
         ItemState tombstone = new ItemState();
@@ -98,16 +102,24 @@ class ItemStateSerializerTest {
         for (int i = 0; i < 2; i++) {
             ItemState back = serializer.deserialize(in);
             assertThat(back.image).isEqualTo(Row.of("itemA", BigDecimal.TEN));
-            assertThat(back.tiedEventIds).containsExactly("e2", "e0");
+            assertThat(back.tiedEventIds).containsExactly(id("e2"), id("e0"));
         }
         assertThat(in.available()).isZero();
+    }
+
+    @Test
+    void eventIdsThatDifferInOneCharacterHaveFingerprintsThatDifferInManyBits() {
+        assertThat(Long.bitCount(id("e-00000001") ^ id("e-00000002"))).isGreaterThan(16);
+        assertThat(id("4b7e0f8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b"))
+                .isEqualTo(id("4b7e0f8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b"))
+                .isNotEqualTo(id("4b7e0f8a-1c2d-4e5f-8a9b-0c1d2e3f4a5c"));
     }
 
     @Test
     void aCopyIsIndependentOfTheOriginal() {
         ItemState original = live();
         ItemState copy = new ItemStateSerializer(IMAGE).copy(original);
-        original.seenEventIds.put("e3", 7_000L);
+        original.seenEventIds.put(id("e3"), 7_000L);
         original.image.setField(1, BigDecimal.ONE);
         assertThat(copy.seenEventIds).hasSize(2);
         assertThat(copy.image.getField(1)).isEqualTo(BigDecimal.TEN);
@@ -131,7 +143,7 @@ class ItemStateSerializerTest {
                 .isTrue();
         TypeSerializer<ItemState> restored = snapshot.restoreSerializer();
         assertThat(restored).isEqualTo(serializer);
-        assertThat(roundTrip(restored, live()).seenEventIds).containsKeys("e1", "e2");
+        assertThat(roundTrip(restored, live()).seenEventIds).containsKeys(id("e1"), id("e2"));
     }
 
     @Test
