@@ -71,11 +71,11 @@ final class FinalValues implements Sink<Row> {
      * System#nanoTime()}, and the JVM's CPU seconds then; 0 and 0 before.
      */
     long endOfInputNanos() {
-        return RUNS.get(run).endOfInputNanos;
+        return RUNS.get(run).endOfInputNanos();
     }
 
     double cpuSecondsAtEndOfInput() {
-        return RUNS.get(run).cpuAtEndOfInput;
+        return RUNS.get(run).cpuAtEndOfInput();
     }
 
     /** Compares the run's values with {@code expected} and lets them go. */
@@ -112,6 +112,15 @@ final class FinalValues implements Sink<Row> {
                 endOfInputNanos = nanos;
                 cpuAtEndOfInput = cpuSeconds;
             }
+        }
+
+        // Written by the sink's task threads, read by the benchmark's: under the same lock.
+        synchronized long endOfInputNanos() {
+            return endOfInputNanos;
+        }
+
+        synchronized double cpuAtEndOfInput() {
+            return cpuAtEndOfInput;
         }
     }
 }
