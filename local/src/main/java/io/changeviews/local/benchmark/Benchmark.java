@@ -30,10 +30,10 @@ public final class Benchmark {
 
     /**
      * The compute path and the plain Flink SQL peer on the workload, at parallelism 2 and 1, on the
-     * heap and on RocksDB.
+     * heap and on RocksDB, {@code rounds} rounds of each.
      */
-    private static List<ComputeRun> computeRuns(
-            JobConfig shipped, Workload workload, Progress progress) throws Exception {
+    private static List<ComputeComparison> computeComparisons(
+            JobConfig shipped, Workload workload, int rounds, Progress progress) throws Exception {
         String viewSql =
                 shipped.views().stream()
                         .filter(v -> v.targetTable().equals(JobUnderTest.VIEW_TABLE))
@@ -41,34 +41,16 @@ public final class Benchmark {
                         .orElseThrow()
                         .sql();
         long miniBatchMs = ChangeViewsPipeline.miniBatchLatencyMs(shipped);
-        // The first runs in a JVM pay for compiling Flink's and SQL's code paths, which whichever
-        // ran first would carry alone: one unreported run of each first, on each state backend,
-        // since RocksDB's paths (its state and timer classes, key serialization) are code of their
-        // own that the first measured RocksDB run, the job's, would otherwise compile for both.
-        progress.print("warm-up: one run of each on each backend, not reported");
-        for (MeasuredEnv.Backend backend : MeasuredEnv.Backend.values()) {
-            ComputePath.measure(
-                    workload.records, 1, backend, workload.totals.expectedSums, progress);
-            PlainFlinkSqlPeer.measure(
-                    workload.records,
-                    viewSql,
-                    miniBatchMs,
-                    1,
-                    backend,
-                    workload.totals.expectedSums,
-                    progress);
-        }
-        List<ComputeRun> runs = new ArrayList<>();
-        for (int parallelism : new int[] {BenchmarkOptions.PARALLELISM, 1}) {
-            for (MeasuredEnv.Backend backend : MeasuredEnv.Backend.values()) {
-                runs.add(
+        ComputeComparison.Measurement job =
+                (parallelism, backend) ->
                         ComputePath.measure(
                                 workload.records,
                                 parallelism,
                                 backend,
                                 workload.totals.expectedSums,
-                                progress));
-                runs.add(
+                                progress);
+        ComputeComparison.Measurement peer =
+                (parallelism, backend) ->
                         PlainFlinkSqlPeer.measure(
                                 workload.records,
                                 viewSql,
@@ -76,10 +58,23 @@ public final class Benchmark {
                                 parallelism,
                                 backend,
                                 workload.totals.expectedSums,
-                                progress));
+                                progress);
+        // The first runs in a JVM pay for compiling Flink's and SQL's code paths, which whichever
+        // ran first would carry alone: one unreported run of each first, on each state backend,
+        // since RocksDB's paths (its state and timer classes, key serialization) are code of their
+        // own that the first measured RocksDB run, the job's, would otherwise compile for both.
+        progress.print("warm-up: one run of each on each backend, not reported");
+        for (MeasuredEnv.Backend backend : MeasuredEnv.Backend.values()) {
+            job.run(1, backend);
+            peer.run(1, backend);
+        }
+        List<ComputeComparison> comparisons = new ArrayList<>();
+        for (int parallelism : new int[] {BenchmarkOptions.PARALLELISM, 1}) {
+            for (MeasuredEnv.Backend backend : MeasuredEnv.Backend.values()) {
+                comparisons.add(ComputeComparison.measure(parallelism, backend, rounds, job, peer));
             }
         }
-        return runs;
+        return comparisons;
     }
 
     private static void run(BenchmarkOptions options) throws Exception {
@@ -92,8 +87,10 @@ public final class Benchmark {
         Workload workload = Workload.generate(options, progress);
         Workload.Totals totals = workload.totals;
         DecodeOnlyLimit decodeOnly = DecodeOnlyLimit.measure(workload.records, progress);
-        List<ComputeRun> computeRuns =
-                options.runs("compute") ? computeRuns(shipped, workload, progress) : List.of();
+        List<ComputeComparison> compute =
+                options.runs("compute")
+                        ? computeComparisons(shipped, workload, options.computeRounds, progress)
+                        : List.of();
         ParquetBenchmark parquet =
                 options.runs("archive") ? ParquetBenchmark.measure(workload.records) : null;
         EndToEnd endToEnd = null;
@@ -167,7 +164,7 @@ public final class Benchmark {
                         options,
                         totals,
                         decodeOnly,
-                        computeRuns,
+                        compute,
                         endToEnd,
                         endToEndSingle,
                         skewed,

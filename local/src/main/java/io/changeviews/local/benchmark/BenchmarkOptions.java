@@ -43,6 +43,10 @@ final class BenchmarkOptions {
 
     final int events;
     final int items;
+
+    /** Rounds of one compute-path run and one peer run per parallelism and state backend. */
+    final int computeRounds;
+
     final int baselineEvents;
     final int latencySeconds;
 
@@ -65,6 +69,10 @@ final class BenchmarkOptions {
     private BenchmarkOptions(Map<String, String> options) {
         events = Integer.parseInt(options.get("events"));
         items = Integer.parseInt(options.get("items"));
+        computeRounds = Integer.parseInt(options.get("compute-rounds"));
+        if (computeRounds < 1) {
+            throw new IllegalArgumentException("--compute-rounds takes 1 or more");
+        }
         baselineEvents = Math.min(events, Integer.parseInt(options.get("baseline-events")));
         latencySeconds = Integer.parseInt(options.get("latency-seconds"));
         latencyRates = new ArrayList<>();
@@ -102,6 +110,8 @@ final class BenchmarkOptions {
                         "1000000",
                         "items",
                         "1000",
+                        "compute-rounds",
+                        "3",
                         "latency-seconds",
                         "30",
                         "latency-rates",

@@ -11,7 +11,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * counted.
  */
 final class ComputePath {
-    static final String NAME = "compute path";
+    private static final String NAME = "compute path";
 
     // Never called: the compute path replaces every sink that would write to DynamoDB, and the
     // workload holds no review that the score cache would be asked about.

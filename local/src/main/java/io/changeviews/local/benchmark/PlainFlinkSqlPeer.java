@@ -27,7 +27,7 @@ import org.apache.flink.types.RowKind;
  * tuning; its final result is checked like the job's.
  */
 final class PlainFlinkSqlPeer {
-    static final String NAME = "plain Flink SQL peer";
+    private static final String NAME = "plain Flink SQL peer";
 
     private static final TypeInformation<Row> ROW_TYPE =
             Types.ROW_NAMED(

@@ -16,7 +16,7 @@ final class Report {
     private final BenchmarkOptions options;
     private final Workload.Totals workload;
     private final DecodeOnlyLimit decodeOnly;
-    private final List<ComputeRun> computeRuns;
+    private final List<ComputeComparison> compute;
     private final EndToEnd endToEnd;
     private final EndToEnd endToEndSingle;
     private final EndToEnd skewed;
@@ -37,7 +37,7 @@ final class Report {
             BenchmarkOptions options,
             Workload.Totals workload,
             DecodeOnlyLimit decodeOnly,
-            List<ComputeRun> computeRuns,
+            List<ComputeComparison> compute,
             EndToEnd endToEnd,
             EndToEnd endToEndSingle,
             EndToEnd skewed,
@@ -53,7 +53,7 @@ final class Report {
         this.options = options;
         this.workload = workload;
         this.decodeOnly = decodeOnly;
-        this.computeRuns = computeRuns;
+        this.compute = compute;
         this.endToEnd = endToEnd;
         this.endToEndSingle = endToEndSingle;
         this.skewed = skewed;
@@ -106,13 +106,14 @@ final class Report {
     private static String parameters(BenchmarkOptions o) {
         return String.format(
                 Locale.ROOT,
-                "Parameters: --events %d --items %d --baseline-events %d --latency-seconds %d"
-                        + " --latency-rates %s --reviews %d --comprehend-reviews %d"
-                        + " --snapshot-items %d --skewed-events %d --replay-events %d"
-                        + " --writer-items %d --writer-baseline-items %d --writer-in-flight %s"
-                        + " --sections %s (seed %d, parallelism %d)",
+                "Parameters: --events %d --items %d --compute-rounds %d --baseline-events %d"
+                    + " --latency-seconds %d --latency-rates %s --reviews %d --comprehend-reviews"
+                    + " %d --snapshot-items %d --skewed-events %d --replay-events %d --writer-items"
+                    + " %d --writer-baseline-items %d --writer-in-flight %s --sections %s (seed %d,"
+                    + " parallelism %d)",
                 o.events,
                 o.items,
+                o.computeRounds,
                 o.baselineEvents,
                 o.latencySeconds,
                 o.latencyRates.stream().map(Report::rateText).collect(Collectors.joining(",")),
@@ -145,34 +146,30 @@ final class Report {
                         "-",
                         "one thread running ChangeRecordDeserializationSchema alone, JIT warm (2nd"
                                 + " pass)"));
-        for (ComputeRun job : computeRuns) {
-            if (!job.what.equals(ComputePath.NAME)) {
-                continue;
-            }
-            ComputeRun peer = peerOf(job);
+        for (ComputeComparison c : compute) {
             rows.add(
                     row(
                             String.format(
                                     Locale.ROOT,
                                     "events/s, compute path vs plain Flink SQL peer, p%d %s",
-                                    job.parallelism,
-                                    job.backend),
-                            rate(job.eventsPerSecond()),
-                            rate(peer.eventsPerSecond()),
+                                    c.parallelism,
+                                    c.backend),
+                            rate(ComputeComparison.medianRate(c.job)),
+                            rate(ComputeComparison.medianRate(c.peer)),
                             String.format(
                                     Locale.ROOT,
-                                    "job %.2fx the peer; CPU s per 1,000,000 events: job %.1f, peer"
-                                            + " %.1f; from job start to the end of input (job"
-                                            + " %.1f s, peer %.1f s; the final checkpoint's wait"
-                                            + " left out);"
-                                            + " results: job %s, peer %s",
-                                    job.eventsPerSecond() / peer.eventsPerSecond(),
-                                    job.cpuSecondsPerMillion(),
-                                    peer.cpuSecondsPerMillion(),
-                                    job.seconds,
-                                    peer.seconds,
-                                    job.check,
-                                    peer.check)));
+                                    "job %.2fx the peer (median of %d rounds: %s); CPU s per"
+                                            + " 1,000,000 events, medians: job %.1f, peer %.1f;"
+                                            + " from job start to the end of input (the final"
+                                            + " checkpoint's wait left out); results: job %s,"
+                                            + " peer %s",
+                                    c.medianRatio(),
+                                    c.job.size(),
+                                    c.ratioList(),
+                                    ComputeComparison.medianCpuPerMillion(c.job),
+                                    ComputeComparison.medianCpuPerMillion(c.peer),
+                                    ComputeComparison.checks(c.job),
+                                    ComputeComparison.checks(c.peer))));
         }
         sizingRows(rows);
         if (endToEnd != null) {
@@ -432,18 +429,6 @@ final class Report {
         return rows;
     }
 
-    /** The peer's run at the same parallelism and state backend as {@code job}. */
-    private ComputeRun peerOf(ComputeRun job) {
-        return computeRuns.stream()
-                .filter(
-                        r ->
-                                r.what.equals(PlainFlinkSqlPeer.NAME)
-                                        && r.parallelism == job.parallelism
-                                        && r.backend == job.backend)
-                .findFirst()
-                .orElseThrow();
-    }
-
     /** The archive section's lines, below the table. */
     private String archive() {
         double n = parquet.records;
@@ -478,29 +463,30 @@ final class Report {
 
     /**
      * The sizing figures, from the compute path at parallelism 2 on RocksDB as MSF runs it: events
-     * per CPU second, checkpointed state per item and per view key, peak heap.
+     * per CPU second (of the rounds' median), and of the round with the median events/s the
+     * checkpointed state per item and per view key and the peak heap.
      */
     private void sizingRows(List<String[]> rows) {
-        ComputeRun job =
-                computeRuns.stream()
+        ComputeComparison c =
+                compute.stream()
                         .filter(
-                                r ->
-                                        r.what.equals(ComputePath.NAME)
-                                                && r.parallelism == BenchmarkOptions.PARALLELISM
-                                                && r.backend == MeasuredEnv.Backend.ROCKSDB)
+                                x ->
+                                        x.parallelism == BenchmarkOptions.PARALLELISM
+                                                && x.backend == MeasuredEnv.Backend.ROCKSDB)
                         .findFirst()
                         .orElse(null);
-        if (job == null) {
+        if (c == null) {
             return;
         }
-        ComputeRun peer = peerOf(job);
+        ComputeRun job = ComputeComparison.medianRun(c.job);
+        ComputeRun peer = ComputeComparison.medianRun(c.peer);
         rows.add(
                 row(
                         "sizing: events per CPU second (= per fully used vCPU), p2 rocksdb",
-                        rate(1e6 / job.cpuSecondsPerMillion()),
-                        rate(1e6 / peer.cpuSecondsPerMillion()),
-                        "1,000,000 / CPU s per 1,000,000 events of the run above, job start"
-                                + " included"));
+                        rate(1e6 / ComputeComparison.medianCpuPerMillion(c.job)),
+                        rate(1e6 / ComputeComparison.medianCpuPerMillion(c.peer)),
+                        "1,000,000 / the median CPU s per 1,000,000 events of the runs above, job"
+                                + " start included"));
         job.state.ifPresent(
                 s -> {
                     // Orders are inserted at a steady share of the history: the items the
