@@ -30,7 +30,8 @@ final class ComputeRun {
     /** The most heap in use at any time of the run, garbage included. */
     final long peakHeapBytes;
 
-    private ComputeRun(
+    /** Package-private so the report's arithmetic can be tested on runs made up by hand. */
+    ComputeRun(
             String what,
             int parallelism,
             MeasuredEnv.Backend backend,
