@@ -24,7 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -64,16 +64,12 @@ class ArchiveCrashITCase {
 
     // The MiniCluster runs in this JVM: the failing map reports here, and fails only once.
     private static final AtomicBoolean FAILED = new AtomicBoolean();
-    private static final AtomicLong COMMITTED_PARTS_AT_FAILURE = new AtomicLong();
-    private static final AtomicLong HIDDEN_PARTS_AT_FAILURE = new AtomicLong();
 
     @ParameterizedTest(name = "compaction every {0} checkpoints")
     @ValueSource(ints = {0, 3})
     void afterACrashAndRestoreEveryChangeIsArchivedExactlyOnce(
             int compactionCheckpoints, @TempDir Path warehouse) throws Exception {
         FAILED.set(false);
-        COMMITTED_PARTS_AT_FAILURE.set(0);
-        HIDDEN_PARTS_AT_FAILURE.set(0);
         Map<String, String> archive = ArchiveConfig.pathOverride(warehouse.toString());
         archive.put(ArchiveConfig.COMPACTION_CHECKPOINTS, Integer.toString(compactionCheckpoints));
         JobConfig config =
@@ -105,17 +101,15 @@ class ArchiveCrashITCase {
         List<ArchivedDataset> datasets = ParquetArchive.datasets(env);
         env.execute("archive-crash");
 
-        assertThat(FAILED).as("the job failed mid-stream").isTrue();
-        assertThat(COMMITTED_PARTS_AT_FAILURE.get())
-                .as("parts committed before the crash")
-                .isPositive();
-        assertThat(HIDDEN_PARTS_AT_FAILURE.get()).as("parts in progress at the crash").isPositive();
+        assertThat(FAILED)
+                .as("the job failed mid-stream, with parts both committed and in progress")
+                .isTrue();
         try (Stream<Path> files = Files.walk(warehouse)) {
             List<String> visible =
                     files.filter(Files::isRegularFile)
                             .map(f -> f.getFileName().toString())
                             .filter(n -> !n.startsWith("."))
-                            .collect(java.util.stream.Collectors.toList());
+                            .collect(Collectors.toList());
             assertThat(visible)
                     .isNotEmpty()
                     .allMatch(
@@ -192,8 +186,9 @@ class ArchiveCrashITCase {
     }
 
     /**
-     * Throws once, on subtask 0's {@code failAt}-th record, after noting what the archive looks
-     * like at that moment.
+     * Throws once on subtask 0: at the first record from its {@code failAt}-th on at which the
+     * archive holds both committed parts and parts still in progress, so that the crash always
+     * falls between a commit and the next one — whatever the checkpoint timing.
      */
     private static final class FailOnceMidStream
             extends RichMapFunction<DecodeResult, DecodeResult> {
@@ -211,22 +206,27 @@ class ArchiveCrashITCase {
         @Override
         public DecodeResult map(DecodeResult value) {
             if (getRuntimeContext().getIndexOfThisSubtask() == 0
-                    && ++seen == failAt
+                    && ++seen >= failAt
+                    && !FAILED.get()
+                    && committedAndInProgressParts()
                     && FAILED.compareAndSet(false, true)) {
-                try (Stream<Path> files = Files.walk(Paths.get(warehouse))) {
-                    files.filter(Files::isRegularFile)
-                            .forEach(
-                                    f ->
-                                            (f.getFileName().toString().startsWith(".")
-                                                            ? HIDDEN_PARTS_AT_FAILURE
-                                                            : COMMITTED_PARTS_AT_FAILURE)
-                                                    .incrementAndGet());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                throw new IllegalStateException("injected failure after " + failAt + " records");
+                throw new IllegalStateException("injected failure after " + seen + " records");
             }
             return value;
+        }
+
+        private boolean committedAndInProgressParts() {
+            try (Stream<Path> files = Files.walk(Paths.get(warehouse))) {
+                Map<Boolean, Long> byHidden =
+                        files.filter(Files::isRegularFile)
+                                .collect(
+                                        Collectors.partitioningBy(
+                                                f -> f.getFileName().toString().startsWith("."),
+                                                Collectors.counting()));
+                return byHidden.get(true) > 0 && byHidden.get(false) > 0;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }
